@@ -1,0 +1,123 @@
+"""Configuration, chosen by the WFLD_ENV environment variable (default: production).
+
+Secrets and the database address come from the environment only. Production refuses to
+start without them; development keeps a random key in the instance folder so that a
+newcomer's ``make run`` works without setting anything and no secret lives in code.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever scheme the operator wrote."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    ENV_NAME = "production"
+    DEMO_DATA_ALLOWED = False
+
+    COUNCIL_NAME = os.environ.get("WFLD_COUNCIL_NAME", "Children's Services")
+    SERVICE_NAME = os.environ.get("WFLD_SERVICE_NAME", "Learning and development tracker")
+    TIMEZONE = "Europe/London"
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = (
+        normalise_database_url(os.environ["DATABASE_URL"]) if os.environ.get("DATABASE_URL") else None
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("WFLD_SQLITE_BUSY_TIMEOUT_MS", "15000"))
+
+    SESSION_COOKIE_NAME = "wfld_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    # Idle sessions end after this many minutes without a request.
+    IDLE_TIMEOUT_MINUTES = int(os.environ.get("WFLD_IDLE_TIMEOUT_MINUTES", "30"))
+
+    # At most LOGIN_MAX_FAILURES failed sign-ins per account in LOGIN_WINDOW_SECONDS.
+    LOGIN_MAX_FAILURES = 10
+    LOGIN_WINDOW_SECONDS = 300
+
+    WTF_CSRF_TIME_LIMIT = 3600 * 4
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024 + 64 * 1024
+    PAGE_SIZE = 50
+
+    @classmethod
+    def validate(cls, config: dict) -> None:
+        """Fail fast on a configuration that must never serve requests."""
+        missing = [name for name in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI") if not config.get(name)]
+        if missing:
+            names = ", ".join("DATABASE_URL" if n == "SQLALCHEMY_DATABASE_URI" else n for n in missing)
+            raise RuntimeError(f"WFLD_ENV={cls.ENV_NAME} needs {names} set in the environment")
+        if len(config["SECRET_KEY"]) < 32:
+            raise RuntimeError("SECRET_KEY must be at least 32 characters")
+
+
+class DevelopmentConfig(Config):
+    """`make run`: the demo council on the embedded SQLite database."""
+
+    ENV_NAME = "development"
+    DEMO_DATA_ALLOWED = True
+    COUNCIL_NAME = os.environ.get("WFLD_COUNCIL_NAME", "Northbrook Borough Council")
+    SESSION_COOKIE_SECURE = _bool("WFLD_SECURE_COOKIES", False)
+
+    @classmethod
+    def validate(cls, config: dict) -> None:
+        instance = Path(config["INSTANCE_PATH"])
+        instance.mkdir(parents=True, exist_ok=True)
+        if not config.get("SQLALCHEMY_DATABASE_URI"):
+            config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'wfld.sqlite3'}"
+        if not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+        super().validate(config)
+
+
+class DemoConfig(DevelopmentConfig):
+    """A shared demo server: demo data allowed, cookies Secure (served over HTTPS)."""
+
+    ENV_NAME = "demo"
+    SESSION_COOKIE_SECURE = True
+
+
+class TestConfig(DevelopmentConfig):
+    ENV_NAME = "test"
+    TESTING = True
+    SESSION_COOKIE_SECURE = False
+
+
+def _instance_secret(path: Path) -> str:
+    """A random key kept beside the development database, made on first start."""
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "production": Config,
+    "development": DevelopmentConfig,
+    "demo": DemoConfig,
+    "test": TestConfig,
+}
+
+
+def config_for(env_name: str | None) -> type[Config]:
+    name = (env_name or "production").strip().lower()
+    if name not in CONFIGS:
+        raise RuntimeError(f"Unknown WFLD_ENV {name!r}: use one of {', '.join(CONFIGS)}")
+    return CONFIGS[name]

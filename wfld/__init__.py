@@ -1,0 +1,92 @@
+"""The WFLD tracker: learning and development for a council's children's services workforce."""
+
+from __future__ import annotations
+
+import os
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from config import config_for
+
+try:
+    __version__ = version("wfld")
+except PackageNotFoundError:  # running from a checkout that was never installed
+    __version__ = "0.0.0"
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app. ``overrides`` (tests) are applied before the configuration is validated."""
+    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
+    config_cls = config_for((overrides or {}).get("ENV_NAME") or os.environ.get("WFLD_ENV"))
+    app.config.from_object(config_cls)
+    app.config["INSTANCE_PATH"] = app.instance_path
+    app.config.update(overrides or {})
+    config_cls.validate(app.config)
+
+    _templates(app)
+    _extensions(app)
+    _blueprints(app)
+
+    from wfld.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("wfld"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["govukRebrand"] = False
+    WTFormsHelpers(app)
+
+    from wfld.core import filters
+
+    filters.init_app(app)
+
+
+def _extensions(app: Flask) -> None:
+    from wfld import models  # noqa: F401 - registers every mapper before first use
+    from wfld.core import errors, security
+    from wfld.core.db import configure_sqlite
+    from wfld.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    security.init_app(app)
+    errors.init_app(app)
+
+
+def _blueprints(app: Flask) -> None:
+    from wfld.accounts.views import bp as accounts_bp
+    from wfld.accounts.views import init_app as init_accounts
+    from wfld.main.views import bp as main_bp
+    from wfld.organisation.views import admin_bp, people_bp
+
+    init_accounts(app)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(people_bp)
+    app.register_blueprint(admin_bp)

@@ -1,0 +1,1 @@
+"""Accounts: sign-in, sessions, global roles and the append-only audit log."""

@@ -1,0 +1,56 @@
+"""Reads for accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from wfld.accounts.models import AuditEvent, SignInAttempt, User, UserSession
+from wfld.extensions import db
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def find_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def count_recent_failures(email: str, *, since: dt.datetime) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(SignInAttempt)
+        .where(
+            SignInAttempt.email == normalise_email(email),
+            SignInAttempt.succeeded.is_(False),
+            SignInAttempt.attempted_at >= since,
+        )
+    ) or 0
+
+
+def find_live_session_user(user_id: int, token_hash: str, *, created_after: dt.datetime) -> User | None:
+    """The user of a session that is neither revoked nor past its absolute lifetime."""
+    return db.session.scalar(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == user_id,
+            User.is_enabled.is_(True),
+            UserSession.token_hash == token_hash,
+            UserSession.revoked_at.is_(None),
+            UserSession.created_at >= created_after,
+        )
+    )
+
+
+def list_audit_events(*, event: str | None = None, limit: int = 100) -> list[AuditEvent]:
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    if event:
+        query = query.where(AuditEvent.event == event)
+    return list(db.session.scalars(query))

@@ -1,0 +1,1 @@
+"""Plumbing shared by every domain. Imports no domain package."""

@@ -1,0 +1,32 @@
+"""Template filters in the GOV.UK style ("23 November 2026", "9:30am")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+
+from wfld.core.clock import LONDON
+
+
+def govuk_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(LONDON).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def govuk_datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    time = f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
+    return f"{govuk_date(local)} at {time}"
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(govuk_date, "govuk_date")
+    app.add_template_filter(govuk_datetime, "govuk_datetime")

@@ -1,0 +1,16 @@
+"""Imports every domain's models so Alembic and the mapper registry see them all."""
+
+from wfld.accounts.models import AuditEvent, SignInAttempt, User, UserRole, UserSession
+from wfld.organisation.models import JobRole, ServiceArea, StaffMember, Team
+
+__all__ = [
+    "AuditEvent",
+    "JobRole",
+    "ServiceArea",
+    "SignInAttempt",
+    "StaffMember",
+    "Team",
+    "User",
+    "UserRole",
+    "UserSession",
+]

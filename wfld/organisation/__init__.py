@@ -1,0 +1,1 @@
+"""Organisation: service areas, teams, job roles and staff, and the permission policy."""

@@ -1,0 +1,92 @@
+"""The permission policy: who may see or change which organisation record.
+
+Every question comes down to ``relation_to`` — what is this user to that member of staff —
+plus the user's global roles. Views and templates call the ``can_*`` predicates below, and
+later domains build their own predicates on ``relation_to``, so a hidden link and a refused
+URL never disagree.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from wfld.accounts.roles import Role
+from wfld.organisation import queries
+from wfld.organisation.models import StaffMember
+
+
+class Relation(StrEnum):
+    SELF = "self"
+    LINE_MANAGER = "line_manager"  # direct line manager
+    MANAGEMENT_CHAIN = "management_chain"  # line manager's line manager, and upwards
+    NONE = "none"
+
+
+def staff_of(user: Any) -> StaffMember | None:
+    """The staff record of a user (None for system accounts and anonymous users)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return getattr(user, "staff", None)
+
+
+def relation_to(user: Any, staff: StaffMember) -> Relation:
+    me = staff_of(user)
+    if me is None:
+        return Relation.NONE
+    if me.id == staff.id:
+        return Relation.SELF
+    if staff.line_manager_id == me.id:
+        return Relation.LINE_MANAGER
+    if staff.line_manager_id is not None and queries.is_above_in_chain(me.id, staff.id):
+        return Relation.MANAGEMENT_CHAIN
+    return Relation.NONE
+
+
+def _has_role(user: Any, *roles: Role) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role(*roles)
+
+
+# Pages ----------------------------------------------------------------------------------
+def can_administer_organisation(user: Any) -> bool:
+    """Teams, job roles and staff records: the WFLD team and system admins."""
+    return _has_role(user, Role.WFLD_ADMIN, Role.SYSTEM_ADMIN)
+
+
+def can_manage_accounts(user: Any) -> bool:
+    """Sign-in accounts, global roles and the audit log: system admins only."""
+    return _has_role(user, Role.SYSTEM_ADMIN)
+
+
+def can_view_whole_service(user: Any) -> bool:
+    """Read-only sight of everyone: senior managers, the WFLD team, system admins."""
+    return _has_role(user, Role.SENIOR_MANAGER, Role.WFLD_ADMIN, Role.SYSTEM_ADMIN)
+
+
+# Records --------------------------------------------------------------------------------
+def can_view_staff(user: Any, staff: StaffMember) -> bool:
+    """A person's profile: themselves, anyone above them in line management, service-wide roles."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return can_view_whole_service(user) or relation_to(user, staff) is not Relation.NONE
+
+
+def can_edit_staff(user: Any, staff: StaffMember) -> bool:
+    return can_administer_organisation(user)
+
+
+def can_edit_team(user: Any, team: Any) -> bool:
+    return can_administer_organisation(user)
+
+
+def can_edit_job_role(user: Any, job_role: Any) -> bool:
+    return can_administer_organisation(user)
+
+
+def can_manage_account_of(user: Any, staff: StaffMember) -> bool:
+    return can_manage_accounts(user)
+
+
+def is_line_manager(user: Any, *, today: Any) -> bool:
+    me = staff_of(user)
+    return me is not None and queries.count_direct_reports(me.id, today=today) > 0
