@@ -1,0 +1,104 @@
+"""Helpers shared by the tests: databases, signing in, and page checks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup
+from flask.testing import FlaskClient
+from sqlalchemy.engine import Engine
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class Database:
+    backend: str
+    workdir: Path
+    template_path: Path | None = None
+    url: str | None = None
+    admin_engine: Engine | None = None
+
+
+def migrate_to_head(url: str, secret: str) -> None:
+    """Build a database the way production does: `flask db upgrade`."""
+    from flask_migrate import upgrade
+
+    from wfld import create_app
+    from wfld.extensions import db
+
+    app = create_app({"ENV_NAME": "test", "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secret})
+    with app.app_context():
+        upgrade()
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    page = client.get(path)
+    assert page.status_code == 200, f"GET {path} answered {page.status_code}"
+    field = BeautifulSoup(page.data, "html.parser").find("input", attrs={"name": "csrf_token"})
+    assert field is not None, f"{path} has no CSRF token"
+    return field["value"]
+
+
+def submit(client: FlaskClient, path: str, data: dict[str, Any], *, form_path: str | None = None, **kwargs: Any):
+    """POST a form the way a browser does: with the CSRF token from the form's page."""
+    token = csrf_token(client, form_path or path)
+    return client.post(path, data={"csrf_token": token, **data}, **kwargs)
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD):
+    return submit(client, "/sign-in", {"email": email, "password": password})
+
+
+def sign_out(client: FlaskClient):
+    return submit(client, "/sign-out", {}, form_path="/")
+
+
+@dataclass
+class Page:
+    soup: BeautifulSoup
+
+    @property
+    def h1(self) -> str:
+        return " ".join(self.soup.find("h1").get_text(" ").split())
+
+    @property
+    def title(self) -> str:
+        return " ".join(self.soup.title.get_text().split())
+
+    def error_summary(self) -> dict[str, str]:
+        """href → message of each error in the GOV.UK error summary."""
+        summary = self.soup.select_one(".govuk-error-summary")
+        if summary is None:
+            return {}
+        return {a["href"]: " ".join(a.get_text().split()) for a in summary.select("a")}
+
+    def inline_errors(self) -> list[str]:
+        return [
+            re.sub(r"^Error:\s*", "", " ".join(e.get_text(" ").split()))
+            for e in self.soup.select(".govuk-error-message")
+        ]
+
+    def text(self) -> str:
+        return " ".join(self.soup.get_text(" ").split())
+
+
+def page(response: Any) -> Page:
+    """Parse an HTML response and check the rules every page keeps."""
+    assert response.mimetype == "text/html", response.mimetype
+    soup = BeautifulSoup(response.data, "html.parser")
+    assert len(soup.find_all("h1")) == 1, "a page has exactly one h1"
+    assert soup.title and soup.title.get_text().strip(), "a page has a title"
+    ids = [tag["id"] for tag in soup.find_all(attrs={"id": True})]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    assert not duplicates, f"duplicate ids: {duplicates}"
+    for form in soup.find_all("form"):
+        if (form.get("method") or "get").lower() == "post":
+            assert form.find("input", attrs={"name": "csrf_token"}), "every POST form carries a CSRF token"
+    assert not soup.find("script", src=False), "no inline scripts (the CSP refuses them)"
+    return Page(soup)
