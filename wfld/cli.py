@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from wfld import PROJECT_ROOT
 from wfld.accounts import services as account_services
@@ -14,8 +15,8 @@ from wfld.organisation import queries as org_queries
 from wfld.organisation import services as org_services
 from wfld.organisation.seeding import demo_logins, demo_password, load_demo
 
-seed = click.Group("seed", help="Load data into the database.")
-users = click.Group("users", help="Manage sign-in accounts.")
+seed = AppGroup("seed", help="Load data into the database.")
+users = AppGroup("users", help="Manage sign-in accounts.")
 
 DEMO_DIR = PROJECT_ROOT / "seeds" / "demo"
 

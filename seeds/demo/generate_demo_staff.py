@@ -604,33 +604,28 @@ def main():
          first(lambda p: p["role"] == "Social Worker" and p["emp"] == "permanent"
                and current(p) and not has_reports(p) and p["team"] == "Access & Assessment"),
          "",
-         "Records their own CPD and supervision, views their mandatory training and "
-         "Social Work England registration status."),
+         "A social worker: their own home page, details, team and line manager."),
         ("nqsw",
          first(lambda p: p["role"] == "Newly Qualified Social Worker (ASYE)" and current(p)),
          "",
-         "Works through the ASYE year: reviews, observations, reflective log and "
-         "KSS self-assessments, plus their own CPD."),
+         "A newly qualified social worker in their ASYE year: their own home page and details."),
         ("line_manager",
          first(lambda p: p["role"] == "Team Manager" and p["team"] == "Access & Assessment"),
          "",
-         "Sees their team's training and registration compliance, records supervision "
-         "and appraisals and raises team training needs."),
+         "A team manager: their own page plus their direct reports' profiles."),
         ("wfld_admin",
          first(lambda p: p["role"] == "Workforce Learning and Development Manager"),
          "wfld_admin",
-         "Manages courses, learning pathways, competencies, cohort programmes and the "
-         "quarterly training matrix for the whole workforce."),
+         "Workforce learning and development admin: teams, job roles and staff records."),
         ("senior_manager",
          index[(MGMT, "HOS_CSC")],
          "senior_manager",
-         "Views workforce indicators, ASYE progress and compliance dashboards across "
-         "all teams."),
+         "A head of service: read-only sight of everyone's profile across the service."),
         ("system_admin",
          first(lambda p: p["role"] == "Business Support Officer" and current(p)
                and p["team"] == "Business Support & PA Services"),
          "system_admin",
-         "Maintains users, teams, job roles and reference data and imports staff records."),
+         "System admin: everything the WFLD admin can do, plus sign-in accounts, roles and the audit log."),
     ]
     with open(os.path.join(HERE, "logins.csv"), "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")

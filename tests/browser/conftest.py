@@ -21,7 +21,7 @@ from flask import Flask
 from playwright.sync_api import ConsoleMessage, Error, Page, expect
 from werkzeug.serving import make_server
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path("/usr/bin/chromium-missing")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -34,7 +34,9 @@ IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true"}
 BROWSER_DIR = Path(__file__).resolve().parent
 
 # What the lane checks every page against, and which findings fail a test.
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
+}
 FAILING_IMPACTS = frozenset({"serious", "critical"})
 # app.js adds this class to <body> once govuk-frontend.min.js has loaded and initialised.
 JS_RAN = re.compile(r"\bgovuk-frontend-supported\b")
@@ -53,9 +55,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def chromium_executable() -> str:
     """Debian's Chromium, checked before any database or server is built for a test."""
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        message = f"Chromium is not installed at {CHROMIUM} (install Debian's chromium: `make browser-deps`)"
+        message = f"Chromium is not installed at {CHROMIUM} (`make browser-deps` installs it)"
         if IN_CI:
-            pytest.fail(message + " - CI is set, so the browser lane must run, not skip", pytrace=False)
+            pytest.fail(
+                message + " - CI is set, so the browser lane must run, not skip", pytrace=False
+            )
         pytest.skip(message)
     return str(CHROMIUM)
 
@@ -127,14 +131,12 @@ def assert_accessible(page: Page) -> None:
     results = Axe().run(page, options=AXE_OPTIONS).response
     assert results.get("passes"), f"axe-core checked nothing on {page.url}: {sorted(results)}"
     violations = [v for v in results["violations"] if v.get("impact") in FAILING_IMPACTS]
-    if os.environ.get("WFLD_AXE_DEBUG"):
-        for v in results["violations"]:
-            print(f"AXE {page.url} {v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}")
     if not violations:
         return
     lines = [f"{len(violations)} serious or critical accessibility violation(s) on {page.url}:"]
     for violation in violations:
-        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>")
+        rule, impact = violation["id"], violation["impact"]
+        lines.append(f"- {rule} ({impact}): {violation['help']} <{violation['helpUrl']}>")
         for node in violation["nodes"]:
             targets = ", ".join(_target(t) for t in node["target"])
             lines.append(f"    at {targets}")
@@ -146,13 +148,14 @@ def assert_accessible(page: Page) -> None:
 
 def assert_no_console_errors(errors: list[str]) -> None:
     if errors:
-        pytest.fail("The browser reported errors:\n" + "\n".join(f"- {e}" for e in errors), pytrace=False)
+        pytest.fail(
+            "The browser reported errors:\n" + "\n".join(f"- {e}" for e in errors), pytrace=False
+        )
 
 
 def check_page(page: Page, console_errors: list[str]) -> None:
-    """Every page: the front-end JavaScript ran, nothing went wrong in the console, and axe passes."""
+    """Every page: the front-end JavaScript ran, no console errors, and axe passes."""
     expect(page.locator("body")).to_have_class(JS_RAN)
     assert_no_console_errors(console_errors)
     assert_accessible(page)
     assert_no_console_errors(console_errors)
-

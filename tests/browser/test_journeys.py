@@ -18,7 +18,11 @@ pytestmark = pytest.mark.browser
 
 
 def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base_url}/sign-in")
+    response = page.goto(f"{base_url}/sign-in")
+    # The pages are checked with the app's real Content-Security-Policy in force.
+    assert (
+        response is not None and "script-src 'self'" in response.headers["content-security-policy"]
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     page.get_by_label("Email address", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(password)
@@ -55,14 +59,18 @@ def test_practitioner_signs_in_sees_their_home_and_signs_out(
     expect(page).to_have_url(re.compile(r"/sign-in(\?|$)"))
 
 
-def test_wfld_admin_reaches_the_staff_screens(page: Page, live_server: str, org, console_errors: list[str]) -> None:
+def test_wfld_admin_reaches_the_staff_screens(
+    page: Page, live_server: str, org, console_errors: list[str]
+) -> None:
     sign_in(page, live_server, org.wfld_admin.email)
     expect(page).to_have_url(f"{live_server}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Wren Castell")
     expect(page.get_by_role("heading", name="What needs your attention")).to_be_visible()
     check_page(page, console_errors)
 
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Organisation admin").click()
+    page.get_by_role("navigation", name="Menu").get_by_role(
+        "link", name="Organisation admin"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Organisation admin")
     page.get_by_role("main").get_by_role("link", name="Staff", exact=True).click()
     expect(page).to_have_url(f"{live_server}/admin/staff")
@@ -98,7 +106,9 @@ def test_wfld_admin_reaches_the_staff_screens(page: Page, live_server: str, org,
     check_page(page, console_errors)
 
 
-def test_wrong_password_shows_the_error_summary(page: Page, live_server: str, org, console_errors: list[str]) -> None:
+def test_wrong_password_shows_the_error_summary(
+    page: Page, live_server: str, org, console_errors: list[str]
+) -> None:
     sign_in(page, live_server, org.practitioner.email, password="not the password")
     expect(page).to_have_url(f"{live_server}/sign-in")
     expect(page).to_have_title(re.compile(r"^Error: Sign in"))
