@@ -21,7 +21,7 @@ from flask import Flask
 from playwright.sync_api import ConsoleMessage, Error, Page, expect
 from werkzeug.serving import make_server
 
-CHROMIUM = Path("/usr/bin/chromium-missing")
+CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
