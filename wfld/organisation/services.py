@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from wfld.accounts import audit
+from wfld.accounts import queries as account_queries
 from wfld.accounts import services as account_services
 from wfld.accounts.models import User
 from wfld.accounts.roles import Role
@@ -214,6 +215,12 @@ def update_staff(
     if errors:
         raise RuleBroken(errors)
     changes = _changes(staff, _as_columns(details))
+    if staff.user is not None and "work_email" in changes:
+        # The sign-in email follows the work email.
+        clash = account_queries.find_user_by_email(details.work_email)
+        if clash is not None and clash.id != staff.user.id:
+            raise RuleBroken({"work_email": "Another sign-in account already uses this email address"})
+        staff.user.email = details.work_email
     _apply(staff, details)
     staff.updated_at = now
     db.session.flush()

@@ -42,6 +42,7 @@ def _policy_for_templates() -> dict:
         "can_administer_organisation": permissions.can_administer_organisation,
         "can_manage_accounts": permissions.can_manage_accounts,
         "can_view_staff": permissions.can_view_staff,
+        "can_view_whole_service": permissions.can_view_whole_service,
     }
 
 
@@ -227,18 +228,22 @@ def change_job_role_status(job_role_id: int, action: str) -> str | Response:
 @admin_bp.route("/staff")
 @administers
 def list_staff() -> str:
+    form, result = _search_staff()
+    return render_template("organisation/list_staff.html", form=form, result=result, today=clock.today())
+
+
+def _search_staff() -> tuple[StaffSearchForm, queries.StaffPage]:
     form = StaffSearchForm(request.args)
     form.validate()
-    page = request.args.get("page", 1, type=int)
     result = queries.list_staff(
         search=form.q.data or "",
         team_id=int(form.team.data) if (form.team.data or "").isdigit() else None,
         status=form.status.data if form.status.data in queries.STAFF_STATUSES else "current",
-        page=page,
+        page=request.args.get("page", 1, type=int),
         per_page=current_app.config["PAGE_SIZE"],
         today=clock.today(),
     )
-    return render_template("organisation/list_staff.html", form=form, result=result, today=clock.today())
+    return form, result
 
 
 def _details(form: StaffForm) -> services.StaffDetails:
@@ -372,6 +377,14 @@ def audit_log() -> str:
 
 
 # People ---------------------------------------------------------------------------------
+@people_bp.route("")
+@page_requires(permissions.can_view_whole_service)
+def directory() -> str:
+    """Everyone in the service, read-only: senior managers, the WFLD team, system admins."""
+    form, result = _search_staff()
+    return render_template("organisation/directory.html", form=form, result=result, today=clock.today())
+
+
 @people_bp.route("/<int:staff_id>")
 @signed_in
 def profile(staff_id: int) -> str:
