@@ -167,3 +167,15 @@ def test_future_leaving_date_keeps_login_until_that_day(app, client, org):
     assert sign_in(client, org.practitioner.email).status_code == 302
     clock.freeze(dt.datetime(2026, 12, 31, 9, 0, tzinfo=dt.UTC))
     assert client.get("/").status_code == 302
+
+
+def test_passwords_are_hashed_with_argon2id(app):
+    from wfld.accounts.services import AccountError, hash_password
+
+    hashed = hash_password("a long enough password")
+    assert hashed.startswith("$argon2id$")
+    assert "a long enough password" not in hashed
+    import pytest
+
+    with pytest.raises(AccountError):
+        hash_password("too short")
