@@ -13,7 +13,6 @@ import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -100,10 +99,6 @@ def console_errors(page: Page) -> list[str]:
         if message.type != "error":
             return
         where = message.location.get("url") or page.url
-        # Chromium asks every site for /favicon.ico; the app has no icon of its own (GOV.UK's
-        # is the crown), so that one 404 is expected and is not an error in a page.
-        if urlsplit(where).path == "/favicon.ico":
-            return
         errors.append(f"console error on {page.url}: {message.text} (from {where})")
 
     def on_page_error(error: Error) -> None:

@@ -68,10 +68,10 @@ def test_wfld_admin_reaches_the_staff_screens(
     expect(page.get_by_role("heading", name="What needs your attention")).to_be_visible()
     check_page(page, console_errors)
 
-    page.get_by_role("navigation", name="Menu").get_by_role(
-        "link", name="Organisation admin"
-    ).click()
+    menu = page.get_by_role("navigation", name="Menu")
+    menu.get_by_role("link", name="Organisation admin").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Organisation admin")
+    check_page(page, console_errors)
     page.get_by_role("main").get_by_role("link", name="Staff", exact=True).click()
     expect(page).to_have_url(f"{live_server}/admin/staff")
     expect(page.get_by_role("heading", level=1)).to_have_text("Staff")
