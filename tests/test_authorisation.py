@@ -17,7 +17,14 @@ from flask import Flask, url_for
 
 from tests.helpers import sign_in
 
-PERSONAS = ("anonymous", "practitioner", "line_manager", "senior_manager", "wfld_admin", "system_admin")
+PERSONAS = (
+    "anonymous",
+    "practitioner",
+    "line_manager",
+    "senior_manager",
+    "wfld_admin",
+    "system_admin",
+)
 
 ANON = {"anonymous": (302, 302)}
 HIDDEN = (404, 404)
@@ -100,7 +107,7 @@ def _url(app: Flask, endpoint: str, record_id: int) -> str:
         return url_for(endpoint, **values)
 
 
-def _record_id(org, endpoint: str, app: Flask, which: str) -> int:  # noqa: ANN001
+def _record_id(app: Flask, org, endpoint: str, which: str) -> int:  # noqa: ANN001
     rule = _rules_with_arguments(app)[endpoint]
     (argument,) = [a for a in rule.arguments if a != ACTION_ARGUMENT]
     own, other = RECORD_ARGUMENTS[argument](org)
@@ -115,7 +122,9 @@ def _sign_in_as(client, org, persona: str) -> None:  # noqa: ANN001
 
 
 def _assert_status(response, expected: int, url: str) -> None:  # noqa: ANN001
-    assert response.status_code == expected, f"GET {url} answered {response.status_code}, expected {expected}"
+    assert response.status_code == expected, (
+        f"GET {url} answered {response.status_code}, expected {expected}"
+    )
     if expected == 302:
         assert urlsplit(response.headers["Location"]).path == "/sign-in"
 
@@ -134,8 +143,12 @@ def test_the_table_covers_every_persona_and_argument(app: Flask) -> None:
         assert set(expected) == set(PERSONAS), f"{endpoint}: every persona needs an expectation"
         rule = _rules_with_arguments(app)[endpoint]
         record_arguments = [a for a in rule.arguments if a != ACTION_ARGUMENT]
-        assert len(record_arguments) == 1, f"{endpoint}: expected one record argument, got {rule.arguments}"
-        assert record_arguments[0] in RECORD_ARGUMENTS, f"{endpoint}: no test record for <{record_arguments[0]}>"
+        assert len(record_arguments) == 1, (
+            f"{endpoint}: expected one record argument, got {rule.arguments}"
+        )
+        assert record_arguments[0] in RECORD_ARGUMENTS, (
+            f"{endpoint}: no test record for <{record_arguments[0]}>"
+        )
         if ACTION_ARGUMENT in rule.arguments:
             _first_action(rule)
 
@@ -146,7 +159,9 @@ def test_every_view_declares_its_access(app: Flask) -> None:
         for endpoint, view in app.view_functions.items()
         if endpoint != "static" and getattr(view, "wfld_access", None) is None
     ]
-    assert not undeclared, f"views without an access decorator (see wfld/core/auth.py): {undeclared}"
+    assert not undeclared, (
+        f"views without an access decorator (see wfld/core/auth.py): {undeclared}"
+    )
 
 
 # The table itself ---------------------------------------------------------------------------
@@ -160,7 +175,7 @@ CASES = [
 
 @pytest.mark.parametrize(("endpoint", "persona", "which"), CASES)
 def test_authorisation(app, client, org, endpoint: str, persona: str, which: str) -> None:
-    url = _url(app, endpoint, _record_id(org, endpoint, app, which))
+    url = _url(app, endpoint, _record_id(app, org, endpoint, which))
     _sign_in_as(client, org, persona)
     own, other = TABLE[endpoint][persona]
     _assert_status(client.get(url), own if which == "own" else other, url)
@@ -184,7 +199,9 @@ def test_missing_cases_cover_the_admins_and_the_senior_manager() -> None:
 
 
 @pytest.mark.parametrize(("endpoint", "persona"), MISSING_CASES)
-def test_a_record_that_does_not_exist_is_not_found(app, client, org, endpoint: str, persona: str) -> None:
+def test_a_record_that_does_not_exist_is_not_found(
+    app, client, org, endpoint: str, persona: str
+) -> None:
     url = _url(app, endpoint, MISSING_ID)
     _sign_in_as(client, org, persona)
     _assert_status(client.get(url), 404, url)

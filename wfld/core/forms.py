@@ -22,6 +22,8 @@ class GovDateField(Field):
         return self.data.strftime("%d %m %Y") if self.data else ""
 
     def process_formdata(self, valuelist: list[str]) -> None:
+        # The widget shows raw_data again as exactly three boxes, even if a request sent fewer.
+        self.raw_data = [*valuelist[:3], *[""] * (3 - len(valuelist[:3]))]
         parts = [(v or "").strip() for v in valuelist[:3]] + [""] * (3 - len(valuelist[:3]))
         if not any(parts):
             self.data = None
@@ -54,12 +56,16 @@ class Required:
         self.message = message
 
     def __call__(self, form: Any, field: Field) -> None:
-        if field.errors:
+        if getattr(field, "process_errors", None):  # the field's own parse error stays
             raise StopValidation()
         data = field.data
-        if data is None or (isinstance(data, str) and not data.strip()):
+        # Nothing chosen: this message, not a choice field's "Not a valid choice.";
+        # an unticked checkbox (False) is missing too.
+        if data is None or data is False or (isinstance(data, str) and not data.strip()):
             field.errors[:] = []
             raise StopValidation(self.message)
+        if field.errors:
+            raise StopValidation()
 
 
 def apply_errors(form: Any, errors: dict[str, str]) -> None:

@@ -117,7 +117,9 @@ def view_team(team_id: int) -> str:
 @administers_record
 def edit_team(team_id: int) -> str | Response:
     team = allowed_or_404(queries.find_team(team_id), permissions.can_edit_team)
-    form = TeamForm(obj=team, service_area=team.service_area_id)
+    # Not obj=team: WTForms prefers obj's attributes to keywords, and team.service_area is
+    # the related object, not the id the select needs (the first area would be pre-selected).
+    form = TeamForm(name=team.name, service_area=team.service_area_id)
     if form.validate_on_submit():
         try:
             services.update_team(
@@ -296,8 +298,16 @@ def view_staff(staff_id: int) -> str:
 @administers_record
 def edit_staff(staff_id: int) -> str | Response:
     staff = allowed_or_404(queries.find_staff(staff_id), permissions.can_edit_staff)
+    # Not obj=staff: WTForms prefers obj's attributes to keywords, and staff.team, .job_role
+    # and .line_manager are related objects, not the ids and employee number the form needs.
     form = StaffForm(
-        obj=staff,
+        employee_number=staff.employee_number,
+        first_name=staff.first_name,
+        last_name=staff.last_name,
+        work_email=staff.work_email,
+        start_date=staff.start_date,
+        leaving_date=staff.leaving_date,
+        registration_number=staff.registration_number,
         team=staff.team_id,
         job_role=staff.job_role_id,
         line_manager=staff.line_manager.employee_number if staff.line_manager else "",
