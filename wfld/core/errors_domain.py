@@ -9,3 +9,18 @@ class RuleBroken(Exception):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(errors.values()))
         self.errors = errors
+
+
+class StaleRecord(Exception):
+    """Someone else saved the record after this form was opened (optimistic locking)."""
+
+    message = (
+        "Someone else changed these details while you were editing them. The form now shows "
+        "the latest details: make your change again"
+    )
+
+
+def check_version(record: object, expected: int | None) -> None:
+    """Refuse a change made from a form opened before the record's last save."""
+    if expected is not None and expected != record.version_id:  # type: ignore[attr-defined]
+        raise StaleRecord()

@@ -18,6 +18,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     PasswordField,
     RadioField,
     SelectField,
@@ -75,7 +76,17 @@ class ServiceAreaForm(FlaskForm):
     submit = SubmitField("Save service area", widget=GovSubmitInput())
 
 
-class TeamForm(FlaskForm):
+class VersionedForm(FlaskForm):
+    """Carries the version of the record the form was opened on (optimistic locking)."""
+
+    version = HiddenField()
+
+    @property
+    def expected_version(self) -> int | None:
+        return int(self.version.data) if (self.version.data or "").isdigit() else None
+
+
+class TeamForm(VersionedForm):
     name = StringField(
         "Team name",
         widget=GovTextInput(),
@@ -92,7 +103,7 @@ class TeamForm(FlaskForm):
         self.service_area.choices = [(a.id, a.name) for a in queries.list_service_areas(include_inactive=False)]
 
 
-class JobRoleForm(FlaskForm):
+class JobRoleForm(VersionedForm):
     title = StringField(
         "Job title",
         widget=GovTextInput(),
@@ -113,7 +124,7 @@ class JobRoleForm(FlaskForm):
     submit = SubmitField("Save job role", widget=GovSubmitInput())
 
 
-class StaffForm(FlaskForm):
+class StaffForm(VersionedForm):
     employee_number = StringField(
         "Employee number",
         widget=GovTextInput(),

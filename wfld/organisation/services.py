@@ -11,7 +11,7 @@ from wfld.accounts import queries as account_queries
 from wfld.accounts import services as account_services
 from wfld.accounts.models import User
 from wfld.accounts.roles import Role
-from wfld.core.errors_domain import RuleBroken
+from wfld.core.errors_domain import RuleBroken, check_version
 from wfld.extensions import db
 from wfld.organisation import queries, rules
 from wfld.organisation.models import (
@@ -49,8 +49,15 @@ def create_team(*, name: str, service_area: ServiceArea, actor: User | None, now
 
 
 def update_team(
-    *, team: Team, name: str, service_area: ServiceArea, actor: User, now: dt.datetime
+    *,
+    team: Team,
+    name: str,
+    service_area: ServiceArea,
+    actor: User,
+    now: dt.datetime,
+    expected_version: int | None = None,
 ) -> Team:
+    check_version(team, expected_version)
     name = name.strip()
     clash = queries.find_team_by_name(name)
     if clash is not None and clash.id != team.id:
@@ -91,8 +98,16 @@ def create_job_role(
 
 
 def update_job_role(
-    *, role: JobRole, title: str, grade: str, regulator: Regulator, actor: User, now: dt.datetime
+    *,
+    role: JobRole,
+    title: str,
+    grade: str,
+    regulator: Regulator,
+    actor: User,
+    now: dt.datetime,
+    expected_version: int | None = None,
 ) -> JobRole:
+    check_version(role, expected_version)
     title = title.strip()
     clash = queries.find_job_role_by_title(title)
     if clash is not None and clash.id != role.id:
@@ -208,8 +223,15 @@ def create_staff(*, details: StaffDetails, actor: User | None, now: dt.datetime,
 
 
 def update_staff(
-    *, staff: StaffMember, details: StaffDetails, actor: User, now: dt.datetime, today: dt.date
+    *,
+    staff: StaffMember,
+    details: StaffDetails,
+    actor: User,
+    now: dt.datetime,
+    today: dt.date,
+    expected_version: int | None = None,
 ) -> StaffMember:
+    check_version(staff, expected_version)
     details = details.normalised()
     errors = _staff_errors(details, staff=staff, today=today)
     if errors:

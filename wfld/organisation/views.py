@@ -10,7 +10,7 @@ from wfld.accounts import services as account_services
 from wfld.accounts.roles import Role
 from wfld.core import clock
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
-from wfld.core.errors_domain import RuleBroken
+from wfld.core.errors_domain import RuleBroken, StaleRecord
 from wfld.core.forms import apply_errors
 from wfld.extensions import db
 from wfld.organisation import permissions, queries, services
@@ -113,13 +113,17 @@ def view_team(team_id: int) -> str:
     return render_template("organisation/view_team.html", team=team, staff=staff)
 
 
+def _team_form(team, **kwargs) -> TeamForm:  # noqa: ANN001
+    # Not obj=team: WTForms prefers obj's attributes to keywords, and team.service_area is
+    # the related object, not the id the select needs (the first area would be pre-selected).
+    return TeamForm(name=team.name, service_area=team.service_area_id, version=team.version_id, **kwargs)
+
+
 @admin_bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
 @administers_record
 def edit_team(team_id: int) -> str | Response:
     team = allowed_or_404(queries.find_team(team_id), permissions.can_edit_team)
-    # Not obj=team: WTForms prefers obj's attributes to keywords, and team.service_area is
-    # the related object, not the id the select needs (the first area would be pre-selected).
-    form = TeamForm(name=team.name, service_area=team.service_area_id)
+    form = _team_form(team)
     if form.validate_on_submit():
         try:
             services.update_team(
@@ -128,9 +132,14 @@ def edit_team(team_id: int) -> str | Response:
                 service_area=queries.find_service_area(form.service_area.data),
                 actor=current_actor(),
                 now=clock.now(),
+                expected_version=form.expected_version,
             )
         except RuleBroken as broken:
             apply_errors(form, broken.errors)
+        except StaleRecord as stale:
+            db.session.rollback()
+            form = _team_form(team, formdata=None)
+            form.form_errors.append(stale.message)
         else:
             db.session.commit()
             flash("Team details saved", "success")
@@ -187,19 +196,29 @@ def new_job_role() -> str | Response:
     return render_template("organisation/edit_job_role.html", form=form, role=None)
 
 
+def _job_role_form(role, **kwargs) -> JobRoleForm:  # noqa: ANN001
+    return JobRoleForm(
+        title=role.title, grade=role.grade, regulator=role.regulator.value, version=role.version_id, **kwargs
+    )
+
+
 @admin_bp.route("/job-roles/<int:job_role_id>/edit", methods=["GET", "POST"])
 @administers_record
 def edit_job_role(job_role_id: int) -> str | Response:
     role = allowed_or_404(queries.find_job_role(job_role_id), permissions.can_edit_job_role)
-    form = JobRoleForm(obj=role, regulator=role.regulator.value)
+    form = _job_role_form(role)
     if form.validate_on_submit():
         try:
             services.update_job_role(
                 role=role, title=form.title.data, grade=form.grade.data, regulator=Regulator(form.regulator.data),
-                actor=current_actor(), now=clock.now(),
+                actor=current_actor(), now=clock.now(), expected_version=form.expected_version,
             )
         except RuleBroken as broken:
             apply_errors(form, broken.errors)
+        except StaleRecord as stale:
+            db.session.rollback()
+            form = _job_role_form(role, formdata=None)
+            form.form_errors.append(stale.message)
         else:
             db.session.commit()
             flash("Job role saved", "success")
@@ -294,13 +313,10 @@ def view_staff(staff_id: int) -> str:
     )
 
 
-@admin_bp.route("/staff/<int:staff_id>/edit", methods=["GET", "POST"])
-@administers_record
-def edit_staff(staff_id: int) -> str | Response:
-    staff = allowed_or_404(queries.find_staff(staff_id), permissions.can_edit_staff)
+def _staff_form(staff: StaffMember, **kwargs) -> StaffForm:
     # Not obj=staff: WTForms prefers obj's attributes to keywords, and staff.team, .job_role
     # and .line_manager are related objects, not the ids and employee number the form needs.
-    form = StaffForm(
+    return StaffForm(
         employee_number=staff.employee_number,
         first_name=staff.first_name,
         last_name=staff.last_name,
@@ -314,15 +330,33 @@ def edit_staff(staff_id: int) -> str | Response:
         employment_type=staff.employment_type.value,
         regulator=staff.regulator.value,
         fte=f"{staff.fte:.2f}",
+        version=staff.version_id,
+        **kwargs,
     )
+
+
+@admin_bp.route("/staff/<int:staff_id>/edit", methods=["GET", "POST"])
+@administers_record
+def edit_staff(staff_id: int) -> str | Response:
+    staff = allowed_or_404(queries.find_staff(staff_id), permissions.can_edit_staff)
+    form = _staff_form(staff)
     if form.validate_on_submit():
         try:
             services.update_staff(
-                staff=staff, details=_details(form), actor=current_actor(), now=clock.now(), today=clock.today()
+                staff=staff,
+                details=_details(form),
+                actor=current_actor(),
+                now=clock.now(),
+                today=clock.today(),
+                expected_version=form.expected_version,
             )
         except RuleBroken as broken:
             db.session.rollback()
             apply_errors(form, broken.errors)
+        except StaleRecord as stale:
+            db.session.rollback()
+            form = _staff_form(staff, formdata=None)
+            form.form_errors.append(stale.message)
         else:
             db.session.commit()
             flash("Staff details saved", "success")
