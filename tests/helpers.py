@@ -102,3 +102,33 @@ def page(response: Any) -> Page:
             assert form.find("input", attrs={"name": "csrf_token"}), "every POST form carries a CSRF token"
     assert not soup.find("script", src=False), "no inline scripts (the CSP refuses them)"
     return Page(soup)
+
+
+class QueryCounter:
+    """Counts the SQL statements an app runs while the block is open."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.statements: list[str] = []
+
+    def _count(self, conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001, PLR0913
+        self.statements.append(statement)
+
+    def __enter__(self) -> QueryCounter:
+        from sqlalchemy import event
+
+        from wfld.extensions import db
+
+        with self.app.app_context():
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
