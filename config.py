@@ -37,7 +37,9 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = (
-        normalise_database_url(os.environ["DATABASE_URL"]) if os.environ.get("DATABASE_URL") else None
+        normalise_database_url(os.environ["DATABASE_URL"])
+        if os.environ.get("DATABASE_URL")
+        else None
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("WFLD_SQLITE_BUSY_TIMEOUT_MS", "15000"))
@@ -60,9 +62,13 @@ class Config:
     @classmethod
     def validate(cls, config: dict) -> None:
         """Fail fast on a configuration that must never serve requests."""
-        missing = [name for name in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI") if not config.get(name)]
+        missing = [
+            name for name in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI") if not config.get(name)
+        ]
         if missing:
-            names = ", ".join("DATABASE_URL" if n == "SQLALCHEMY_DATABASE_URI" else n for n in missing)
+            names = ", ".join(
+                "DATABASE_URL" if n == "SQLALCHEMY_DATABASE_URI" else n for n in missing
+            )
             raise RuntimeError(f"WFLD_ENV={cls.ENV_NAME} needs {names} set in the environment")
         if len(config["SECRET_KEY"]) < 32:
             raise RuntimeError("SECRET_KEY must be at least 32 characters")

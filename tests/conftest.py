@@ -61,10 +61,16 @@ def database_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databa
     name = f"wfld_test_{os.getpid()}_{secrets.token_hex(3)}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(normalise_database_url(PG_URL)).set(database=name).render_as_string(hide_password=False)
+    url = (
+        make_url(normalise_database_url(PG_URL))
+        .set(database=name)
+        .render_as_string(hide_password=False)
+    )
     try:
         migrate_to_head(url, TEST_SECRET)
-        yield Database(backend="postgresql", url=url, admin_engine=admin, workdir=tmp_path_factory.mktemp("pg"))
+        yield Database(
+            backend="postgresql", url=url, admin_engine=admin, workdir=tmp_path_factory.mktemp("pg")
+        )
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -82,7 +88,11 @@ def database_url(database_server: Database, tmp_path: Path) -> str:
     with engine.begin() as conn:
         tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
         if tables:
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            conn.execute(
+                text(
+                    "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+                )
+            )
     engine.dispose()
     return database_server.url
 

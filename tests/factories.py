@@ -8,14 +8,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
+from tests.helpers import PASSWORD
 from wfld.accounts import services as account_services
 from wfld.accounts.models import User, UserRole
 from wfld.accounts.roles import Role
 from wfld.extensions import db
 from wfld.organisation import services as org_services
-from wfld.organisation.models import EmploymentType, JobRole, Regulator, ServiceArea, StaffMember, Team
-
-from tests.helpers import PASSWORD
+from wfld.organisation.models import (
+    EmploymentType,
+    JobRole,
+    Regulator,
+    ServiceArea,
+    StaffMember,
+    Team,
+)
 
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 11, 23)
@@ -37,7 +43,9 @@ def make_team(name: str, area: ServiceArea) -> Team:
 
 
 def make_role(title: str, regulator: Regulator = Regulator.NONE, grade: str = "Grade 8") -> JobRole:
-    return org_services.create_job_role(title=title, grade=grade, regulator=regulator, actor=None, now=NOW)
+    return org_services.create_job_role(
+        title=title, grade=grade, regulator=regulator, actor=None, now=NOW
+    )
 
 
 def make_staff(
@@ -53,7 +61,11 @@ def make_staff(
 ) -> StaffMember:
     n = next(_numbers)
     regulator = role.regulator
-    registration = {Regulator.SWE: f"SW{n}", Regulator.HCPC: f"OT{n}0", Regulator.NMC: f"12A{n}E"}.get(regulator)
+    registration = {
+        Regulator.SWE: f"SW{n}",
+        Regulator.HCPC: f"OT{n}0",
+        Regulator.NMC: f"12A{n}E",
+    }.get(regulator)
     return org_services.create_staff(
         details=org_services.StaffDetails(
             employee_number=f"T{n}",
@@ -76,7 +88,9 @@ def make_staff(
     )
 
 
-def make_user(staff: StaffMember | None = None, *, roles: set[Role] = frozenset(), email: str | None = None) -> User:
+def make_user(
+    staff: StaffMember | None = None, *, roles: set[Role] = frozenset(), email: str | None = None
+) -> User:
     user = User(
         email=(email or staff.work_email).lower(),
         display_name=staff.full_name if staff else (email or "Admin"),

@@ -45,7 +45,14 @@ def csrf_token(client: FlaskClient, path: str) -> str:
     return field["value"]
 
 
-def submit(client: FlaskClient, path: str, data: dict[str, Any], *, form_path: str | None = None, **kwargs: Any):
+def submit(
+    client: FlaskClient,
+    path: str,
+    data: dict[str, Any],
+    *,
+    form_path: str | None = None,
+    **kwargs: Any,
+):
     """POST a form the way a browser does: with the CSRF token from the form's page."""
     token = csrf_token(client, form_path or path)
     return client.post(path, data={"csrf_token": token, **data}, **kwargs)
@@ -99,7 +106,9 @@ def page(response: Any) -> Page:
     assert not duplicates, f"duplicate ids: {duplicates}"
     for form in soup.find_all("form"):
         if (form.get("method") or "get").lower() == "post":
-            assert form.find("input", attrs={"name": "csrf_token"}), "every POST form carries a CSRF token"
+            assert form.find("input", attrs={"name": "csrf_token"}), (
+                "every POST form carries a CSRF token"
+            )
     assert not soup.find("script", src=False), "no inline scripts (the CSP refuses them)"
     return Page(soup)
 

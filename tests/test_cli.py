@@ -28,7 +28,14 @@ def test_seed_demo_loads_a_realistic_council_and_twice_changes_nothing(app):
     assert 12 <= counts["Team"] <= 20
     assert counts["JobRole"] >= 30
     assert 140 <= counts["StaffMember"] <= 170
-    for persona in ("practitioner", "nqsw", "line_manager", "wfld_admin", "senior_manager", "system_admin"):
+    for persona in (
+        "practitioner",
+        "nqsw",
+        "line_manager",
+        "wfld_admin",
+        "senior_manager",
+        "system_admin",
+    ):
         assert persona in first.output
 
     second = runner.invoke(args=["seed", "demo"])
@@ -40,7 +47,12 @@ def test_seed_demo_loads_a_realistic_council_and_twice_changes_nothing(app):
         staff = db.session.scalars(select(StaffMember)).all()
         managers = {s.line_manager_id for s in staff}
         assert sum(1 for s in staff if s.line_manager_id is None) == 1, "one person at the top"
-        assert {s.employment_type.value for s in staff} >= {"permanent", "agency", "apprentice", "student"}
+        assert {s.employment_type.value for s in staff} >= {
+            "permanent",
+            "agency",
+            "apprentice",
+            "student",
+        }
         assert len(managers) > 15, "a line-management tree, with managers of managers"
         assert any(s.leaving_date for s in staff)
 
@@ -91,7 +103,8 @@ def test_create_admin(app, client):
 
 def test_create_admin_refuses_a_short_password(app):
     result = app.test_cli_runner().invoke(
-        args=["users", "create-admin", "--email", "a@council.example", "--name", "A"], input="short\nshort\n"
+        args=["users", "create-admin", "--email", "a@council.example", "--name", "A"],
+        input="short\nshort\n",
     )
     assert result.exit_code != 0
     assert "12 characters" in result.output

@@ -48,6 +48,8 @@ def test_domains_import_only_lower_layers():
         if domain in ASSEMBLY:
             continue
         for imported in _imported_domains(path) - {domain} - ASSEMBLY:
-            if LAYER[imported] >= LAYER[domain] and not (LAYER[imported] == 0 and LAYER[domain] == 0):
+            if LAYER[imported] >= LAYER[domain] and not (
+                LAYER[imported] == 0 and LAYER[domain] == 0
+            ):
                 problems.append(f"{relative} imports wfld.{imported}")
     assert problems == []

@@ -35,7 +35,9 @@ PAGES = [
 ]
 
 
-@pytest.mark.parametrize(("persona", "path_for"), PAGES, ids=[f"{p}:{i}" for i, (p, _) in enumerate(PAGES)])
+@pytest.mark.parametrize(
+    ("persona", "path_for"), PAGES, ids=[f"{p}:{i}" for i, (p, _) in enumerate(PAGES)]
+)
 def test_statement_count_is_bounded_and_does_not_grow(app, client, org, persona, path_for):
     sign_in(client, getattr(org, persona).email)
     path = path_for(org)

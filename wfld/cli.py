@@ -26,7 +26,9 @@ DEMO_DIR = PROJECT_ROOT / "seeds" / "demo"
 def seed_demo(if_empty: bool) -> None:
     """Load the fictional demo council (running it twice changes nothing)."""
     if not current_app.config["DEMO_DATA_ALLOWED"]:
-        raise click.ClickException("The demo council is never loaded in production (WFLD_ENV=production)")
+        raise click.ClickException(
+            "The demo council is never loaded in production (WFLD_ENV=production)"
+        )
     if if_empty and org_queries.list_staff(per_page=1, status="all", today=clock.today()).total:
         click.echo("The database already has staff: demo council not loaded again.")
     else:

@@ -39,7 +39,10 @@ def test_sign_in_success_records_session_and_audit(app, client, org):
 
 
 def test_wrong_password_and_unknown_email_get_the_same_generic_message(app, client, org):
-    for email, password in [(org.practitioner.email, "not the password"), ("nobody@test.example", "whatever")]:
+    for email, password in [
+        (org.practitioner.email, "not the password"),
+        ("nobody@test.example", "whatever"),
+    ]:
         response = sign_in(client, email, password)
         assert response.status_code == 200
         result = page(response)
@@ -51,21 +54,29 @@ def test_wrong_password_and_unknown_email_get_the_same_generic_message(app, clie
 
 def test_empty_sign_in_form_names_each_field(client, org):
     result = page(sign_in(client, "", ""))
-    assert result.error_summary() == {"#email": "Enter your email address", "#password": "Enter your password"}
+    assert result.error_summary() == {
+        "#email": "Enter your email address",
+        "#password": "Enter your password",
+    }
 
 
 def test_next_only_redirects_within_the_site(client, org):
     from tests.helpers import submit
 
     response = submit(
-        client, "/sign-in?next=https://evil.example/", {"email": org.practitioner.email, "password": "correct horse battery staple"}
+        client,
+        "/sign-in?next=https://evil.example/",
+        {"email": org.practitioner.email, "password": "correct horse battery staple"},
     )
     assert response.headers["Location"] == "/"
 
 
 def test_throttle_locks_after_ten_failures_even_with_the_right_password(app, client, org):
     for _ in range(10):
-        assert "Email address or password is wrong" in page(sign_in(client, org.practitioner.email, "wrong")).text()
+        assert (
+            "Email address or password is wrong"
+            in page(sign_in(client, org.practitioner.email, "wrong")).text()
+        )
     result = page(sign_in(client, org.practitioner.email))  # the right password, but locked
     assert "too many attempts" in result.error_summary()["#email"]
     assert len(_events(app, "account_locked")) == 1
@@ -108,7 +119,9 @@ def test_throttle_holds_across_two_app_processes(app, app_config, client, org):
     assert "too many attempts" in result.error_summary()["#email"]
     with app.app_context():
         failures = db.session.scalar(
-            select(func.count()).select_from(SignInAttempt).where(SignInAttempt.succeeded.is_(False))
+            select(func.count())
+            .select_from(SignInAttempt)
+            .where(SignInAttempt.succeeded.is_(False))
         )
     assert failures == 11
 
@@ -145,7 +158,12 @@ def test_leaver_loses_their_login_but_keeps_their_record(app, client, org):
     with app.app_context():
         staff = db.session.get(StaffMember, org.practitioner.staff_id)
         org_services.record_leaver(
-            staff=staff, leaving_date=clock.today(), reason="Moved away", actor=None, now=clock.now(), today=clock.today()
+            staff=staff,
+            leaving_date=clock.today(),
+            reason="Moved away",
+            actor=None,
+            now=clock.now(),
+            today=clock.today(),
         )
         db.session.commit()
     assert client.get("/").status_code == 302, "their open session ends"
@@ -161,7 +179,12 @@ def test_future_leaving_date_keeps_login_until_that_day(app, client, org):
     with app.app_context():
         staff = db.session.get(StaffMember, org.practitioner.staff_id)
         org_services.record_leaver(
-            staff=staff, leaving_date=dt.date(2026, 12, 31), reason=None, actor=None, now=NOW, today=NOW.date()
+            staff=staff,
+            leaving_date=dt.date(2026, 12, 31),
+            reason=None,
+            actor=None,
+            now=NOW,
+            today=NOW.date(),
         )
         db.session.commit()
     assert sign_in(client, org.practitioner.email).status_code == 302

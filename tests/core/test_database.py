@@ -21,12 +21,11 @@ from wfld.organisation.models import JobRole, Regulator
 
 def test_migrations_build_exactly_the_models_schema(app):
     """`flask db upgrade` on an empty database leaves no autogenerate diff."""
-    with app.app_context():
-        with db.engine.connect() as connection:
-            context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "render_as_batch": True}
-            )
-            diff = compare_metadata(context, db.metadata)
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "render_as_batch": True}
+        )
+        diff = compare_metadata(context, db.metadata)
     assert diff == []
 
 
@@ -46,12 +45,17 @@ def test_audit_log_is_append_only(app):
         entry_id = entry.id
     with app.app_context():
         with pytest.raises(DatabaseError):
-            db.session.execute(text("UPDATE audit_events SET event = 'changed' WHERE id = :id"), {"id": entry_id})
+            db.session.execute(
+                text("UPDATE audit_events SET event = 'changed' WHERE id = :id"), {"id": entry_id}
+            )
         db.session.rollback()
         with pytest.raises(DatabaseError):
             db.session.execute(text("DELETE FROM audit_events WHERE id = :id"), {"id": entry_id})
         db.session.rollback()
-        assert db.session.scalar(select(AuditEvent.event).where(AuditEvent.id == entry_id)) == "test_event"
+        assert (
+            db.session.scalar(select(AuditEvent.event).where(AuditEvent.id == entry_id))
+            == "test_event"
+        )
 
 
 WRITERS = 4

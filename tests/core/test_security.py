@@ -28,7 +28,9 @@ def test_pages_with_personal_data_are_not_cached(client, org):
 
 def test_session_cookie_flags(client, org):
     response = sign_in(client, org.practitioner.email)
-    cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("wfld_session="))
+    cookie = next(
+        h for h in response.headers.getlist("Set-Cookie") if h.startswith("wfld_session=")
+    )
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
 
@@ -37,15 +39,21 @@ def test_production_config_refuses_to_start_without_secrets(monkeypatch):
     from wfld import create_app
 
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app({"ENV_NAME": "production", "SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        create_app(
+            {"ENV_NAME": "production", "SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+        )
     with pytest.raises(RuntimeError, match="DATABASE_URL"):
-        create_app({"ENV_NAME": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": None})
+        create_app(
+            {"ENV_NAME": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": None}
+        )
 
 
 def test_production_cookies_are_secure():
     from wfld import create_app
 
-    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app(
+        {"ENV_NAME": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
 

@@ -54,7 +54,10 @@ def test_second_editor_is_told_and_nothing_is_overwritten(app, org):
     refreshed = _form_values(second, path)
     assert second.post(path, data={**refreshed, "last_name": "Sandhu-Rao"}).status_code == 302
     with app.app_context():
-        assert db.session.get(StaffMember, org.practitioner.staff_id).full_name == "Priyanka Sandhu-Rao"
+        assert (
+            db.session.get(StaffMember, org.practitioner.staff_id).full_name
+            == "Priyanka Sandhu-Rao"
+        )
 
 
 def test_team_edit_from_a_stale_form_is_refused(app, org):

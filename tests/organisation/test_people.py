@@ -47,7 +47,13 @@ def test_practitioner_sees_their_manager_but_not_colleagues(client, org):
 
 def test_every_link_on_a_home_page_opens(client, org):
     """A link the policy would refuse is never shown."""
-    for person in (org.practitioner, org.line_manager, org.senior_manager, org.wfld_admin, org.system_admin):
+    for person in (
+        org.practitioner,
+        org.line_manager,
+        org.senior_manager,
+        org.wfld_admin,
+        org.system_admin,
+    ):
         sign_in(client, person.email)
         home = page(client.get("/"))
         for link in home.soup.select("main a[href^='/']"):

@@ -145,9 +145,7 @@ AUDIT_APPEND_ONLY_POSTGRESQL = [
 ]
 
 for _statement in AUDIT_APPEND_ONLY_SQLITE:
-    event.listen(
-        AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite")
-    )
+    event.listen(AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
 for _statement in AUDIT_APPEND_ONLY_POSTGRESQL:
     event.listen(
         AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")

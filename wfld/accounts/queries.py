@@ -23,18 +23,23 @@ def find_user(user_id: int) -> User | None:
 
 
 def count_recent_failures(email: str, *, since: dt.datetime) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(SignInAttempt)
-        .where(
-            SignInAttempt.email == normalise_email(email),
-            SignInAttempt.succeeded.is_(False),
-            SignInAttempt.attempted_at >= since,
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(SignInAttempt)
+            .where(
+                SignInAttempt.email == normalise_email(email),
+                SignInAttempt.succeeded.is_(False),
+                SignInAttempt.attempted_at >= since,
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
-def find_live_session_user(user_id: int, token_hash: str, *, created_after: dt.datetime) -> User | None:
+def find_live_session_user(
+    user_id: int, token_hash: str, *, created_after: dt.datetime
+) -> User | None:
     """The user of a session that is neither revoked nor past its absolute lifetime."""
     return db.session.scalar(
         select(User)

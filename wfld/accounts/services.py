@@ -79,14 +79,20 @@ def sign_in(
     email = normalise_email(email)
     failures = count_recent_failures(email, since=now - dt.timedelta(seconds=window_seconds))
     if failures >= max_failures:
-        db.session.add(SignInAttempt(email=email, attempted_at=now, succeeded=False, ip_address=ip_address))
+        db.session.add(
+            SignInAttempt(email=email, attempted_at=now, succeeded=False, ip_address=ip_address)
+        )
         audit.record("sign_in_refused_locked", now=now, ip_address=ip_address, email=email)
         return SignInOutcome(SignInResult.LOCKED)
 
     user = find_user_by_email(email)
-    password_ok = _verify(user.password_hash if user and user.password_hash else _DUMMY_HASH, password)
+    password_ok = _verify(
+        user.password_hash if user and user.password_hash else _DUMMY_HASH, password
+    )
     if user is None or not password_ok or not user.may_sign_in(today):
-        db.session.add(SignInAttempt(email=email, attempted_at=now, succeeded=False, ip_address=ip_address))
+        db.session.add(
+            SignInAttempt(email=email, attempted_at=now, succeeded=False, ip_address=ip_address)
+        )
         audit.record(
             "sign_in_failed",
             now=now,
@@ -96,13 +102,17 @@ def sign_in(
             reason="password" if not password_ok else "account not active",
         )
         if failures + 1 >= max_failures:
-            audit.record("account_locked", now=now, subject=user, ip_address=ip_address, email=email)
+            audit.record(
+                "account_locked", now=now, subject=user, ip_address=ip_address, email=email
+            )
         return SignInOutcome(SignInResult.WRONG)
 
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     token = secrets.token_urlsafe(32)
-    db.session.add(SignInAttempt(email=email, attempted_at=now, succeeded=True, ip_address=ip_address))
+    db.session.add(
+        SignInAttempt(email=email, attempted_at=now, succeeded=True, ip_address=ip_address)
+    )
     db.session.add(
         UserSession(
             token_hash=token_hash(token),
@@ -125,7 +135,9 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def sign_out(*, user: User, session_token: str | None, now: dt.datetime, ip_address: str | None) -> None:
+def sign_out(
+    *, user: User, session_token: str | None, now: dt.datetime, ip_address: str | None
+) -> None:
     if session_token:
         row = db.session.scalar(
             db.select(UserSession).where(UserSession.token_hash == token_hash(session_token))
@@ -138,7 +150,9 @@ def sign_out(*, user: User, session_token: str | None, now: dt.datetime, ip_addr
 
 def revoke_all_sessions(*, user: User, now: dt.datetime) -> int:
     rows = db.session.scalars(
-        db.select(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        db.select(UserSession).where(
+            UserSession.user_id == user.id, UserSession.revoked_at.is_(None)
+        )
     ).all()
     for row in rows:
         row.revoked_at = now
@@ -178,7 +192,9 @@ def set_roles(*, user: User, roles: set[Role], now: dt.datetime, actor: User) ->
     if set(before) == roles:
         return
     user.role_rows = [UserRole(role=role.value) for role in sorted(roles)]
-    audit.record("roles_changed", now=now, actor=actor, subject=user, before=before, after=sorted(roles))
+    audit.record(
+        "roles_changed", now=now, actor=actor, subject=user, before=before, after=sorted(roles)
+    )
     db.session.flush()
 
 

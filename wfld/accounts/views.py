@@ -29,7 +29,7 @@ from wfld.extensions import db, login_manager
 
 bp = Blueprint("accounts", __name__)
 
-SESSION_TOKEN_KEY = "sid"
+SESSION_TOKEN_KEY = "sid"  # noqa: S105 - the name of a session key, not a secret
 LAST_SEEN_KEY = "seen"
 SESSION_MAX_AGE = dt.timedelta(hours=12)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -89,7 +89,12 @@ def _safe_next(target: str | None) -> str:
     """Only ever redirect within this site after signing in."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+        ):
             return target
     return url_for("main.home")
 

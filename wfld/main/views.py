@@ -18,7 +18,9 @@ bp = Blueprint("main", __name__)
 @signed_in
 def home() -> str:
     today = clock.today()
-    return render_template("main/home.html", page=build_home(current_actor(), today=today), today=today)
+    return render_template(
+        "main/home.html", page=build_home(current_actor(), today=today), today=today
+    )
 
 
 @bp.route("/healthz")
@@ -31,7 +33,11 @@ def healthz() -> tuple[Response, int]:
         db.session.rollback()
         database = "unavailable"
     status = 200 if database == "ok" else 503
-    body = {"status": "ok" if status == 200 else "degraded", "version": __version__, "database": database}
+    body = {
+        "status": "ok" if status == 200 else "degraded",
+        "version": __version__,
+        "database": database,
+    }
     return jsonify(body), status
 
 

@@ -64,14 +64,19 @@ class StaffSearchForm(SearchForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.team.choices = [("", "All teams")] + [(str(t.id), t.name) for t in queries.list_team_choices()]
+        self.team.choices = [("", "All teams")] + [
+            (str(t.id), t.name) for t in queries.list_team_choices()
+        ]
 
 
 class ServiceAreaForm(FlaskForm):
     name = StringField(
         "Service area name",
         widget=GovTextInput(),
-        validators=[Required("Enter the service area name"), Length(max=120, message="Name must be 120 characters or fewer")],
+        validators=[
+            Required("Enter the service area name"),
+            Length(max=120, message="Name must be 120 characters or fewer"),
+        ],
     )
     submit = SubmitField("Save service area", widget=GovSubmitInput())
 
@@ -90,30 +95,44 @@ class TeamForm(VersionedForm):
     name = StringField(
         "Team name",
         widget=GovTextInput(),
-        validators=[Required("Enter the team name"), Length(max=120, message="Team name must be 120 characters or fewer")],
+        validators=[
+            Required("Enter the team name"),
+            Length(max=120, message="Team name must be 120 characters or fewer"),
+        ],
     )
     service_area = SelectField(
-        "Service area", widget=GovSelect(), coerce=int, validate_choice=True,
+        "Service area",
+        widget=GovSelect(),
+        coerce=int,
+        validate_choice=True,
         validators=[Required("Select the service area")],
     )
     submit = SubmitField("Save team", widget=GovSubmitInput())
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.service_area.choices = [(a.id, a.name) for a in queries.list_service_areas(include_inactive=False)]
+        self.service_area.choices = [
+            (a.id, a.name) for a in queries.list_service_areas(include_inactive=False)
+        ]
 
 
 class JobRoleForm(VersionedForm):
     title = StringField(
         "Job title",
         widget=GovTextInput(),
-        validators=[Required("Enter the job title"), Length(max=160, message="Job title must be 160 characters or fewer")],
+        validators=[
+            Required("Enter the job title"),
+            Length(max=160, message="Job title must be 160 characters or fewer"),
+        ],
     )
     grade = StringField(
         "Grade",
         description="For example, SW Grade 9 or Soulbury",
         widget=GovTextInput(),
-        validators=[Required("Enter the grade"), Length(max=60, message="Grade must be 60 characters or fewer")],
+        validators=[
+            Required("Enter the grade"),
+            Length(max=60, message="Grade must be 60 characters or fewer"),
+        ],
     )
     regulator = RadioField(
         "Which professional registration does this post need?",
@@ -128,29 +147,45 @@ class StaffForm(VersionedForm):
     employee_number = StringField(
         "Employee number",
         widget=GovTextInput(),
-        validators=[Required("Enter the employee number"), Length(max=20, message="Employee number must be 20 characters or fewer")],
+        validators=[
+            Required("Enter the employee number"),
+            Length(max=20, message="Employee number must be 20 characters or fewer"),
+        ],
     )
     first_name = StringField(
         "First name",
         widget=GovTextInput(),
-        validators=[Required("Enter the first name"), Length(max=100, message="First name must be 100 characters or fewer")],
+        validators=[
+            Required("Enter the first name"),
+            Length(max=100, message="First name must be 100 characters or fewer"),
+        ],
     )
     last_name = StringField(
         "Last name",
         widget=GovTextInput(),
-        validators=[Required("Enter the last name"), Length(max=100, message="Last name must be 100 characters or fewer")],
+        validators=[
+            Required("Enter the last name"),
+            Length(max=100, message="Last name must be 100 characters or fewer"),
+        ],
     )
     work_email = EmailField(
         "Work email address",
         widget=GovTextInput(),
         validators=[
             Required("Enter the work email address"),
-            Email(message="Enter an email address in the correct format, like name@example.gov.uk", check_deliverability=False),
+            Email(
+                message="Enter an email address in the correct format, like name@example.gov.uk",
+                check_deliverability=False,
+            ),
             Length(max=254, message="Email address must be 254 characters or fewer"),
         ],
     )
-    team = SelectField("Team", widget=GovSelect(), coerce=int, validators=[Required("Select the team")])
-    job_role = SelectField("Job role", widget=GovSelect(), coerce=int, validators=[Required("Select the job role")])
+    team = SelectField(
+        "Team", widget=GovSelect(), coerce=int, validators=[Required("Select the team")]
+    )
+    job_role = SelectField(
+        "Job role", widget=GovSelect(), coerce=int, validators=[Required("Select the job role")]
+    )
     line_manager = StringField(
         "Line manager's employee number",
         description="Leave blank only for the most senior person",
@@ -158,7 +193,9 @@ class StaffForm(VersionedForm):
         validators=[Optional(), Length(max=20)],
     )
     employment_type = RadioField(
-        "Employment type", widget=GovRadioInput(), choices=EMPLOYMENT_CHOICES,
+        "Employment type",
+        widget=GovRadioInput(),
+        choices=EMPLOYMENT_CHOICES,
         validators=[Required("Select the employment type")],
     )
     fte = StringField(
@@ -167,17 +204,28 @@ class StaffForm(VersionedForm):
         widget=GovTextInput(),
         validators=[Required("Enter the full-time equivalent")],
     )
-    start_date = GovDateField("Start date", description="For example, 27 3 2024", validators=[Required("Enter the start date")])
-    leaving_date = GovDateField("Leaving date", description="Leave blank unless the person has left or is leaving")
+    start_date = GovDateField(
+        "Start date",
+        description="For example, 27 3 2024",
+        validators=[Required("Enter the start date")],
+    )
+    leaving_date = GovDateField(
+        "Leaving date", description="Leave blank unless the person has left or is leaving"
+    )
     regulator = RadioField(
-        "Professional registration", widget=GovRadioInput(), choices=REGULATOR_CHOICES,
+        "Professional registration",
+        widget=GovRadioInput(),
+        choices=REGULATOR_CHOICES,
         validators=[Required("Select the professional registration")],
     )
     registration_number = StringField(
         "Registration number",
         description="For example, SW123456 for Social Work England",
         widget=GovTextInput(),
-        validators=[Optional(), Length(max=20, message="Registration number must be 20 characters or fewer")],
+        validators=[
+            Optional(),
+            Length(max=20, message="Registration number must be 20 characters or fewer"),
+        ],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
@@ -194,7 +242,9 @@ class StaffForm(VersionedForm):
         if field.data and field.data.strip():
             manager = queries.find_staff_by_employee_number(field.data)
             if manager is None:
-                raise ValidationError(f"There is no member of staff with employee number {field.data.strip()}")
+                raise ValidationError(
+                    f"There is no member of staff with employee number {field.data.strip()}"
+                )
             self.line_manager_record = manager
 
     def validate_fte(self, field: StringField) -> None:
@@ -210,7 +260,11 @@ class StaffForm(VersionedForm):
 
 
 class LeaverForm(FlaskForm):
-    leaving_date = GovDateField("Leaving date", description="Their last day, for example, 31 3 2026", validators=[Required("Enter the leaving date")])
+    leaving_date = GovDateField(
+        "Leaving date",
+        description="Their last day, for example, 31 3 2026",
+        validators=[Required("Enter the leaving date")],
+    )
     reason = TextAreaField(
         "Reason for leaving (optional)",
         widget=GovTextArea(),
@@ -220,14 +274,21 @@ class LeaverForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    confirm = BooleanField("Yes, I am sure", widget=GovCheckboxInput(), validators=[Required("Confirm that you are sure")])
+    confirm = BooleanField(
+        "Yes, I am sure",
+        widget=GovCheckboxInput(),
+        validators=[Required("Confirm that you are sure")],
+    )
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
 
 class AccountForm(FlaskForm):
     roles = SelectMultipleField(
         "Roles",
-        description="Everyone can use the service for their own learning; line managers see their reports. Add a role only for extra access.",
+        description=(
+            "Everyone can use the service for their own learning; line managers see their "
+            "reports. Add a role only for extra access."
+        ),
         widget=GovCheckboxesInput(),
         choices=[(r.value, r.label) for r in Role],
         validators=[Optional()],
@@ -236,7 +297,10 @@ class AccountForm(FlaskForm):
         "New password",
         description="12 characters or more. Leave blank to keep the current password.",
         widget=GovPasswordInput(),
-        validators=[Optional(), Length(min=12, max=1024, message="Password must be 12 characters or more")],
+        validators=[
+            Optional(),
+            Length(min=12, max=1024, message="Password must be 12 characters or more"),
+        ],
     )
     password_confirm = PasswordField(
         "Confirm new password",

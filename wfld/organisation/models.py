@@ -127,9 +127,7 @@ class StaffMember(db.Model):
     work_email: Mapped[str] = mapped_column(String(254), unique=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
     job_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id"), index=True)
-    line_manager_id: Mapped[int | None] = mapped_column(
-        ForeignKey("staff_members.id"), index=True
-    )
+    line_manager_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"), index=True)
     employment_type: Mapped[EmploymentType] = mapped_column(
         _enum(EmploymentType, "employment_type")
     )

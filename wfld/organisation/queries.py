@@ -28,7 +28,9 @@ def find_service_area(service_area_id: int) -> ServiceArea | None:
 
 
 def find_service_area_by_name(name: str) -> ServiceArea | None:
-    return db.session.scalar(select(ServiceArea).where(func.lower(ServiceArea.name) == name.strip().lower()))
+    return db.session.scalar(
+        select(ServiceArea).where(func.lower(ServiceArea.name) == name.strip().lower())
+    )
 
 
 # Teams ----------------------------------------------------------------------------------
@@ -70,7 +72,10 @@ def list_teams(
 def list_team_choices() -> list[Team]:
     return list(
         db.session.scalars(
-            select(Team).where(Team.is_active.is_(True)).options(joinedload(Team.service_area)).order_by(Team.name)
+            select(Team)
+            .where(Team.is_active.is_(True))
+            .options(joinedload(Team.service_area))
+            .order_by(Team.name)
         )
     )
 
@@ -84,9 +89,14 @@ def find_team_by_name(name: str) -> Team | None:
 
 
 def count_staff_in_team(team_id: int, *, today: dt.date) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(StaffMember).where(StaffMember.team_id == team_id, _in_post(today))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(StaffMember)
+            .where(StaffMember.team_id == team_id, _in_post(today))
+        )
+        or 0
+    )
 
 
 # Job roles ------------------------------------------------------------------------------
@@ -108,14 +118,20 @@ def list_job_roles(
     query = select(JobRole, count).order_by(JobRole.title)
     if search.strip():
         term = f"%{_escape_like(search.strip())}%"
-        query = query.where(or_(JobRole.title.ilike(term, escape="\\"), JobRole.grade.ilike(term, escape="\\")))
+        query = query.where(
+            or_(JobRole.title.ilike(term, escape="\\"), JobRole.grade.ilike(term, escape="\\"))
+        )
     if not include_inactive:
         query = query.where(JobRole.is_active.is_(True))
     return [JobRoleRow(role, n) for role, n in db.session.execute(query)]
 
 
 def list_job_role_choices() -> list[JobRole]:
-    return list(db.session.scalars(select(JobRole).where(JobRole.is_active.is_(True)).order_by(JobRole.title)))
+    return list(
+        db.session.scalars(
+            select(JobRole).where(JobRole.is_active.is_(True)).order_by(JobRole.title)
+        )
+    )
 
 
 def find_job_role(job_role_id: int) -> JobRole | None:
@@ -123,13 +139,20 @@ def find_job_role(job_role_id: int) -> JobRole | None:
 
 
 def find_job_role_by_title(title: str) -> JobRole | None:
-    return db.session.scalar(select(JobRole).where(func.lower(JobRole.title) == title.strip().lower()))
+    return db.session.scalar(
+        select(JobRole).where(func.lower(JobRole.title) == title.strip().lower())
+    )
 
 
 def count_staff_in_role(job_role_id: int, *, today: dt.date) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(StaffMember).where(StaffMember.job_role_id == job_role_id, _in_post(today))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(StaffMember)
+            .where(StaffMember.job_role_id == job_role_id, _in_post(today))
+        )
+        or 0
+    )
 
 
 # Staff ----------------------------------------------------------------------------------
@@ -167,15 +190,24 @@ def _staff_search(
     if status == "current":
         query = query.where(_in_post(today))
     elif status == "left":
-        query = query.where(StaffMember.leaving_date.is_not(None), StaffMember.leaving_date <= today)
+        query = query.where(
+            StaffMember.leaving_date.is_not(None), StaffMember.leaving_date <= today
+        )
     return query
 
 
 def list_staff(
-    *, search: str = "", team_id: int | None = None, status: str = "current", page: int = 1,
-    per_page: int = 50, today: dt.date,
+    *,
+    search: str = "",
+    team_id: int | None = None,
+    status: str = "current",
+    page: int = 1,
+    per_page: int = 50,
+    today: dt.date,
 ) -> StaffPage:
-    base = _staff_search(select(StaffMember), search=search, team_id=team_id, status=status, today=today)
+    base = _staff_search(
+        select(StaffMember), search=search, team_id=team_id, status=status, today=today
+    )
     total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
     page = max(1, page)
     items = db.session.scalars(
@@ -217,17 +249,23 @@ def find_staff_for_user(user_id: int) -> StaffMember | None:
 
 def find_staff_by_employee_number(employee_number: str) -> StaffMember | None:
     return db.session.scalar(
-        select(StaffMember).where(func.upper(StaffMember.employee_number) == employee_number.strip().upper())
+        select(StaffMember).where(
+            func.upper(StaffMember.employee_number) == employee_number.strip().upper()
+        )
     )
 
 
 def find_staff_by_email(email: str) -> StaffMember | None:
-    return db.session.scalar(select(StaffMember).where(StaffMember.work_email == email.strip().lower()))
+    return db.session.scalar(
+        select(StaffMember).where(StaffMember.work_email == email.strip().lower())
+    )
 
 
 def find_staff_by_registration(number: str) -> StaffMember | None:
     return db.session.scalar(
-        select(StaffMember).where(func.upper(StaffMember.registration_number) == number.strip().upper())
+        select(StaffMember).where(
+            func.upper(StaffMember.registration_number) == number.strip().upper()
+        )
     )
 
 
@@ -243,9 +281,14 @@ def list_direct_reports(manager_id: int, *, today: dt.date) -> list[StaffMember]
 
 
 def count_direct_reports(manager_id: int, *, today: dt.date) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(StaffMember).where(StaffMember.line_manager_id == manager_id, _in_post(today))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(StaffMember)
+            .where(StaffMember.line_manager_id == manager_id, _in_post(today))
+        )
+        or 0
+    )
 
 
 def is_above_in_chain(manager_id: int, staff_id: int) -> bool:
@@ -261,7 +304,9 @@ def is_above_in_chain(manager_id: int, staff_id: int) -> bool:
         .where(chain.c.depth < MAX_CHAIN_DEPTH)
     )
     chain = chain.union_all(step)
-    found = db.session.scalar(select(literal(True)).select_from(chain).where(chain.c.manager_id == manager_id).limit(1))
+    found = db.session.scalar(
+        select(literal(True)).select_from(chain).where(chain.c.manager_id == manager_id).limit(1)
+    )
     return bool(found)
 
 
@@ -271,4 +316,3 @@ def _in_post(today: dt.date):  # noqa: ANN202 - a SQL expression
 
 def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-

@@ -53,8 +53,11 @@ def load_demo(directory: Path, *, now: dt.datetime, today: dt.date) -> SeedSumma
     for role in council["job_roles"]:
         if queries.find_job_role_by_title(role["title"]) is None:
             services.create_job_role(
-                title=role["title"], grade=str(role["grade"]), regulator=Regulator(role["regulator"]),
-                actor=None, now=now,
+                title=role["title"],
+                grade=str(role["grade"]),
+                regulator=Regulator(role["regulator"]),
+                actor=None,
+                now=now,
             )
             summary.add("job roles")
 
@@ -63,7 +66,9 @@ def load_demo(directory: Path, *, now: dt.datetime, today: dt.date) -> SeedSumma
         if queries.find_staff_by_employee_number(row["employee_number"]) is not None:
             continue
         manager = (
-            queries.find_staff_by_employee_number(row["line_manager"]) if row["line_manager"] else None
+            queries.find_staff_by_employee_number(row["line_manager"])
+            if row["line_manager"]
+            else None
         )
         services.create_staff(
             details=services.StaffDetails(
@@ -77,7 +82,9 @@ def load_demo(directory: Path, *, now: dt.datetime, today: dt.date) -> SeedSumma
                 employment_type=EmploymentType(row["employment_type"]),
                 fte=Decimal(row["fte"]),
                 start_date=dt.date.fromisoformat(row["start_date"]),
-                leaving_date=dt.date.fromisoformat(row["leaving_date"]) if row["leaving_date"] else None,
+                leaving_date=dt.date.fromisoformat(row["leaving_date"])
+                if row["leaving_date"]
+                else None,
                 regulator=Regulator(row["regulator"]),
                 registration_number=row["registration_number"] or None,
             ),
@@ -98,7 +105,9 @@ def load_demo(directory: Path, *, now: dt.datetime, today: dt.date) -> SeedSumma
             and not staff.has_left(today)
             and account_queries.find_user_by_email(staff.work_email) is None
         ):
-            roles = {Role(r) for r in (login["roles"].split(";") if login and login["roles"] else [])}
+            roles = {
+                Role(r) for r in (login["roles"].split(";") if login and login["roles"] else [])
+            }
             _demo_account(staff, roles=roles, password_hash=password_hash, now=now)
             summary.add("accounts")
     db.session.flush()
@@ -107,19 +116,25 @@ def load_demo(directory: Path, *, now: dt.datetime, today: dt.date) -> SeedSumma
 
 
 def demo_password(directory: Path) -> str:
-    return yaml.safe_load((directory / "settings.yaml").read_text(encoding="utf-8"))["demo_password"]
+    return yaml.safe_load((directory / "settings.yaml").read_text(encoding="utf-8"))[
+        "demo_password"
+    ]
 
 
 def demo_logins(directory: Path) -> list[tuple[str, str, str]]:
     """(persona, email, description) for each demo persona, read from the data files."""
-    emails = {row["employee_number"]: row["work_email"] for row in _read_csv(directory / "staff.csv")}
+    emails = {
+        row["employee_number"]: row["work_email"] for row in _read_csv(directory / "staff.csv")
+    }
     return [
         (row["persona"], emails[row["employee_number"]], row["description"])
         for row in _read_csv(directory / "logins.csv")
     ]
 
 
-def _demo_account(staff: StaffMember, *, roles: set[Role], password_hash: str, now: dt.datetime) -> None:
+def _demo_account(
+    staff: StaffMember, *, roles: set[Role], password_hash: str, now: dt.datetime
+) -> None:
     user = User(
         email=staff.work_email,
         display_name=staff.full_name,

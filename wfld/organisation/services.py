@@ -37,7 +37,9 @@ def create_service_area(*, name: str, actor: User | None, now: dt.datetime) -> S
 
 
 # Teams ----------------------------------------------------------------------------------
-def create_team(*, name: str, service_area: ServiceArea, actor: User | None, now: dt.datetime) -> Team:
+def create_team(
+    *, name: str, service_area: ServiceArea, actor: User | None, now: dt.datetime
+) -> Team:
     name = name.strip()
     if queries.find_team_by_name(name):
         raise RuleBroken({"name": "A team with this name already exists"})
@@ -71,16 +73,22 @@ def update_team(
     return team
 
 
-def set_team_active(*, team: Team, active: bool, actor: User, now: dt.datetime, today: dt.date) -> None:
+def set_team_active(
+    *, team: Team, active: bool, actor: User, now: dt.datetime, today: dt.date
+) -> None:
     if not active:
         in_team = queries.count_staff_in_team(team.id, today=today)
         if in_team:
             people = "1 person" if in_team == 1 else f"{in_team} people"
-            raise RuleBroken({"confirm": f"Move the {people} in this team to another team before closing it"})
+            raise RuleBroken(
+                {"confirm": f"Move the {people} in this team to another team before closing it"}
+            )
     if team.is_active != active:
         team.is_active = active
         db.session.flush()
-        audit.record("team_reopened" if active else "team_closed", now=now, actor=actor, subject=team)
+        audit.record(
+            "team_reopened" if active else "team_closed", now=now, actor=actor, subject=team
+        )
 
 
 # Job roles -------------------------------------------------------------------------------
@@ -127,11 +135,18 @@ def set_job_role_active(
         holders = queries.count_staff_in_role(role.id, today=today)
         if holders:
             people = "1 person holds" if holders == 1 else f"{holders} people hold"
-            raise RuleBroken({"confirm": f"{people} this job role: change their role before retiring it"})
+            raise RuleBroken(
+                {"confirm": f"{people} this job role: change their role before retiring it"}
+            )
     if role.is_active != active:
         role.is_active = active
         db.session.flush()
-        audit.record("job_role_reopened" if active else "job_role_retired", now=now, actor=actor, subject=role)
+        audit.record(
+            "job_role_reopened" if active else "job_role_retired",
+            now=now,
+            actor=actor,
+            subject=role,
+        )
 
 
 # Staff ----------------------------------------------------------------------------------
@@ -162,7 +177,9 @@ class StaffDetails:
         return self
 
 
-def _staff_errors(details: StaffDetails, *, staff: StaffMember | None, today: dt.date) -> dict[str, str]:
+def _staff_errors(
+    details: StaffDetails, *, staff: StaffMember | None, today: dt.date
+) -> dict[str, str]:
     errors: dict[str, str] = {}
     own_id = staff.id if staff is not None else None
 
@@ -200,14 +217,18 @@ def _staff_errors(details: StaffDetails, *, staff: StaffMember | None, today: dt
     elif details.registration_number:
         clash = queries.find_staff_by_registration(details.registration_number)
         if clash is not None and clash.id != own_id:
-            errors["registration_number"] = "Another member of staff already has this registration number"
+            errors["registration_number"] = (
+                "Another member of staff already has this registration number"
+            )
     problem = rules.role_registration_error(details.job_role.regulator, details.regulator)
     if problem and "regulator" not in errors:
         errors["regulator"] = problem
     return errors
 
 
-def create_staff(*, details: StaffDetails, actor: User | None, now: dt.datetime, today: dt.date) -> StaffMember:
+def create_staff(
+    *, details: StaffDetails, actor: User | None, now: dt.datetime, today: dt.date
+) -> StaffMember:
     details = details.normalised()
     errors = _staff_errors(details, staff=None, today=today)
     if errors:
@@ -216,7 +237,9 @@ def create_staff(*, details: StaffDetails, actor: User | None, now: dt.datetime,
     _apply(staff, details)
     db.session.add(staff)
     db.session.flush()
-    audit.record("staff_created", now=now, actor=actor, subject=staff, employee_number=staff.employee_number)
+    audit.record(
+        "staff_created", now=now, actor=actor, subject=staff, employee_number=staff.employee_number
+    )
     if details.leaving_date is not None:
         _leaver_access(staff, actor=actor, now=now, today=today)
     return staff
@@ -241,7 +264,9 @@ def update_staff(
         # The sign-in email follows the work email.
         clash = account_queries.find_user_by_email(details.work_email)
         if clash is not None and clash.id != staff.user.id:
-            raise RuleBroken({"work_email": "Another sign-in account already uses this email address"})
+            raise RuleBroken(
+                {"work_email": "Another sign-in account already uses this email address"}
+            )
         staff.user.email = details.work_email
     _apply(staff, details)
     staff.updated_at = now
@@ -254,30 +279,48 @@ def update_staff(
 
 
 def record_leaver(
-    *, staff: StaffMember, leaving_date: dt.date, reason: str | None, actor: User, now: dt.datetime, today: dt.date
+    *,
+    staff: StaffMember,
+    leaving_date: dt.date,
+    reason: str | None,
+    actor: User,
+    now: dt.datetime,
+    today: dt.date,
 ) -> None:
     """Mark a leaver. Their records stay; their sign-in ends on the leaving date."""
     if leaving_date < staff.start_date:
-        raise RuleBroken({"leaving_date": "Leaving date must be the same as or after the start date"})
+        raise RuleBroken(
+            {"leaving_date": "Leaving date must be the same as or after the start date"}
+        )
     if leaving_date <= today:
         reports = queries.count_direct_reports(staff.id, today=today)
         if reports:
             people = "1 person" if reports == 1 else f"{reports} people"
             raise RuleBroken(
-                {"leaving_date": f"{staff.full_name} line manages {people}: give them a new line manager first"}
+                {
+                    "leaving_date": f"{staff.full_name} line manages {people}: "
+                    "give them a new line manager first"
+                }
             )
     staff.leaving_date = leaving_date
     staff.leaving_reason = (reason or "").strip() or None
     staff.updated_at = now
     db.session.flush()
     audit.record(
-        "staff_left", now=now, actor=actor, subject=staff, leaving_date=leaving_date.isoformat(), reason=staff.leaving_reason
+        "staff_left",
+        now=now,
+        actor=actor,
+        subject=staff,
+        leaving_date=leaving_date.isoformat(),
+        reason=staff.leaving_reason,
     )
     _leaver_access(staff, actor=actor, now=now, today=today)
 
 
-def _leaver_access(staff: StaffMember, *, actor: User | None, now: dt.datetime, today: dt.date) -> None:
-    """A leaver's account stops signing in on their leaving date (and at once if that has passed)."""
+def _leaver_access(
+    staff: StaffMember, *, actor: User | None, now: dt.datetime, today: dt.date
+) -> None:
+    """A leaver's account stops signing in on their leaving date (at once if that has passed)."""
     user = staff.user
     if user is None:
         return
@@ -352,9 +395,16 @@ def save_account(
         )
     if user is None:
         if not password:
-            raise account_services.AccountError("Enter a password for the new account", field="password")
+            raise account_services.AccountError(
+                "Enter a password for the new account", field="password"
+            )
         user = account_services.create_user(
-            email=staff.work_email, display_name=staff.full_name, password=password, roles=roles, now=now, actor=actor
+            email=staff.work_email,
+            display_name=staff.full_name,
+            password=password,
+            roles=roles,
+            now=now,
+            actor=actor,
         )
         link_account(staff=staff, user=user)
     else:
@@ -364,5 +414,7 @@ def save_account(
     if enabled:
         account_services.enable_user(user=user, now=now, actor=actor)
     else:
-        account_services.disable_user(user=user, now=now, actor=actor, reason="switched off by a system admin")
+        account_services.disable_user(
+            user=user, now=now, actor=actor, reason="switched off by a system admin"
+        )
     return user

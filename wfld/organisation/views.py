@@ -59,7 +59,9 @@ def service_areas() -> str | Response:
     form = ServiceAreaForm()
     if form.validate_on_submit():
         try:
-            services.create_service_area(name=form.name.data, actor=current_actor(), now=clock.now())
+            services.create_service_area(
+                name=form.name.data, actor=current_actor(), now=clock.now()
+            )
         except RuleBroken as broken:
             apply_errors(form, broken.errors)
         else:
@@ -81,7 +83,9 @@ def list_teams() -> str:
     rows = queries.list_teams(
         today=clock.today(), search=form.q.data or "", include_inactive=include_closed
     )
-    return render_template("organisation/list_teams.html", form=form, rows=rows, include_closed=include_closed)
+    return render_template(
+        "organisation/list_teams.html", form=form, rows=rows, include_closed=include_closed
+    )
 
 
 @admin_bp.route("/teams/new", methods=["GET", "POST"])
@@ -116,7 +120,9 @@ def view_team(team_id: int) -> str:
 def _team_form(team, **kwargs) -> TeamForm:  # noqa: ANN001
     # Not obj=team: WTForms prefers obj's attributes to keywords, and team.service_area is
     # the related object, not the id the select needs (the first area would be pre-selected).
-    return TeamForm(name=team.name, service_area=team.service_area_id, version=team.version_id, **kwargs)
+    return TeamForm(
+        name=team.name, service_area=team.service_area_id, version=team.version_id, **kwargs
+    )
 
 
 @admin_bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
@@ -155,7 +161,11 @@ def change_team_status(team_id: int, action: str) -> str | Response:
     if form.validate_on_submit():
         try:
             services.set_team_active(
-                team=team, active=action == "reopen", actor=current_actor(), now=clock.now(), today=clock.today()
+                team=team,
+                active=action == "reopen",
+                actor=current_actor(),
+                now=clock.now(),
+                today=clock.today(),
             )
         except RuleBroken as broken:
             apply_errors(form, broken.errors)
@@ -163,7 +173,13 @@ def change_team_status(team_id: int, action: str) -> str | Response:
             db.session.commit()
             flash(f"Team ‘{team.name}’ {'reopened' if action == 'reopen' else 'closed'}", "success")
             return redirect(url_for("admin.view_team", team_id=team.id))
-    return render_template("organisation/change_status.html", form=form, record_name=team.name, kind="team", action=action)
+    return render_template(
+        "organisation/change_status.html",
+        form=form,
+        record_name=team.name,
+        kind="team",
+        action=action,
+    )
 
 
 # Job roles ------------------------------------------------------------------------------
@@ -173,8 +189,12 @@ def list_job_roles() -> str:
     form = SearchForm(request.args)
     form.validate()
     include_retired = request.args.get("retired") == "1"
-    rows = queries.list_job_roles(today=clock.today(), search=form.q.data or "", include_inactive=include_retired)
-    return render_template("organisation/list_job_roles.html", form=form, rows=rows, include_retired=include_retired)
+    rows = queries.list_job_roles(
+        today=clock.today(), search=form.q.data or "", include_inactive=include_retired
+    )
+    return render_template(
+        "organisation/list_job_roles.html", form=form, rows=rows, include_retired=include_retired
+    )
 
 
 @admin_bp.route("/job-roles/new", methods=["GET", "POST"])
@@ -184,8 +204,11 @@ def new_job_role() -> str | Response:
     if form.validate_on_submit():
         try:
             role = services.create_job_role(
-                title=form.title.data, grade=form.grade.data, regulator=Regulator(form.regulator.data),
-                actor=current_actor(), now=clock.now(),
+                title=form.title.data,
+                grade=form.grade.data,
+                regulator=Regulator(form.regulator.data),
+                actor=current_actor(),
+                now=clock.now(),
             )
         except RuleBroken as broken:
             apply_errors(form, broken.errors)
@@ -198,7 +221,11 @@ def new_job_role() -> str | Response:
 
 def _job_role_form(role, **kwargs) -> JobRoleForm:  # noqa: ANN001
     return JobRoleForm(
-        title=role.title, grade=role.grade, regulator=role.regulator.value, version=role.version_id, **kwargs
+        title=role.title,
+        grade=role.grade,
+        regulator=role.regulator.value,
+        version=role.version_id,
+        **kwargs,
     )
 
 
@@ -210,8 +237,13 @@ def edit_job_role(job_role_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             services.update_job_role(
-                role=role, title=form.title.data, grade=form.grade.data, regulator=Regulator(form.regulator.data),
-                actor=current_actor(), now=clock.now(), expected_version=form.expected_version,
+                role=role,
+                title=form.title.data,
+                grade=form.grade.data,
+                regulator=Regulator(form.regulator.data),
+                actor=current_actor(),
+                now=clock.now(),
+                expected_version=form.expected_version,
             )
         except RuleBroken as broken:
             apply_errors(form, broken.errors)
@@ -226,7 +258,9 @@ def edit_job_role(job_role_id: int) -> str | Response:
     return render_template("organisation/edit_job_role.html", form=form, role=role)
 
 
-@admin_bp.route("/job-roles/<int:job_role_id>/<any(retire, reopen):action>", methods=["GET", "POST"])
+@admin_bp.route(
+    "/job-roles/<int:job_role_id>/<any(retire, reopen):action>", methods=["GET", "POST"]
+)
 @administers_record
 def change_job_role_status(job_role_id: int, action: str) -> str | Response:
     role = allowed_or_404(queries.find_job_role(job_role_id), permissions.can_edit_job_role)
@@ -234,15 +268,28 @@ def change_job_role_status(job_role_id: int, action: str) -> str | Response:
     if form.validate_on_submit():
         try:
             services.set_job_role_active(
-                role=role, active=action == "reopen", actor=current_actor(), now=clock.now(), today=clock.today()
+                role=role,
+                active=action == "reopen",
+                actor=current_actor(),
+                now=clock.now(),
+                today=clock.today(),
             )
         except RuleBroken as broken:
             apply_errors(form, broken.errors)
         else:
             db.session.commit()
-            flash(f"Job role ‘{role.title}’ {'reopened' if action == 'reopen' else 'retired'}", "success")
+            flash(
+                f"Job role ‘{role.title}’ {'reopened' if action == 'reopen' else 'retired'}",
+                "success",
+            )
             return redirect(url_for("admin.list_job_roles"))
-    return render_template("organisation/change_status.html", form=form, record_name=role.title, kind="job role", action=action)
+    return render_template(
+        "organisation/change_status.html",
+        form=form,
+        record_name=role.title,
+        kind="job role",
+        action=action,
+    )
 
 
 # Staff ----------------------------------------------------------------------------------
@@ -250,7 +297,9 @@ def change_job_role_status(job_role_id: int, action: str) -> str | Response:
 @administers
 def list_staff() -> str:
     form, result = _search_staff()
-    return render_template("organisation/list_staff.html", form=form, result=result, today=clock.today())
+    return render_template(
+        "organisation/list_staff.html", form=form, result=result, today=clock.today()
+    )
 
 
 def _search_staff() -> tuple[StaffSearchForm, queries.StaffPage]:
@@ -291,7 +340,9 @@ def new_staff() -> str | Response:
     form = StaffForm()
     if form.validate_on_submit():
         try:
-            staff = services.create_staff(details=_details(form), actor=current_actor(), now=clock.now(), today=clock.today())
+            staff = services.create_staff(
+                details=_details(form), actor=current_actor(), now=clock.now(), today=clock.today()
+            )
         except RuleBroken as broken:
             apply_errors(form, broken.errors)
         else:
@@ -372,8 +423,12 @@ def record_leaver(staff_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             services.record_leaver(
-                staff=staff, leaving_date=form.leaving_date.data, reason=form.reason.data,
-                actor=current_actor(), now=clock.now(), today=clock.today(),
+                staff=staff,
+                leaving_date=form.leaving_date.data,
+                reason=form.reason.data,
+                actor=current_actor(),
+                now=clock.now(),
+                today=clock.today(),
             )
         except RuleBroken as broken:
             apply_errors(form, broken.errors)
@@ -417,7 +472,11 @@ def edit_account(staff_id: int) -> str | Response:
 @manages_accounts
 def audit_log() -> str:
     event = request.args.get("event") or None
-    return render_template("organisation/audit_log.html", events=account_queries.list_audit_events(event=event, limit=200), event=event)
+    return render_template(
+        "organisation/audit_log.html",
+        events=account_queries.list_audit_events(event=event, limit=200),
+        event=event,
+    )
 
 
 # People ---------------------------------------------------------------------------------
@@ -426,7 +485,9 @@ def audit_log() -> str:
 def directory() -> str:
     """Everyone in the service, read-only: senior managers, the WFLD team, system admins."""
     form, result = _search_staff()
-    return render_template("organisation/directory.html", form=form, result=result, today=clock.today())
+    return render_template(
+        "organisation/directory.html", form=form, result=result, today=clock.today()
+    )
 
 
 @people_bp.route("/<int:staff_id>")
