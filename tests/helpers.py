@@ -113,6 +113,35 @@ def page(response: Any) -> Page:
     return Page(soup)
 
 
+def form_values(response: Any, *, with_csrf: bool = False) -> dict[str, list[str]]:
+    """What a browser would post from the page's form, as it stands (with its CSRF token
+    only if asked)."""
+    soup = page(response).soup
+    form = soup.select_one("main form[method=post]")
+    assert form is not None, "the page has a form"
+    data: dict[str, list[str]] = {}
+    for element in form.find_all(["input", "select", "textarea"]):
+        name = element.get("name")
+        if not name or (name == "csrf_token" and not with_csrf):
+            continue
+        if element.name == "select":
+            options = element.find_all("option")
+            chosen = [o for o in options if o.has_attr("selected")] or options[:1]
+            data.setdefault(name, []).extend(o.get("value", o.get_text()) for o in chosen)
+        elif element.name == "textarea":
+            data.setdefault(name, []).append(element.get_text())
+        else:
+            kind = (element.get("type") or "text").lower()
+            if kind in {"submit", "button", "image", "reset"}:
+                continue
+            if kind in {"radio", "checkbox"}:
+                if element.has_attr("checked"):
+                    data.setdefault(name, []).append(element.get("value", "on"))
+                continue
+            data.setdefault(name, []).append(element.get("value", ""))
+    return data
+
+
 class QueryCounter:
     """Counts the SQL statements an app runs while the block is open."""
 

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.factories import NOW, TODAY, make_role, make_staff, make_team
-from tests.helpers import Page, page, sign_in, submit
+from tests.helpers import Page, form_values, page, sign_in, submit
 from wfld.accounts.models import AuditEvent, User, UserRole
 from wfld.core import clock
 from wfld.extensions import db
@@ -49,34 +49,6 @@ def admin(app: Flask, org) -> FlaskClient:  # noqa: ANN001
 @pytest.fixture
 def sysadmin(app: Flask, org) -> FlaskClient:  # noqa: ANN001
     return signed_in_client(app, org.system_admin.email)
-
-
-def form_values(response: Any) -> dict[str, list[str]]:
-    """What a browser would post from the page's form, as it stands (no CSRF token)."""
-    soup = page(response).soup
-    form = soup.select_one("main form[method=post]")
-    assert form is not None, "the page has a form"
-    data: dict[str, list[str]] = {}
-    for element in form.find_all(["input", "select", "textarea"]):
-        name = element.get("name")
-        if not name or name == "csrf_token":
-            continue
-        if element.name == "select":
-            options = element.find_all("option")
-            chosen = [o for o in options if o.has_attr("selected")] or options[:1]
-            data.setdefault(name, []).extend(o.get("value", o.get_text()) for o in chosen)
-        elif element.name == "textarea":
-            data.setdefault(name, []).append(element.get_text())
-        else:
-            kind = (element.get("type") or "text").lower()
-            if kind in {"submit", "button", "image", "reset"}:
-                continue
-            if kind in {"radio", "checkbox"}:
-                if element.has_attr("checked"):
-                    data.setdefault(name, []).append(element.get("value", "on"))
-                continue
-            data.setdefault(name, []).append(element.get("value", ""))
-    return data
 
 
 def edit_form(client: FlaskClient, path: str, **changes: Any) -> dict[str, Any]:

@@ -2,30 +2,9 @@
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
-
-from tests.helpers import page, sign_in
+from tests.helpers import form_values, page, sign_in
 from wfld.extensions import db
 from wfld.organisation.models import StaffMember, Team
-
-
-def _form_values(client, path: str) -> dict:
-    soup = BeautifulSoup(client.get(path).data, "html.parser")
-    form = soup.select_one("main form[method=post]")
-    values: dict = {}
-    for field in form.select("input, select"):
-        name = field.get("name")
-        if not name or field.get("type") == "submit":
-            continue
-        if field.name == "select":
-            chosen = field.select_one("option[selected]") or field.select_one("option")
-            values[name] = chosen["value"]
-        elif field.get("type") == "radio":
-            if field.has_attr("checked"):
-                values[name] = field["value"]
-        else:
-            values.setdefault(name, []).append(field.get("value", ""))
-    return {k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in values.items()}
 
 
 def test_second_editor_is_told_and_nothing_is_overwritten(app, org):
@@ -33,8 +12,8 @@ def test_second_editor_is_told_and_nothing_is_overwritten(app, org):
     sign_in(first, org.wfld_admin.email)
     sign_in(second, org.system_admin.email)
     path = f"/admin/staff/{org.practitioner.staff_id}/edit"
-    first_form = _form_values(first, path)
-    second_form = _form_values(second, path)
+    first_form = form_values(first.get(path), with_csrf=True)
+    second_form = form_values(second.get(path), with_csrf=True)
 
     assert first.post(path, data={**first_form, "first_name": "Priyanka"}).status_code == 302
     response = second.post(path, data={**second_form, "last_name": "Overwritten"})
@@ -51,7 +30,7 @@ def test_second_editor_is_told_and_nothing_is_overwritten(app, org):
         assert (staff.first_name, staff.last_name) == ("Priyanka", "Sandhu")
 
     # Saving again from the refreshed form works.
-    refreshed = _form_values(second, path)
+    refreshed = form_values(second.get(path), with_csrf=True)
     assert second.post(path, data={**refreshed, "last_name": "Sandhu-Rao"}).status_code == 302
     with app.app_context():
         assert (
@@ -65,7 +44,10 @@ def test_team_edit_from_a_stale_form_is_refused(app, org):
     sign_in(first, org.wfld_admin.email)
     sign_in(second, org.system_admin.email)
     path = f"/admin/teams/{org.team_a}/edit"
-    first_form, second_form = _form_values(first, path), _form_values(second, path)
+    first_form, second_form = (
+        form_values(first.get(path), with_csrf=True),
+        form_values(second.get(path), with_csrf=True),
+    )
     assert first.post(path, data={**first_form, "name": "Front Door"}).status_code == 302
     assert second.post(path, data={**second_form, "name": "Duty"}).status_code == 200
     with app.app_context():
