@@ -1,9 +1,23 @@
 """Imports every domain's models so Alembic and the mapper registry see them all."""
 
 from wfld.accounts.models import AuditEvent, SignInAttempt, User, UserRole, UserSession
+from wfld.frameworks.models import (
+    CrosswalkLink,
+    Framework,
+    FrameworkItem,
+    FrameworkLevel,
+    FrameworkVersion,
+    RoleExpectedLevel,
+)
 from wfld.organisation.models import JobRole, ServiceArea, StaffMember, Team
 
 __all__ = [
+    "CrosswalkLink",
+    "Framework",
+    "FrameworkItem",
+    "FrameworkLevel",
+    "FrameworkVersion",
+    "RoleExpectedLevel",
     "AuditEvent",
     "JobRole",
     "ServiceArea",

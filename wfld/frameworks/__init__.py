@@ -1,0 +1,1 @@
+"""Competency frameworks: versioned, hierarchical, with levels and a crosswalk between them."""
