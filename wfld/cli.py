@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -10,15 +12,23 @@ from wfld import PROJECT_ROOT
 from wfld.accounts import services as account_services
 from wfld.accounts.roles import Role
 from wfld.core import clock
+from wfld.core.errors_domain import RuleBroken
 from wfld.extensions import db
 from wfld.organisation import queries as org_queries
 from wfld.organisation import services as org_services
+from wfld.frameworks import queries as framework_queries
+from wfld.frameworks import services as framework_services
+from wfld.frameworks.documents import DocumentError, parse_text, to_csv, to_json
+from wfld.frameworks.seeding import load_reference_frameworks
 from wfld.organisation.seeding import demo_logins, demo_password, load_demo
 
 seed = AppGroup("seed", help="Load data into the database.")
 users = AppGroup("users", help="Manage sign-in accounts.")
 
+frameworks_cli = AppGroup("frameworks", help="Import and export competency frameworks.")
+
 DEMO_DIR = PROJECT_ROOT / "seeds" / "demo"
+FRAMEWORKS_DIR = PROJECT_ROOT / "seeds" / "reference" / "frameworks"
 
 
 @seed.command("demo")
@@ -40,6 +50,80 @@ def seed_demo(if_empty: bool) -> None:
     click.echo(f"Demo sign-ins (password for all: {demo_password(DEMO_DIR)}):")
     for persona, email, description in demo_logins(DEMO_DIR):
         click.echo(f"  {persona:<15} {email:<45} {description}")
+
+
+@seed.command("frameworks")
+def seed_frameworks() -> None:
+    """Load the reference frameworks (PCF, KSS, ...). A changed file becomes a new version."""
+    try:
+        results = load_reference_frameworks(FRAMEWORKS_DIR, now=clock.now())
+    except DocumentError as problem:
+        db.session.rollback()
+        raise click.ClickException("\n".join(problem.problems)) from None
+    db.session.commit()
+    for name, result in results:
+        state = "new version" if result.created else "unchanged"
+        click.echo(
+            f"  {result.version.framework.code:<22} version {result.version.number} ({state}) from {name}"
+        )
+
+
+@frameworks_cli.command("export")
+@click.argument("code")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+)
+@click.option(
+    "--version", "number", type=int, help="Version number (default: the current version)."
+)
+@click.option(
+    "--output",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="File to write (default: stdout).",
+)
+def export_framework(code: str, fmt: str, number: int | None, output) -> None:  # noqa: ANN001
+    """Write a framework version as JSON or CSV."""
+    framework = framework_queries.find_framework_by_code(code)
+    if framework is None:
+        raise click.ClickException(f"There is no framework with code {code}")
+    if number is None:
+        version = (
+            framework_queries.current_version(framework, today=clock.today())
+            or framework.versions[-1]
+        )
+    else:
+        version = next((v for v in framework.versions if v.number == number), None)
+        if version is None:
+            raise click.ClickException(f"{framework.code} has no version {number}")
+    doc = framework_services.document_for(version)
+    output.write(to_json(doc) if fmt == "json" else to_csv(doc))
+
+
+@frameworks_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_framework(file: Path) -> None:
+    """Import a framework version from JSON, YAML or CSV. Nothing is written if the file has problems."""
+    try:
+        doc = parse_text(file.read_text(encoding="utf-8-sig"), filename=file.name)
+        result = framework_services.import_document(doc, actor=None, now=clock.now())
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{file.name}: the file must be UTF-8 text") from None
+    except DocumentError as problem:
+        raise click.ClickException(
+            f"{file.name} was not imported:\n" + "\n".join(f"  {p}" for p in problem.problems)
+        ) from None
+    except RuleBroken as problem:
+        raise click.ClickException(f"{file.name} was not imported: {problem}") from None
+    db.session.commit()
+    if result.created:
+        click.echo(
+            f"Imported {doc.code} as version {result.version.number} ({result.version.status.label.lower()})."
+        )
+    else:
+        click.echo(
+            f"{doc.code}: this content is already version {result.version.number}; nothing changed."
+        )
 
 
 @users.command("create-admin")
@@ -69,3 +153,4 @@ def create_admin(email: str, name: str, password: str) -> None:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(users)
+    app.cli.add_command(frameworks_cli)
