@@ -1,18 +1,22 @@
 """The authorisation table: who gets what from every route that takes a record id.
 
 Every URL rule with an argument must appear in TABLE, so a new id route cannot be added
-without deciding (and testing) who may reach it. Each case answers a GET for an "own"
-record (the practitioner, team A, the social worker role) and for an "other" record (the
-other practitioner in team B, outside the line manager's chain; team B; the family
-support worker role).
+without deciding (and testing) who may reach it. Each case answers a GET (a POST with a
+valid CSRF token, for POST-only routes) for an "own" record (the practitioner, team A, the
+social worker role, a published framework version) and for an "other" record (the other
+practitioner in team B, outside the line manager's chain; team B; the family support
+worker role; a draft framework version).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 from flask import Flask, url_for
 
 from tests.helpers import sign_in
@@ -48,6 +52,15 @@ ACCOUNTS_ADMIN = {
     "system_admin": SEEN,
 }
 
+FRAMEWORK_DRAFT_ONLY = {
+    **ANON,
+    "practitioner": HIDDEN,
+    "line_manager": HIDDEN,
+    "senior_manager": HIDDEN,
+    "wfld_admin": (404, 200),
+    "system_admin": (404, 200),
+}
+
 # endpoint -> persona -> (status for the own record, status for the other record), for a GET.
 TABLE: dict[str, dict[str, tuple[int, int]]] = {
     "people.profile": {
@@ -67,14 +80,52 @@ TABLE: dict[str, dict[str, tuple[int, int]]] = {
     "admin.edit_staff": ORGANISATION_ADMIN,
     "admin.record_leaver": ORGANISATION_ADMIN,
     "admin.edit_account": ACCOUNTS_ADMIN,
+    # Published versions are for everyone signed in; drafts only for the WFLD team.
+    "frameworks.view_version": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": (200, 404),
+        "wfld_admin": SEEN,
+        "system_admin": SEEN,
+    },
+    "frameworks.export_version": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": (200, 404),
+        "wfld_admin": SEEN,
+        "system_admin": SEEN,
+    },
+    "frameworks.new_version": ORGANISATION_ADMIN,
+    # Only a draft changes: a published version answers 404 even to the WFLD team.
+    "frameworks.add_item": FRAMEWORK_DRAFT_ONLY,
+    "frameworks.publish": FRAMEWORK_DRAFT_ONLY,
+    "frameworks.edit_item": FRAMEWORK_DRAFT_ONLY,
+    "frameworks.change_item": {
+        **FRAMEWORK_DRAFT_ONLY,
+        "wfld_admin": (404, 302),
+        "system_admin": (404, 302),
+    },
+    "frameworks.delete_link": {
+        **ORGANISATION_ADMIN,
+        "wfld_admin": (302, 302),
+        "system_admin": (302, 302),
+    },
 }
 
-# URL argument -> the org fixture's (own record id, other record id).
+# URL argument -> (own record id, other record id) from the org fixture and `records`.
 RECORD_ARGUMENTS = {
-    "staff_id": lambda org: (org.practitioner.staff_id, org.other_practitioner.staff_id),
-    "team_id": lambda org: (org.team_a, org.team_b),
-    "job_role_id": lambda org: (org.role_social_worker, org.role_family_worker),
+    "staff_id": lambda org, rec: (org.practitioner.staff_id, org.other_practitioner.staff_id),
+    "team_id": lambda org, rec: (org.team_a, org.team_b),
+    "job_role_id": lambda org, rec: (org.role_social_worker, org.role_family_worker),
+    "version_id": lambda org, rec: (rec.published_version, rec.draft_version),
+    "item_id": lambda org, rec: (rec.published_item, rec.draft_item),
+    "framework_id": lambda org, rec: (rec.framework_without_draft, rec.framework_with_draft),
+    "link_id": lambda org, rec: (rec.link, rec.link),
 }
+# Arguments chosen from an any(...) converter: the test uses the first choice.
+CHOICE_ARGUMENTS = ("action", "fmt")
 ACTION_ARGUMENT = "action"
 MISSING_ID = 999_999
 
@@ -87,10 +138,10 @@ def _rules_with_arguments(app: Flask) -> dict:
     }
 
 
-def _first_action(rule) -> str:  # noqa: ANN001 - a werkzeug Rule
+def _first_choice(rule, argument: str = ACTION_ARGUMENT) -> str:  # noqa: ANN001 - a werkzeug Rule
     """The first value of the rule's any(...) converter, e.g. close or retire."""
-    match = re.search(r"<any\(([^)]*)\):" + ACTION_ARGUMENT + ">", rule.rule)
-    assert match, f"{rule.rule}: the {ACTION_ARGUMENT} argument should use an any(...) converter"
+    match = re.search(r"<any\(([^)]*)\):" + argument + ">", rule.rule)
+    assert match, f"{rule.rule}: the {argument} argument should use an any(...) converter"
     return match.group(1).split(",")[0].strip().strip("'\"")
 
 
@@ -98,8 +149,8 @@ def _url(app: Flask, endpoint: str, record_id: int) -> str:
     rule = _rules_with_arguments(app)[endpoint]
     values: dict[str, object] = {}
     for argument in rule.arguments:
-        if argument == ACTION_ARGUMENT:
-            values[argument] = _first_action(rule)
+        if argument in CHOICE_ARGUMENTS:
+            values[argument] = _first_choice(rule, argument)
         else:
             assert argument in RECORD_ARGUMENTS, f"{endpoint}: no test record for <{argument}>"
             values[argument] = record_id
@@ -107,11 +158,69 @@ def _url(app: Flask, endpoint: str, record_id: int) -> str:
         return url_for(endpoint, **values)
 
 
-def _record_id(app: Flask, org, endpoint: str, which: str) -> int:  # noqa: ANN001
+def _record_id(app: Flask, org, records, endpoint: str, which: str) -> int:  # noqa: ANN001
     rule = _rules_with_arguments(app)[endpoint]
-    (argument,) = [a for a in rule.arguments if a != ACTION_ARGUMENT]
-    own, other = RECORD_ARGUMENTS[argument](org)
+    (argument,) = [a for a in rule.arguments if a not in CHOICE_ARGUMENTS]
+    own, other = RECORD_ARGUMENTS[argument](org, records)
     return own if which == "own" else other
+
+
+def _request(app: Flask, client, endpoint: str, url: str):  # noqa: ANN001, ANN202
+    """GET the URL; for a POST-only route, POST it with a valid CSRF token, as a browser would."""
+    rule = _rules_with_arguments(app)[endpoint]
+    if "GET" in rule.methods:
+        return client.get(url)
+    source = client.get("/")
+    if source.status_code != 200:  # not signed in: the sign-in form carries a token too
+        source = client.get("/sign-in")
+    token = BeautifulSoup(source.data, "html.parser").find("input", attrs={"name": "csrf_token"})[
+        "value"
+    ]
+    return client.post(url, data={"csrf_token": token})
+
+
+@pytest.fixture
+def records(app: Flask, org):  # noqa: ANN001, ANN201
+    """Framework records: a published version and a draft, with an item each, and a link."""
+    from wfld.extensions import db
+    from wfld.frameworks import services
+    from wfld.frameworks.documents import from_dict
+
+    now = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+
+    def doc(code: str, status: str):  # noqa: ANN202
+        return from_dict(
+            {
+                "code": code,
+                "title": f"Framework {code}",
+                "custodian": "Test",
+                "version": {
+                    "label": "1",
+                    "status": status,
+                    "items": [{"code": "1", "kind": "domain", "title": "First"}],
+                },
+            }
+        )
+
+    with app.app_context():
+        published = services.import_document(
+            doc("PUBLISHED", "published"), actor=None, now=now
+        ).version
+        other = services.import_document(doc("OTHER", "published"), actor=None, now=now).version
+        draft = services.import_document(doc("DRAFTED", "draft"), actor=None, now=now).version
+        link = services.link_items(
+            item_a=published.items[0], item_b=other.items[0], actor=None, now=now
+        )
+        db.session.commit()
+        return SimpleNamespace(
+            published_version=published.id,
+            draft_version=draft.id,
+            published_item=published.items[0].id,
+            draft_item=draft.items[0].id,
+            framework_without_draft=published.framework_id,
+            framework_with_draft=draft.framework_id,
+            link=link.id,
+        )
 
 
 def _sign_in_as(client, org, persona: str) -> None:  # noqa: ANN001
@@ -121,11 +230,11 @@ def _sign_in_as(client, org, persona: str) -> None:  # noqa: ANN001
     assert response.status_code == 302, f"{persona} could not sign in"
 
 
-def _assert_status(response, expected: int, url: str) -> None:  # noqa: ANN001
+def _assert_status(response, expected: int, url: str, persona: str) -> None:  # noqa: ANN001
     assert response.status_code == expected, (
-        f"GET {url} answered {response.status_code}, expected {expected}"
+        f"{url} answered {response.status_code} to {persona}, expected {expected}"
     )
-    if expected == 302:
+    if expected == 302 and persona == "anonymous":
         assert urlsplit(response.headers["Location"]).path == "/sign-in"
 
 
@@ -142,15 +251,16 @@ def test_the_table_covers_every_persona_and_argument(app: Flask) -> None:
     for endpoint, expected in TABLE.items():
         assert set(expected) == set(PERSONAS), f"{endpoint}: every persona needs an expectation"
         rule = _rules_with_arguments(app)[endpoint]
-        record_arguments = [a for a in rule.arguments if a != ACTION_ARGUMENT]
+        record_arguments = [a for a in rule.arguments if a not in CHOICE_ARGUMENTS]
         assert len(record_arguments) == 1, (
             f"{endpoint}: expected one record argument, got {rule.arguments}"
         )
         assert record_arguments[0] in RECORD_ARGUMENTS, (
             f"{endpoint}: no test record for <{record_arguments[0]}>"
         )
-        if ACTION_ARGUMENT in rule.arguments:
-            _first_action(rule)
+        for argument in CHOICE_ARGUMENTS:
+            if argument in rule.arguments:
+                _first_choice(rule, argument)
 
 
 def test_every_view_declares_its_access(app: Flask) -> None:
@@ -174,18 +284,19 @@ CASES = [
 
 
 @pytest.mark.parametrize(("endpoint", "persona", "which"), CASES)
-def test_authorisation(app, client, org, endpoint: str, persona: str, which: str) -> None:
-    url = _url(app, endpoint, _record_id(app, org, endpoint, which))
+def test_authorisation(app, client, org, records, endpoint: str, persona: str, which: str) -> None:
+    url = _url(app, endpoint, _record_id(app, org, records, endpoint, which))
     _sign_in_as(client, org, persona)
     own, other = TABLE[endpoint][persona]
-    _assert_status(client.get(url), own if which == "own" else other, url)
+    expected = own if which == "own" else other
+    _assert_status(_request(app, client, endpoint, url), expected, url, persona)
 
 
 MISSING_CASES = [
     pytest.param(endpoint, persona, id=f"{endpoint}-{persona}")
     for endpoint, expected in TABLE.items()
     for persona in PERSONAS
-    if expected[persona][0] == 200
+    if 200 in expected[persona] or 302 in expected[persona] and persona != "anonymous"
 ]
 
 
@@ -200,8 +311,8 @@ def test_missing_cases_cover_the_admins_and_the_senior_manager() -> None:
 
 @pytest.mark.parametrize(("endpoint", "persona"), MISSING_CASES)
 def test_a_record_that_does_not_exist_is_not_found(
-    app, client, org, endpoint: str, persona: str
+    app, client, org, records, endpoint: str, persona: str
 ) -> None:
     url = _url(app, endpoint, MISSING_ID)
     _sign_in_as(client, org, persona)
-    _assert_status(client.get(url), 404, url)
+    _assert_status(_request(app, client, endpoint, url), 404, url, persona)

@@ -14,12 +14,12 @@ from wfld.accounts.roles import Role
 from wfld.core import clock
 from wfld.core.errors_domain import RuleBroken
 from wfld.extensions import db
-from wfld.organisation import queries as org_queries
-from wfld.organisation import services as org_services
 from wfld.frameworks import queries as framework_queries
 from wfld.frameworks import services as framework_services
 from wfld.frameworks.documents import DocumentError, parse_text, to_csv, to_json
 from wfld.frameworks.seeding import load_reference_frameworks
+from wfld.organisation import queries as org_queries
+from wfld.organisation import services as org_services
 from wfld.organisation.seeding import demo_logins, demo_password, load_demo
 
 seed = AppGroup("seed", help="Load data into the database.")
@@ -64,7 +64,8 @@ def seed_frameworks() -> None:
     for name, result in results:
         state = "new version" if result.created else "unchanged"
         click.echo(
-            f"  {result.version.framework.code:<22} version {result.version.number} ({state}) from {name}"
+            f"  {result.version.framework.code:<22} "
+            f"version {result.version.number} ({state}) from {name}"
         )
 
 
@@ -103,7 +104,7 @@ def export_framework(code: str, fmt: str, number: int | None, output) -> None:  
 @frameworks_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_framework(file: Path) -> None:
-    """Import a framework version from JSON, YAML or CSV. Nothing is written if the file has problems."""
+    """Import a framework version from JSON, YAML or CSV (nothing is written if it has problems)."""
     try:
         doc = parse_text(file.read_text(encoding="utf-8-sig"), filename=file.name)
         result = framework_services.import_document(doc, actor=None, now=clock.now())
@@ -118,7 +119,8 @@ def import_framework(file: Path) -> None:
     db.session.commit()
     if result.created:
         click.echo(
-            f"Imported {doc.code} as version {result.version.number} ({result.version.status.label.lower()})."
+            f"Imported {doc.code} as version {result.version.number} "
+            f"({result.version.status.label.lower()})."
         )
     else:
         click.echo(

@@ -136,11 +136,28 @@ class _LineLoader(yaml.SafeLoader):
         mapping["__line__"] = node.start_mark.line + 1
         return mapping
 
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
+        """An impossible date (2027-02-30) is left as text, for from_dict to report."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
+# Codes and titles are text: YAML would otherwise read 4.10 as 4.1, 010 as 8 and No as False.
+for _tag in ("bool", "int", "float"):
+    _LineLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _LineLoader.construct_scalar)
+
 
 def parse_text(text: str, *, filename: str = "") -> FrameworkDoc:
     """Parse YAML or JSON (JSON is read as YAML, which keeps line numbers) or CSV."""
     if filename.lower().endswith(".csv"):
         return parse_csv(text)
+    if _is_json(text):
+        # Tabs are only whitespace between JSON tokens (never inside strings), but YAML
+        # refuses them: spaces keep every line where it is.
+        text = text.replace("\t", " ")
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as problem:
@@ -151,7 +168,27 @@ def parse_text(text: str, *, filename: str = "") -> FrameworkDoc:
         raise DocumentError(
             ["line 1: the file must describe one framework (an object with a code)"]
         )
-    return from_dict(data)
+    return from_dict(_join_surrogates(data))
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _join_surrogates(value: Any) -> Any:
+    """JSON writes characters beyond U+FFFF as two escapes (\\ud83d\\ude00), which YAML reads as
+    two halves: join them into the one character."""
+    if isinstance(value, str):
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if isinstance(value, dict):
+        return {k: _join_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_join_surrogates(v) for v in value]
+    return value
 
 
 def from_dict(data: dict[str, Any]) -> FrameworkDoc:
@@ -250,7 +287,8 @@ def from_dict(data: dict[str, Any]) -> FrameworkDoc:
             if icode:
                 if not ITEM_CODE_PATTERN.match(icode):
                     problems.append(
-                        f"line {iline}: item code {icode} may use only letters, numbers, dots and hyphens"
+                        f"line {iline}: item code {icode} may use only letters, numbers, "
+                        "dots and hyphens"
                     )
                 if icode in seen_codes:
                     problems.append(f"line {iline}: item code {icode} is used twice")
@@ -272,10 +310,19 @@ def from_dict(data: dict[str, Any]) -> FrameworkDoc:
     if problems:
         raise DocumentError(problems)
     return FrameworkDoc(
-        code=code, title=doc_title, custodian=custodian, label=label, status=status,
-        source_url=source_url, description=description, effective_from=effective_from,
-        effective_to=effective_to, note=note, levels=levels, items=doc_items,
-    )  # fmt: skip
+        code=code,
+        title=doc_title,
+        custodian=custodian,
+        label=label,
+        status=status,
+        source_url=source_url,
+        description=description,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        note=note,
+        levels=levels,
+        items=doc_items,
+    )
 
 
 def _list(value: Any, name: str, where: int, problems: list[str]) -> list[dict]:
@@ -292,29 +339,35 @@ def parse_csv(text: str) -> FrameworkDoc:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if reader.fieldnames is None or [h.strip() for h in reader.fieldnames] != CSV_HEADER:
         raise DocumentError([f"line 1: the columns must be exactly: {', '.join(CSV_HEADER)}"])
-    rows = list(reader)
+    rows = [(_start_line(reader.line_num, row), row) for row in reader]
     if not rows:
         raise DocumentError(["line 2: the file has no levels or items"])
     problems: list[str] = []
-    first = rows[0]
-    for number, row in enumerate(rows, start=2):
+    first_line, first = rows[0]
+    for number, row in rows:
         if None in row or any(v is None for v in row.values()):
             problems.append(f"line {number}: the row has the wrong number of columns")
             continue
         for column in CSV_HEADER[:10]:
             if row[column] != first[column]:
                 problems.append(
-                    f"line {number}: {column} differs from line 2 (it must be the same on every row)"
+                    f"line {number}: {column} differs from line {first_line} "
+                    "(it must be the same on every row)"
                 )
     if problems:
         raise DocumentError(problems)
 
-    version: dict[str, Any] = {"__line__": 2, "levels": [], "items": []}
-    for key, column in (("label", "version_label"), ("status", "status"), ("effective_from", "effective_from"),
-                        ("effective_to", "effective_to"), ("note", "note")):  # fmt: skip
+    version: dict[str, Any] = {"__line__": first_line, "levels": [], "items": []}
+    for key, column in (
+        ("label", "version_label"),
+        ("status", "status"),
+        ("effective_from", "effective_from"),
+        ("effective_to", "effective_to"),
+        ("note", "note"),
+    ):
         version[key] = first[column] or None
     data: dict[str, Any] = {
-        "__line__": 2,
+        "__line__": first_line,
         "code": first["framework_code"],
         "title": first["framework_title"],
         "custodian": first["custodian"],
@@ -323,7 +376,7 @@ def parse_csv(text: str) -> FrameworkDoc:
         "version": version,
     }
     by_code: dict[str, dict[str, Any]] = {}
-    for number, row in enumerate(rows, start=2):
+    for number, row in rows:
         if row["row_type"] == "level":
             version["levels"].append(
                 {"__line__": number, "code": row["code"], "title": row["title"]}
@@ -358,6 +411,14 @@ def parse_csv(text: str) -> FrameworkDoc:
     return from_dict(data)
 
 
+def _start_line(end_line: int, row: dict) -> int:
+    """The line a row starts on: the reader is at its last line, and a quoted value may hold
+    line breaks."""
+    values = [v for v in row.values() if isinstance(v, str)]
+    values += [v for v in row.get(None) or [] if isinstance(v, str)]
+    return end_line - sum(v.count("\n") for v in values)
+
+
 # Export ---------------------------------------------------------------------------------
 def to_json(doc: FrameworkDoc) -> str:
     return json.dumps(doc.as_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -368,10 +429,17 @@ def to_csv(doc: FrameworkDoc) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     common = [
-        doc.code, doc.title, doc.custodian, doc.source_url or "", doc.description or "", doc.label,
-        doc.status.value, doc.effective_from.isoformat() if doc.effective_from else "",
-        doc.effective_to.isoformat() if doc.effective_to else "", doc.note or "",
-    ]  # fmt: skip
+        doc.code,
+        doc.title,
+        doc.custodian,
+        doc.source_url or "",
+        doc.description or "",
+        doc.label,
+        doc.status.value,
+        doc.effective_from.isoformat() if doc.effective_from else "",
+        doc.effective_to.isoformat() if doc.effective_to else "",
+        doc.note or "",
+    ]
     for level in doc.levels:
         writer.writerow([*common, "level", level.code, "", "", level.title, ""])
 

@@ -95,9 +95,14 @@ def import_document(
     add(doc.items, None)
     db.session.flush()
     audit.record(
-        "framework_version_imported", now=now, actor=actor, subject=version, code=doc.code, label=doc.label,
+        "framework_version_imported",
+        now=now,
+        actor=actor,
+        subject=version,
+        code=doc.code,
+        label=doc.label,
         number=version.number,
-    )  # fmt: skip
+    )
     return ImportResult(version, created=True)
 
 
@@ -116,11 +121,19 @@ def document_for(version: FrameworkVersion) -> FrameworkDoc:
 
     framework = version.framework
     return FrameworkDoc(
-        code=framework.code, title=framework.title, custodian=framework.custodian, label=version.label,
-        status=version.status, source_url=framework.source_url, description=framework.description,
-        effective_from=version.effective_from, effective_to=version.effective_to, note=version.note,
-        levels=[LevelDoc(lv.code, lv.title) for lv in version.levels], items=build(None),
-    )  # fmt: skip
+        code=framework.code,
+        title=framework.title,
+        custodian=framework.custodian,
+        label=version.label,
+        status=version.status,
+        source_url=framework.source_url,
+        description=framework.description,
+        effective_from=version.effective_from,
+        effective_to=version.effective_to,
+        note=version.note,
+        levels=[LevelDoc(lv.code, lv.title) for lv in version.levels],
+        items=build(None),
+    )
 
 
 # Local frameworks and drafts -------------------------------------------------------------
@@ -135,9 +148,13 @@ def create_local_framework(
     if queries.find_framework_by_code(code) is not None:
         raise RuleBroken({"code": "A framework with this code already exists"})
     framework = Framework(
-        code=code, title=title.strip(), custodian=custodian, description=(description or "").strip() or None,
-        is_local=True, created_at=now,
-    )  # fmt: skip
+        code=code,
+        title=title.strip(),
+        custodian=custodian,
+        description=(description or "").strip() or None,
+        is_local=True,
+        created_at=now,
+    )
     version = FrameworkVersion(
         framework=framework, number=1, label="1", status=VersionStatus.DRAFT, created_at=now
     )
@@ -155,9 +172,14 @@ def start_new_version(
         raise RuleBroken({"label": "This framework already has a draft version: change that one"})
     source = max(framework.versions, key=lambda v: v.number)
     draft = FrameworkVersion(
-        framework=framework, number=queries.next_version_number(framework.id), label=label.strip(),
-        status=VersionStatus.DRAFT, note=source.note, effective_to=None, created_at=now,
-    )  # fmt: skip
+        framework=framework,
+        number=queries.next_version_number(framework.id),
+        label=label.strip(),
+        status=VersionStatus.DRAFT,
+        note=source.note,
+        effective_to=None,
+        created_at=now,
+    )
     db.session.add(draft)
     for level in source.levels:
         db.session.add(
@@ -171,9 +193,16 @@ def start_new_version(
         if item.is_retired:
             continue
         copy = FrameworkItem(
-            version=draft, parent=copies.get(item.parent_id), kind=item.kind, code=item.code, title=item.title,
-            description=item.description, position=item.position, is_retired=False, previous_item_id=item.id,
-        )  # fmt: skip
+            version=draft,
+            parent=copies.get(item.parent_id),
+            kind=item.kind,
+            code=item.code,
+            title=item.title,
+            description=item.description,
+            position=item.position,
+            is_retired=False,
+            previous_item_id=item.id,
+        )
         copies[item.id] = copy
         db.session.add(copy)
     db.session.flush()
@@ -191,19 +220,31 @@ def _editable(version: FrameworkVersion) -> None:
 
 
 def add_item(
-    *, version: FrameworkVersion, parent: FrameworkItem | None, kind: ItemKind, code: str, title: str,
-    description: str | None, actor: User, now: dt.datetime,
-) -> FrameworkItem:  # fmt: skip
+    *,
+    version: FrameworkVersion,
+    parent: FrameworkItem | None,
+    kind: ItemKind,
+    code: str,
+    title: str,
+    description: str | None,
+    actor: User,
+    now: dt.datetime,
+) -> FrameworkItem:
     _editable(version)
     code = code.strip()
     errors = _item_errors(version, code=code, kind=kind, parent=parent, item=None)
     if errors:
         raise RuleBroken(errors)
     item = FrameworkItem(
-        version=version, parent=parent, kind=kind, code=code, title=title.strip(),
-        description=(description or "").strip() or None, is_retired=False,
+        version=version,
+        parent=parent,
+        kind=kind,
+        code=code,
+        title=title.strip(),
+        description=(description or "").strip() or None,
+        is_retired=False,
         position=queries.next_position(version.id, parent.id if parent else None),
-    )  # fmt: skip
+    )
     db.session.add(item)
     version.content_hash = None
     db.session.flush()

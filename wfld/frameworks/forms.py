@@ -1,0 +1,143 @@
+"""Forms for the framework screens."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from wfld.core.forms import GovDateField, Required
+from wfld.frameworks.models import ItemKind
+
+KIND_CHOICES = [(k.value, k.label) for k in ItemKind]
+
+
+class NewFrameworkForm(FlaskForm):
+    code = StringField(
+        "Short code",
+        description="Capital letters, numbers and hyphens, for example PRACTICE-MODEL",
+        widget=GovTextInput(),
+        validators=[
+            Required("Enter a short code"),
+            Length(max=40, message="Code must be 40 characters or fewer"),
+        ],
+    )
+    title = StringField(
+        "Title",
+        widget=GovTextInput(),
+        validators=[
+            Required("Enter the title"),
+            Length(max=200, message="Title must be 200 characters or fewer"),
+        ],
+    )
+    description = TextAreaField(
+        "Description (optional)",
+        widget=GovTextArea(),
+        validators=[
+            Optional(),
+            Length(max=5000, message="Description must be 5000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Create framework", widget=GovSubmitInput())
+
+
+class NewVersionForm(FlaskForm):
+    label = StringField(
+        "Version name",
+        description="For example, 2027 or 2",
+        widget=GovTextInput(),
+        validators=[
+            Required("Enter a name for the new version"),
+            Length(max=40, message="Name must be 40 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Start new version", widget=GovSubmitInput())
+
+
+class ItemForm(FlaskForm):
+    kind = RadioField(
+        "Type of item",
+        widget=GovRadioInput(),
+        choices=KIND_CHOICES,
+        validators=[Required("Select the type of item")],
+    )
+    parent = SelectField("Sits under", widget=GovSelect(), coerce=str, validators=[Optional()])
+    code = StringField(
+        "Code",
+        description="For example, 4 or 4.1",
+        widget=GovTextInput(),
+        validators=[
+            Required("Enter a code"),
+            Length(max=20, message="Code must be 20 characters or fewer"),
+        ],
+    )
+    title = StringField(
+        "Title",
+        widget=GovTextInput(),
+        validators=[
+            Required("Enter the title"),
+            Length(max=300, message="Title must be 300 characters or fewer"),
+        ],
+    )
+    description = TextAreaField(
+        "Description (optional)",
+        widget=GovTextArea(),
+        validators=[
+            Optional(),
+            Length(max=5000, message="Description must be 5000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Save item", widget=GovSubmitInput())
+
+
+class EditItemForm(FlaskForm):
+    code = ItemForm.code
+    title = ItemForm.title
+    description = ItemForm.description
+    submit = SubmitField("Save item", widget=GovSubmitInput())
+
+
+class PublishForm(FlaskForm):
+    effective_from = GovDateField(
+        "In effect from (optional)",
+        description="Leave blank if it is in effect as soon as it is published",
+    )
+    confirm = BooleanField(
+        "I have checked the items: publish this version",
+        widget=GovCheckboxInput(),
+        validators=[Required("Confirm that you have checked the items")],
+    )
+    submit = SubmitField("Publish", widget=GovSubmitInput())
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        "Framework file",
+        description="JSON, YAML or CSV, as exported from this service, 1MB or smaller",
+        widget=GovFileInput(),
+        validators=[Required("Choose a file to import")],
+    )
+    submit = SubmitField("Import", widget=GovSubmitInput())
+
+
+class CrosswalkLinkForm(FlaskForm):
+    item_a = SelectField(
+        "Item", widget=GovSelect(), coerce=int, validators=[Required("Select an item")]
+    )
+    item_b = SelectField(
+        "Linked item",
+        widget=GovSelect(),
+        coerce=int,
+        validators=[Required("Select the linked item")],
+    )
+    submit = SubmitField("Link items", widget=GovSubmitInput())
