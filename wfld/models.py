@@ -9,9 +9,25 @@ from wfld.frameworks.models import (
     FrameworkVersion,
     RoleExpectedLevel,
 )
+from wfld.learning.models import (
+    Booking,
+    Completion,
+    LearningActivity,
+    LearningSession,
+    Pathway,
+    PathwayAssignment,
+    PathwayRequirement,
+)
 from wfld.organisation.models import JobRole, ServiceArea, StaffMember, Team
 
 __all__ = [
+    "Booking",
+    "Completion",
+    "LearningActivity",
+    "LearningSession",
+    "Pathway",
+    "PathwayAssignment",
+    "PathwayRequirement",
     "CrosswalkLink",
     "Framework",
     "FrameworkItem",

@@ -133,6 +133,8 @@ class StaffMember(db.Model):
     )
     fte: Mapped[Decimal] = mapped_column(Numeric(3, 2))
     start_date: Mapped[dt.date] = mapped_column(Date)
+    # When they started in their current job role: role-based requirements count from here.
+    job_role_since: Mapped[dt.date] = mapped_column(Date)
     leaving_date: Mapped[dt.date | None] = mapped_column(Date)
     leaving_reason: Mapped[str | None] = mapped_column(String(200))
     regulator: Mapped[Regulator] = mapped_column(_enum(Regulator, "staff_regulator"))

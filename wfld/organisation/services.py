@@ -233,7 +233,7 @@ def create_staff(
     errors = _staff_errors(details, staff=None, today=today)
     if errors:
         raise RuleBroken(errors)
-    staff = StaffMember(created_at=now, updated_at=now)
+    staff = StaffMember(created_at=now, updated_at=now, job_role_since=details.start_date)
     _apply(staff, details)
     db.session.add(staff)
     db.session.flush()
@@ -268,7 +268,13 @@ def update_staff(
                 {"work_email": "Another sign-in account already uses this email address"}
             )
         staff.user.email = details.work_email
+    role_changed = staff.job_role_id != details.job_role.id
     _apply(staff, details)
+    # Requirements of a role count from the day the person took it on.
+    if role_changed:
+        staff.job_role_since = max(today, staff.start_date)
+    elif staff.job_role_since < staff.start_date:
+        staff.job_role_since = staff.start_date
     staff.updated_at = now
     db.session.flush()
     if changes:

@@ -1,0 +1,1 @@
+"""Learning: the catalogue, sessions and bookings, completions, role pathways and compliance."""

@@ -1,0 +1,294 @@
+"""The learning catalogue, sessions, bookings, completions and role-based pathways."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wfld.core.db import UTCDateTime
+from wfld.extensions import db
+from wfld.frameworks.models import FrameworkItem
+
+
+def _enum(enum_cls: type[StrEnum], name: str) -> Enum:
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class LabelledEnum(StrEnum):
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class DeliveryMode(LabelledEnum):
+    CLASSROOM = "classroom"
+    E_LEARNING = "e_learning"
+    WEBINAR = "webinar"
+    WORKSHOP = "workshop"
+    SHADOWING = "shadowing"
+    MENTORING = "mentoring"
+    COACHING = "coaching"
+    ACTION_LEARNING_SET = "action_learning_set"
+    CONFERENCE = "conference"
+    QUALIFICATION = "qualification"
+
+    @property
+    def label(self) -> str:
+        return "E-learning" if self is DeliveryMode.E_LEARNING else super().label
+
+
+class Provider(LabelledEnum):
+    IN_HOUSE = "in_house"
+    PARTNERSHIP = "partnership"
+    UNIVERSITY = "university"
+    EXTERNAL = "external"
+
+    @property
+    def label(self) -> str:
+        return "In-house" if self is Provider.IN_HOUSE else super().label
+
+
+class BookingStatus(LabelledEnum):
+    BOOKED = "booked"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return "On the waiting list" if self is BookingStatus.WAITING else super().label
+
+
+class Attendance(LabelledEnum):
+    ATTENDED = "attended"
+    DID_NOT_ATTEND = "did_not_attend"
+
+
+class CompletionSource(LabelledEnum):
+    SESSION = "session"
+    MANUAL = "manual"
+    UPLOAD = "upload"
+
+    @property
+    def label(self) -> str:
+        return {
+            CompletionSource.SESSION: "Attended a session",
+            CompletionSource.MANUAL: "Recorded by the WFLD team",
+            CompletionSource.UPLOAD: "Certificate uploaded",
+        }[self]
+
+
+class CompletionStatus(LabelledEnum):
+    VERIFIED = "verified"
+    PENDING = "pending"  # an uploaded certificate awaiting the WFLD team
+    REJECTED = "rejected"
+
+    @property
+    def label(self) -> str:
+        return "Awaiting verification" if self is CompletionStatus.PENDING else super().label
+
+
+class Stage(LabelledEnum):
+    INDUCTION = "induction"
+    MANDATORY = "mandatory"
+    ROLE_SPECIFIC = "role_specific"
+    PROGRESSION = "progression"
+
+    @property
+    def label(self) -> str:
+        return "Role-specific" if self is Stage.ROLE_SPECIFIC else super().label
+
+
+activity_framework_items = Table(
+    "activity_framework_items",
+    db.metadata,
+    Column("activity_id", ForeignKey("learning_activities.id"), primary_key=True),
+    Column("framework_item_id", ForeignKey("framework_items.id"), primary_key=True, index=True),
+)
+
+
+class LearningActivity(db.Model):
+    __tablename__ = "learning_activities"
+    __table_args__ = (
+        CheckConstraint("duration_hours >= 0", name="duration_not_negative"),
+        CheckConstraint("validity_months IS NULL OR validity_months > 0", name="validity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), unique=True)
+    category: Mapped[str] = mapped_column(String(100), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    delivery_mode: Mapped[DeliveryMode] = mapped_column(_enum(DeliveryMode, "delivery_mode"))
+    provider: Mapped[Provider] = mapped_column(_enum(Provider, "learning_provider"))
+    duration_hours: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    cost_per_place: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    # Renewable training (safeguarding refresher, DBS recheck, first aid): a completion
+    # expires this many months after its date. None: it does not expire.
+    validity_months: Mapped[int | None] = mapped_column(Integer)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+
+    framework_items: Mapped[list[FrameworkItem]] = relationship(secondary=activity_framework_items)
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+
+class LearningSession(db.Model):
+    __tablename__ = "learning_sessions"
+    __table_args__ = (
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("learning_activities.id"), index=True)
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    is_online: Mapped[bool] = mapped_column(Boolean, default=False)
+    venue: Mapped[str] = mapped_column(String(200))  # an address, or "Microsoft Teams"
+    capacity: Mapped[int] = mapped_column(Integer)
+    trainer: Mapped[str | None] = mapped_column(String(200))
+    is_cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Bumped by every booking change, so concurrent bookings of the last place conflict.
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+
+    activity: Mapped[LearningActivity] = relationship()
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+
+class Booking(db.Model):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        UniqueConstraint("session_id", "staff_id"),
+        Index("ix_bookings_staff_status", "staff_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("learning_sessions.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
+    status: Mapped[BookingStatus] = mapped_column(_enum(BookingStatus, "booking_status"))
+    attendance: Mapped[Attendance | None] = mapped_column(_enum(Attendance, "attendance"))
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # the waiting list's order
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    session: Mapped[LearningSession] = relationship()
+
+
+class Completion(db.Model):
+    __tablename__ = "completions"
+    __table_args__ = (
+        Index("ix_completions_staff_activity", "staff_id", "activity_id", "completed_on"),
+        CheckConstraint("expires_on IS NULL OR expires_on > completed_on", name="expires_after"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
+    activity_id: Mapped[int] = mapped_column(ForeignKey("learning_activities.id"), index=True)
+    completed_on: Mapped[dt.date] = mapped_column(Date)
+    expires_on: Mapped[dt.date | None] = mapped_column(Date)
+    source: Mapped[CompletionSource] = mapped_column(_enum(CompletionSource, "completion_source"))
+    status: Mapped[CompletionStatus] = mapped_column(_enum(CompletionStatus, "completion_status"))
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), unique=True)
+    note: Mapped[str | None] = mapped_column(String(500))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    activity: Mapped[LearningActivity] = relationship()
+
+
+pathway_roles = Table(
+    "pathway_roles",
+    db.metadata,
+    Column("pathway_id", ForeignKey("pathways.id"), primary_key=True),
+    Column("job_role_id", ForeignKey("job_roles.id"), primary_key=True, index=True),
+)
+
+
+class Pathway(db.Model):
+    __tablename__ = "pathways"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    requirements: Mapped[list[PathwayRequirement]] = relationship(
+        back_populates="pathway", order_by="PathwayRequirement.position"
+    )
+
+
+class PathwayAssignment(db.Model):
+    """A pathway given to one person beyond their role's (e.g. aspiring managers)."""
+
+    __tablename__ = "pathway_assignments"
+    __table_args__ = (UniqueConstraint("pathway_id", "staff_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pathway_id: Mapped[int] = mapped_column(ForeignKey("pathways.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"), index=True)
+    assigned_on: Mapped[dt.date] = mapped_column(Date)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class PathwayRequirement(db.Model):
+    __tablename__ = "pathway_requirements"
+    __table_args__ = (
+        CheckConstraint(
+            "(activity_id IS NULL) <> (framework_item_id IS NULL)", name="activity_or_item"
+        ),
+        CheckConstraint("due_within_days IS NULL OR due_within_days >= 0", name="due_not_negative"),
+        CheckConstraint("renewal_months IS NULL OR renewal_months > 0", name="renewal_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pathway_id: Mapped[int] = mapped_column(ForeignKey("pathways.id"), index=True)
+    stage: Mapped[Stage] = mapped_column(_enum(Stage, "pathway_stage"))
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("learning_activities.id"), index=True)
+    framework_item_id: Mapped[int | None] = mapped_column(ForeignKey("framework_items.id"))
+    is_mandatory: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Due this many days after the person started in the role (induction and first-time training).
+    due_within_days: Mapped[int | None] = mapped_column(Integer)
+    # Renewed every this many months; None falls back to the activity's validity.
+    renewal_months: Mapped[int | None] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+
+    pathway: Mapped[Pathway] = relationship(back_populates="requirements")
+    activity: Mapped[LearningActivity | None] = relationship()
+    framework_item: Mapped[FrameworkItem | None] = relationship()
+
+    @property
+    def title(self) -> str:
+        if self.activity is not None:
+            return self.activity.title
+        return self.framework_item.label if self.framework_item else ""
