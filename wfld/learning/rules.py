@@ -1,0 +1,135 @@
+"""Compliance rules: pure functions of dates, no database and no clock.
+
+A requirement asks for a learning activity (or any activity developing a framework item),
+first within N days of taking on the role, then again every M months if it is renewable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from dateutil.relativedelta import relativedelta
+
+DEFAULT_DUE_SOON_DAYS = 60
+
+
+class Status(StrEnum):
+    COMPLETE = "complete"
+    BOOKED = "booked"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    NOT_STARTED = "not_started"
+
+    @property
+    def label(self) -> str:
+        return {
+            Status.COMPLETE: "Complete",
+            Status.BOOKED: "Booked",
+            Status.DUE_SOON: "Due soon",
+            Status.OVERDUE: "Overdue",
+            Status.NOT_STARTED: "Not started",
+        }[self]
+
+    @property
+    def tag_class(self) -> str:
+        return {
+            Status.COMPLETE: "govuk-tag--green",
+            Status.BOOKED: "govuk-tag--blue",
+            Status.DUE_SOON: "govuk-tag--yellow",
+            Status.OVERDUE: "govuk-tag--red",
+            Status.NOT_STARTED: "govuk-tag--grey",
+        }[self]
+
+
+# Order for "worst first" lists.
+SEVERITY = [Status.OVERDUE, Status.DUE_SOON, Status.NOT_STARTED, Status.BOOKED, Status.COMPLETE]
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What a requirement asks of a person."""
+
+    due_within_days: int | None
+    renewal_months: int | None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a person has done towards a requirement."""
+
+    last_completed_on: dt.date | None = None  # latest verified completion
+    next_booked_on: dt.date | None = None  # earliest booked session still to come
+
+
+@dataclass(frozen=True)
+class Assessment:
+    status: Status
+    due_on: dt.date | None = None  # complete (again) by this date
+    expires_on: dt.date | None = None  # the latest completion is valid to the end of the day before
+    expired: bool = False  # overdue because a completion lapsed, not because it never happened
+    late: bool = False  # booked, but the due date or expiry has passed already
+
+    @property
+    def is_overdue_or_late(self) -> bool:
+        return self.status is Status.OVERDUE or self.late
+
+
+def expiry(completed_on: dt.date, renewal_months: int | None) -> dt.date | None:
+    """Renewal runs from the completion date, not from the date it was due."""
+    if renewal_months is None:
+        return None
+    return completed_on + relativedelta(months=renewal_months)
+
+
+def assess(
+    terms: Terms,
+    evidence: Evidence,
+    *,
+    role_since: dt.date,
+    today: dt.date,
+    due_soon_days: int = DEFAULT_DUE_SOON_DAYS,
+) -> Assessment:
+    """The status of one requirement for one person on ``today``.
+
+    - A completion that does not expire is complete for good.
+    - A renewable one is complete until ``due_soon_days`` before its expiry date, due soon
+      from then, and expired (overdue) from its expiry date.
+    - Never done: due ``due_within_days`` after the person took on their role; overdue the
+      day after that; with no due date it is simply not started.
+    - A booked session to come shows as booked, flagged late if already overdue.
+    """
+    horizon = today + dt.timedelta(days=due_soon_days)
+    booked = evidence.next_booked_on is not None and evidence.next_booked_on >= today
+
+    if evidence.last_completed_on is not None:
+        expires_on = expiry(evidence.last_completed_on, terms.renewal_months)
+        if expires_on is None or expires_on > horizon:
+            return Assessment(Status.COMPLETE, due_on=expires_on, expires_on=expires_on)
+        lapsed = expires_on <= today
+        if booked:
+            return Assessment(
+                Status.BOOKED, due_on=expires_on, expires_on=expires_on, expired=lapsed, late=lapsed
+            )
+        if lapsed:
+            return Assessment(
+                Status.OVERDUE, due_on=expires_on, expires_on=expires_on, expired=True
+            )
+        return Assessment(Status.DUE_SOON, due_on=expires_on, expires_on=expires_on)
+
+    due_on = (
+        role_since + dt.timedelta(days=terms.due_within_days)
+        if terms.due_within_days is not None
+        else None
+    )
+    overdue = due_on is not None and due_on < today
+    if booked:
+        return Assessment(Status.BOOKED, due_on=due_on, late=overdue)
+    if due_on is None:
+        return Assessment(Status.NOT_STARTED)
+    if overdue:
+        return Assessment(Status.OVERDUE, due_on=due_on)
+    if due_on <= horizon:
+        return Assessment(Status.DUE_SOON, due_on=due_on)
+    return Assessment(Status.NOT_STARTED, due_on=due_on)
