@@ -58,6 +58,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 3600 * 4
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024 + 64 * 1024
     PAGE_SIZE = 50
+    # A requirement due, or a completion expiring, within this many days is "due soon".
+    COMPLIANCE_DUE_SOON_DAYS = int(os.environ.get("WFLD_DUE_SOON_DAYS", "60"))
 
     @classmethod
     def validate(cls, config: dict) -> None:

@@ -83,6 +83,7 @@ def _blueprints(app: Flask) -> None:
     from wfld.accounts.views import bp as accounts_bp
     from wfld.accounts.views import init_app as init_accounts
     from wfld.frameworks.views import bp as frameworks_bp
+    from wfld.learning.views import bp as learning_bp
     from wfld.main.views import bp as main_bp
     from wfld.organisation.views import admin_bp, people_bp
 
@@ -92,3 +93,4 @@ def _blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(frameworks_bp)
+    app.register_blueprint(learning_bp)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from wfld.core.db import UTCDateTime
 from wfld.extensions import db
 from wfld.frameworks.models import FrameworkItem
+from wfld.organisation.models import JobRole
 
 
 def _enum(enum_cls: type[StrEnum], name: str) -> Enum:
@@ -246,6 +247,7 @@ class Pathway(db.Model):
     requirements: Mapped[list[PathwayRequirement]] = relationship(
         back_populates="pathway", order_by="PathwayRequirement.position"
     )
+    roles: Mapped[list[JobRole]] = relationship(secondary=pathway_roles, order_by=JobRole.title)
 
 
 class PathwayAssignment(db.Model):
@@ -274,7 +276,9 @@ class PathwayRequirement(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     pathway_id: Mapped[int] = mapped_column(ForeignKey("pathways.id"), index=True)
     stage: Mapped[Stage] = mapped_column(_enum(Stage, "pathway_stage"))
-    activity_id: Mapped[int | None] = mapped_column(ForeignKey("learning_activities.id"), index=True)
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("learning_activities.id"), index=True
+    )
     framework_item_id: Mapped[int | None] = mapped_column(ForeignKey("framework_items.id"))
     is_mandatory: Mapped[bool] = mapped_column(Boolean, default=True)
     # Due this many days after the person started in the role (induction and first-time training).

@@ -1,17 +1,26 @@
 """What the home page shows a user: built as data, rendered by the template.
 
-Later domains add attention items (overdue training, CPD due, milestones to sign off) by
-extending ``build_home``.
+Each domain contributes "what needs my attention" items; today: the person's own learning
+requirements and, for line managers, their team's overdue learning.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import url_for
+from sqlalchemy import or_, select
+
+from wfld.learning import permissions as learning_permissions
+from wfld.learning.compliance import build_report
+from wfld.learning.rules import Status
 from wfld.organisation import permissions, queries
 from wfld.organisation.models import StaffMember
+
+MAX_TEAM_ITEMS = 5
 
 
 @dataclass(frozen=True)
@@ -28,15 +37,78 @@ class HomePage:
     can_administer: bool = False
     can_manage_accounts: bool = False
     can_view_whole_service: bool = False
+    can_manage_pathways: bool = False
 
 
-def build_home(user: Any, *, today: dt.date) -> HomePage:
+def build_home(user: Any, *, now: dt.datetime, today: dt.date, due_soon_days: int) -> HomePage:
     staff = queries.find_staff_for_user(user.id)
     reports = queries.list_direct_reports(staff.id, today=today) if staff is not None else []
-    return HomePage(
+    page = HomePage(
         staff=staff,
         direct_reports=reports,
         can_administer=permissions.can_administer_organisation(user),
         can_manage_accounts=permissions.can_manage_accounts(user),
         can_view_whole_service=permissions.can_view_whole_service(user),
+        can_manage_pathways=learning_permissions.can_manage_pathways(user),
     )
+    if staff is not None:
+        page.attention = _learning_attention(
+            staff, has_team=bool(reports), now=now, today=today, days=due_soon_days
+        )
+    return page
+
+
+def _learning_attention(
+    staff: StaffMember, *, has_team: bool, now: dt.datetime, today: dt.date, days: int
+) -> list[AttentionItem]:
+    """One compliance report for the person and everyone below them, so the page stays cheap."""
+    scope = select(StaffMember.id).where(StaffMember.id == staff.id)
+    if has_team:
+        scope = select(StaffMember.id).where(
+            or_(
+                StaffMember.id == staff.id,
+                StaffMember.id.in_(queries.chain_below(staff.id, today=today)),
+            )
+        )
+    report = build_report(scope, now=now, due_soon_days=days)
+    items: list[AttentionItem] = []
+    mine = next((p for p in report.people if p.staff.id == staff.id), None)
+    if mine is not None:
+        late, soon = mine.late, mine.count(Status.DUE_SOON)
+        my_learning = url_for("learning.my_learning")
+        if late:
+            items.append(
+                AttentionItem(
+                    f"{_count(late, 'of your learning requirements is', 'of your learning requirements are')} overdue",
+                    my_learning,
+                )
+            )
+        if soon:
+            items.append(
+                AttentionItem(
+                    f"{_count(soon, 'learning requirement is', 'learning requirements are')} due in the next {days} days",
+                    my_learning,
+                )
+            )
+    overdue: Counter = Counter()
+    titles: dict[str, str] = {}
+    for person in report.people:
+        if person.staff.id == staff.id:
+            continue
+        for line in person.lines:
+            if line.assessment.is_overdue_or_late:
+                overdue[line.target.key] += 1
+                titles[line.target.key] = line.requirement.title
+    for key, n in overdue.most_common(MAX_TEAM_ITEMS):
+        people = "1 of your team is" if n == 1 else f"{n} of your team are"
+        items.append(
+            AttentionItem(
+                f"{people} overdue {titles[key]}",
+                url_for("learning.team_compliance", requirement=key),
+            )
+        )
+    return items
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"1 {one}" if n == 1 else f"{n} {many}"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
@@ -18,9 +18,13 @@ bp = Blueprint("main", __name__)
 @signed_in
 def home() -> str:
     today = clock.today()
-    return render_template(
-        "main/home.html", page=build_home(current_actor(), today=today), today=today
+    page = build_home(
+        current_actor(),
+        now=clock.now(),
+        today=today,
+        due_soon_days=current_app.config["COMPLIANCE_DUE_SOON_DAYS"],
     )
+    return render_template("main/home.html", page=page, today=today)
 
 
 @bp.route("/healthz")

@@ -316,3 +316,26 @@ def _in_post(today: dt.date):  # noqa: ANN202 - a SQL expression
 
 def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def chain_below(manager_id: int, *, today: dt.date) -> Select:
+    """A SELECT of the ids of everyone in post below a manager in line management."""
+    below = (
+        select(StaffMember.id.label("staff_id"), literal(1).label("depth"))
+        .where(StaffMember.line_manager_id == manager_id)
+        .cte("below", recursive=True)
+    )
+    step = (
+        select(StaffMember.id, below.c.depth + 1)
+        .join(below, StaffMember.line_manager_id == below.c.staff_id)
+        .where(below.c.depth < MAX_CHAIN_DEPTH)
+    )
+    below = below.union_all(step)
+    return select(StaffMember.id).where(
+        StaffMember.id.in_(select(below.c.staff_id)), _in_post(today)
+    )
+
+
+def in_post(today: dt.date) -> Select:
+    """A SELECT of the ids of everyone in post on a day."""
+    return select(StaffMember.id).where(_in_post(today))

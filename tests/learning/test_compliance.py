@@ -1,0 +1,329 @@
+"""Pathways and compliance, end to end through the pages (frozen clock: 23 November 2026)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from tests.factories import NOW, TODAY, make_staff
+from tests.helpers import QueryCounter, page, sign_in, submit
+from wfld.core import clock
+from wfld.extensions import db
+from wfld.learning import services
+from wfld.learning.models import (
+    Booking,
+    BookingStatus,
+    Completion,
+    CompletionSource,
+    CompletionStatus,
+    DeliveryMode,
+    LearningActivity,
+    LearningSession,
+    Pathway,
+    Provider,
+    Stage,
+)
+from wfld.organisation.models import JobRole, StaffMember, Team
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():  # noqa: ANN201
+    clock.freeze(NOW)
+    yield
+    clock.freeze(None)
+
+
+def _activity(title: str, validity: int | None = None) -> LearningActivity:
+    activity = LearningActivity(
+        title=title, category="Mandatory", delivery_mode=DeliveryMode.CLASSROOM, provider=Provider.IN_HOUSE,
+        duration_hours=Decimal("3"), validity_months=validity, is_active=True, created_at=NOW,
+    )  # fmt: skip
+    db.session.add(activity)
+    db.session.flush()
+    return activity
+
+
+def _complete(staff_id: int, activity: LearningActivity, on: dt.date) -> None:
+    db.session.add(
+        Completion(
+            staff_id=staff_id,
+            activity_id=activity.id,
+            completed_on=on,
+            source=CompletionSource.MANUAL,
+            status=CompletionStatus.VERIFIED,
+            recorded_at=NOW,
+        )  # fmt: skip
+    )
+
+
+@pytest.fixture
+def learning(app, org):  # noqa: ANN001, ANN201
+    """A Social Worker pathway: Safeguarding L3 (every 36 months, within 90 days) and Recording (30 days)."""
+    with app.app_context():
+        safeguarding = _activity("Safeguarding Children Level 3", validity=36)
+        recording = _activity("Effective Case Recording")
+        court = _activity("Court Skills")
+        social_worker = db.session.get(JobRole, org.role_social_worker)
+        pathway = services.create_pathway(
+            name="Social worker pathway",
+            description=None,
+            roles=[social_worker],
+            actor=None,
+            now=NOW,
+        )
+        services.add_requirement(
+            pathway=pathway, stage=Stage.MANDATORY, activity=safeguarding, framework_item=None, is_mandatory=True,
+            due_within_days=90, renewal_months=None, actor=None, now=NOW,
+        )  # fmt: skip
+        services.add_requirement(
+            pathway=pathway, stage=Stage.INDUCTION, activity=recording, framework_item=None, is_mandatory=True,
+            due_within_days=30, renewal_months=None, actor=None, now=NOW,
+        )  # fmt: skip
+        # The practitioner (in post since 2020): safeguarding expired last year, recording done.
+        _complete(org.practitioner.staff_id, safeguarding, dt.date(2023, 6, 1))
+        _complete(org.practitioner.staff_id, recording, dt.date(2020, 2, 1))
+        db.session.commit()
+        return {
+            "safeguarding": safeguarding.id,
+            "recording": recording.id,
+            "court": court.id,
+            "pathway": pathway.id,
+        }
+
+
+def test_my_learning_shows_each_stage_with_status_and_dates(client, org, learning):
+    sign_in(client, org.practitioner.email)
+    result = page(client.get("/learning/me"))
+    assert result.h1.endswith("My learning")
+    headings = [h.get_text(strip=True) for h in result.soup.select("main h2")]
+    assert headings == ["Induction", "Mandatory"]
+    rows = {
+        tr.select("td")[0].get_text(" ", strip=True): tr.select("td")[1].get_text(" ", strip=True)
+        for tr in result.soup.select("tbody tr")
+    }
+    assert rows == {
+        "Effective Case Recording": "Complete",
+        "Safeguarding Children Level 3": "Overdue",
+    }
+    assert "Expired 1 June 2026" in result.text()
+    assert result.soup.select_one(f"a[href='/learning/activities/{learning['safeguarding']}']")
+
+
+def test_home_tells_the_person_and_their_manager(client, org, learning):
+    sign_in(client, org.practitioner.email)
+    home = page(client.get("/"))
+    assert "1 of your learning requirements is overdue" in home.text()
+    client.delete_cookie("wfld_session")
+    sign_in(client, org.line_manager.email)
+    home = page(client.get("/"))
+    link = home.soup.find("a", string="1 of your team is overdue Safeguarding Children Level 3")
+    assert link is not None
+    drill = page(client.get(link["href"]))
+    assert [a.get_text(strip=True) for a in drill.soup.select("tbody a")] == ["Priya Sandhu"]
+
+
+def test_team_view_counts_and_csv(client, org, learning):
+    sign_in(client, org.line_manager.email)
+    team = page(client.get("/learning/team"))
+    cells = {
+        tr.select_one("td a").get_text(strip=True): [
+            td.get_text(strip=True) for td in tr.select("td")[1:]
+        ]
+        for tr in team.soup.select("table")[0].select("tbody tr")
+    }
+    # Complete, Booked, Due soon, Overdue, Not started, % complete
+    assert cells["Safeguarding Children Level 3"] == ["0", "0", "0", "1", "0", "0%"]
+    assert cells["Effective Case Recording"] == ["1", "0", "0", "0", "0", "100%"]
+
+    response = client.get("/learning/team.csv")
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert {(r["Name"], r["Requirement"], r["Status"]) for r in rows} == {
+        ("Priya Sandhu", "Safeguarding Children Level 3", "Overdue"),
+        ("Priya Sandhu", "Effective Case Recording", "Complete"),
+    }
+
+
+def test_a_booking_shows_as_booked_and_late(app, client, org, learning):
+    with app.app_context():
+        session = LearningSession(
+            activity_id=learning["safeguarding"], starts_at=NOW + dt.timedelta(days=14),
+            ends_at=NOW + dt.timedelta(days=14, hours=3), venue="Civic Offices", capacity=10, created_at=NOW,
+        )  # fmt: skip
+        db.session.add(session)
+        db.session.flush()
+        db.session.add(
+            Booking(
+                session_id=session.id,
+                staff_id=org.practitioner.staff_id,
+                status=BookingStatus.BOOKED,
+                requested_at=NOW,
+            )
+        )
+        db.session.commit()
+    sign_in(client, org.practitioner.email)
+    result = page(client.get("/learning/me"))
+    assert "Booked (late)" in result.text()
+    assert "Booked for 7 December 2026" in result.text()
+
+
+def test_changing_role_changes_requirements_from_that_day(app, client, org, learning):
+    sign_in(client, org.other_practitioner.email)
+    assert "no learning requirements" in page(client.get("/learning/me")).text()
+    with app.app_context():
+        from wfld.organisation import services as org_services
+
+        staff = db.session.get(StaffMember, org.other_practitioner.staff_id)
+        details = org_services.StaffDetails(
+            employee_number=staff.employee_number, first_name=staff.first_name, last_name=staff.last_name,
+            work_email=staff.work_email, team=staff.team, job_role=db.session.get(JobRole, org.role_social_worker),
+            line_manager=staff.line_manager, employment_type=staff.employment_type, fte=staff.fte,
+            start_date=staff.start_date, leaving_date=None, regulator=staff.job_role.regulator.__class__("swe"),
+            registration_number="SW99001",
+        )  # fmt: skip
+        org_services.update_staff(staff=staff, details=details, actor=None, now=NOW, today=TODAY)
+        db.session.commit()
+        assert db.session.get(StaffMember, org.other_practitioner.staff_id).job_role_since == TODAY
+    result = page(client.get("/learning/me"))
+    assert "Due by 23 December 2026" in result.text(), "30 days from the role change, not from 2020"
+    assert "Due by 21 February 2027" in result.text()
+
+
+def test_service_view_by_team_and_leavers_left_out(app, client, org, learning):
+    with app.app_context():
+        team = db.session.get(Team, org.team_a)
+        role = db.session.get(JobRole, org.role_social_worker)
+        make_staff("Leah", "Gone", team=team, role=role, leaving_date=dt.date(2026, 1, 31))
+        db.session.commit()
+    sign_in(client, org.senior_manager.email)
+    result = page(client.get("/learning/compliance"))
+    first_table = result.soup.select("table")[0]
+    teams = [tr.select_one("td a").get_text(strip=True) for tr in first_table.select("tbody tr")]
+    assert teams == ["Access and Assessment", "Family Support"], "lowest compliance first"
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/learning/compliance.csv").get_data(as_text=True)))
+    )
+    assert "Leah Gone" not in {r["Name"] for r in rows}
+
+
+def test_compliance_pages_are_refused_to_those_without_a_team_or_service_role(
+    client, org, learning
+):
+    sign_in(client, org.practitioner.email)
+    assert client.get("/learning/team").status_code == 403
+    assert client.get("/learning/compliance").status_code == 403
+    assert client.get(f"/learning/people/{org.other_practitioner.staff_id}").status_code == 404
+    client.delete_cookie("wfld_session")
+    sign_in(client, org.line_manager.email)
+    assert client.get(f"/learning/people/{org.practitioner.staff_id}").status_code == 200
+    assert client.get(f"/learning/people/{org.other_practitioner.staff_id}").status_code == 404
+
+
+def test_csv_cells_cannot_run_as_formulas(app, client, org, learning):
+    with app.app_context():
+        staff = db.session.get(StaffMember, org.practitioner.staff_id)
+        staff.first_name = "=HYPERLINK(1)"
+        db.session.commit()
+    sign_in(client, org.line_manager.email)
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/learning/team.csv").get_data(as_text=True)))
+    )
+    assert all(r["Name"].startswith("'=") for r in rows)
+
+
+def test_service_compliance_statements_do_not_grow_with_people(app, client, org, learning):
+    sign_in(client, org.senior_manager.email)
+    with QueryCounter(app) as small:
+        assert client.get("/learning/compliance").status_code == 200
+    with app.app_context():
+        team = db.session.get(Team, org.team_a)
+        role = db.session.get(JobRole, org.role_social_worker)
+        safeguarding = db.session.get(LearningActivity, learning["safeguarding"])
+        for i in range(40):
+            person = make_staff("Extra", f"Worker{i:02d}", team=team, role=role)
+            _complete(person.id, safeguarding, dt.date(2025, 1, 1))
+        db.session.commit()
+    with QueryCounter(app) as large:
+        assert client.get("/learning/compliance").status_code == 200
+    assert large.count == small.count <= 10, large.statements
+
+
+# Pathway screens ---------------------------------------------------------------------------
+def test_wfld_admin_builds_a_pathway_for_a_role(app, client, org, learning):
+    sign_in(client, org.wfld_admin.email)
+    response = submit(
+        client,
+        "/learning/pathways/new",
+        {"name": "Family support induction", "roles": [str(org.role_family_worker)]},
+    )
+    assert response.status_code == 302
+    pathway_path = response.headers["Location"]
+    add = f"{pathway_path}/requirements/new"
+    neither = page(submit(client, add, {"stage": "induction", "is_mandatory": "yes"}))
+    assert neither.error_summary() == {
+        "#activity": "Choose a learning activity or a framework item (one of them)"
+    }
+    ok = submit(
+        client, add,
+        {"stage": "induction", "activity": str(learning["court"]), "is_mandatory": "yes", "due_within_days": "60"},
+    )  # fmt: skip
+    assert ok.status_code == 302
+    duplicate = page(
+        submit(
+            client,
+            add,
+            {"stage": "mandatory", "activity": str(learning["court"]), "is_mandatory": "no"},
+        )
+    )
+    assert duplicate.error_summary() == {"#activity": "This pathway already has this requirement"}
+    view = page(client.get(pathway_path))
+    assert "Court Skills" in view.text() and "Within 60 days of starting the role" in view.text()
+
+    client.delete_cookie("wfld_session")
+    sign_in(client, org.other_practitioner.email)  # a family support worker
+    mine = page(client.get("/learning/me"))
+    assert "Court Skills" in mine.text()
+
+
+def test_pathway_given_to_one_person(app, client, org, learning):
+    with app.app_context():
+        pathway = Pathway(name="Aspiring managers", is_active=True, created_at=NOW)
+        db.session.add(pathway)
+        db.session.flush()
+        services.add_requirement(
+            pathway=pathway, stage=Stage.PROGRESSION, activity=db.session.get(LearningActivity, learning["court"]),
+            framework_item=None, is_mandatory=False, due_within_days=None, renewal_months=None, actor=None, now=NOW,
+        )  # fmt: skip
+        db.session.commit()
+        pathway_id = pathway.id
+        number = db.session.scalar(
+            select(StaffMember.employee_number).where(
+                StaffMember.id == org.other_practitioner.staff_id
+            )
+        )
+    sign_in(client, org.wfld_admin.email)
+    unknown = page(
+        submit(client, f"/learning/pathways/{pathway_id}/assign", {"employee_number": "NOPE1"})
+    )
+    assert unknown.error_summary() == {
+        "#employee_number": "There is no member of staff with this employee number"
+    }
+    assert (
+        submit(
+            client, f"/learning/pathways/{pathway_id}/assign", {"employee_number": number}
+        ).status_code
+        == 302
+    )
+    client.delete_cookie("wfld_session")
+    sign_in(client, org.other_practitioner.email)
+    mine = page(client.get("/learning/me"))
+    assert (
+        "Progression" in mine.text()
+        and "Court Skills" in mine.text()
+        and "(recommended)" in mine.text()
+    )

@@ -1,0 +1,126 @@
+"""Forms for pathways."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import Length, NumberRange, Optional
+
+from wfld.core.forms import Required
+from wfld.learning.models import Stage
+
+
+class PathwayForm(FlaskForm):
+    name = StringField(
+        "Pathway name",
+        widget=GovTextInput(),
+        validators=[
+            Required("Enter the pathway name"),
+            Length(max=200, message="Name must be 200 characters or fewer"),
+        ],
+    )
+    description = TextAreaField(
+        "Description (optional)",
+        widget=GovTextArea(),
+        validators=[
+            Optional(),
+            Length(max=2000, message="Description must be 2000 characters or fewer"),
+        ],
+    )
+    roles = SelectMultipleField(
+        "Job roles that follow this pathway",
+        description="Everyone in these roles gets its requirements. You can also give it to individual people.",
+        widget=GovCheckboxesInput(),
+        coerce=int,
+        validators=[Optional()],
+    )
+    submit = SubmitField("Save pathway", widget=GovSubmitInput())
+
+
+class RequirementForm(FlaskForm):
+    stage = RadioField(
+        "Stage",
+        widget=GovRadioInput(),
+        choices=[(s.value, s.label) for s in Stage],
+        validators=[Required("Select the stage")],
+    )
+    activity = SelectField(
+        "Learning activity", widget=GovSelect(), coerce=str, validators=[Optional()]
+    )
+    framework_item = SelectField(
+        "Or a framework item (met by any activity that develops it)",
+        widget=GovSelect(),
+        coerce=str,
+        validators=[Optional()],
+    )
+    is_mandatory = RadioField(
+        "Is it mandatory?",
+        widget=GovRadioInput(),
+        choices=[("yes", "Mandatory"), ("no", "Recommended")],
+        default="yes",
+        validators=[Required("Select whether it is mandatory")],
+    )
+    due_within_days = IntegerField(
+        "Due within how many days of starting in the role? (optional)",
+        description="For example, 90. Leave blank if there is no first deadline.",
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=3650, message="Days must be between 0 and 3650"),
+        ],
+    )
+    renewal_months = IntegerField(
+        "Renew every how many months? (optional)",
+        description="Leave blank to use the activity's own validity, if it has one.",
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=120, message="Months must be between 1 and 120"),
+        ],
+    )
+    submit = SubmitField("Add requirement", widget=GovSubmitInput())
+
+    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
+        ok = super().validate(extra_validators)
+        if ok and bool(self.activity.data) == bool(self.framework_item.data):
+            self.activity.errors.append(
+                "Choose a learning activity or a framework item (one of them)"
+            )
+            return False
+        return ok
+
+
+class AssignForm(FlaskForm):
+    employee_number = StringField(
+        "Employee number",
+        widget=GovTextInput(),
+        validators=[Required("Enter the employee number"), Length(max=20)],
+    )
+    submit = SubmitField("Give this pathway", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    confirm = BooleanField(
+        "Yes, remove it",
+        widget=GovCheckboxInput(),
+        validators=[Required("Confirm that you are sure")],
+    )
+    submit = SubmitField("Remove", widget=GovSubmitInput())

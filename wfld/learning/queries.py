@@ -1,0 +1,217 @@
+"""Reads for pathways and compliance. Each returns whole sets, never one row per person."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from wfld.extensions import db
+from wfld.frameworks.models import FrameworkItem, FrameworkVersion
+from wfld.learning.models import (
+    Booking,
+    BookingStatus,
+    Completion,
+    CompletionStatus,
+    LearningActivity,
+    LearningSession,
+    Pathway,
+    PathwayAssignment,
+    PathwayRequirement,
+    activity_framework_items,
+    pathway_roles,
+)
+from wfld.organisation.models import StaffMember, Team
+
+
+# Pathways -------------------------------------------------------------------------------
+def list_pathways(*, include_inactive: bool = False) -> list[Pathway]:
+    query = (
+        select(Pathway)
+        .options(
+            selectinload(Pathway.roles),
+            selectinload(Pathway.requirements).joinedload(PathwayRequirement.activity),
+            selectinload(Pathway.requirements).joinedload(PathwayRequirement.framework_item),
+        )
+        .order_by(Pathway.name)
+    )
+    if not include_inactive:
+        query = query.where(Pathway.is_active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def find_pathway(pathway_id: int) -> Pathway | None:
+    return db.session.get(
+        Pathway,
+        pathway_id,
+        options=[
+            selectinload(Pathway.roles),
+            selectinload(Pathway.requirements).joinedload(PathwayRequirement.activity),
+            selectinload(Pathway.requirements)
+            .joinedload(PathwayRequirement.framework_item)
+            .joinedload(FrameworkItem.version)
+            .joinedload(FrameworkVersion.framework),
+        ],
+    )
+
+
+def find_pathway_by_name(name: str) -> Pathway | None:
+    return db.session.scalar(
+        select(Pathway).where(func.lower(Pathway.name) == name.strip().lower())
+    )
+
+
+def find_requirement(requirement_id: int) -> PathwayRequirement | None:
+    return db.session.get(
+        PathwayRequirement, requirement_id, options=[joinedload(PathwayRequirement.pathway)]
+    )
+
+
+def next_requirement_position(pathway_id: int) -> int:
+    highest = db.session.scalar(
+        select(func.max(PathwayRequirement.position)).where(
+            PathwayRequirement.pathway_id == pathway_id
+        )
+    )
+    return (highest or 0) + 1
+
+
+def list_activity_choices() -> list[LearningActivity]:
+    return list(
+        db.session.scalars(
+            select(LearningActivity)
+            .where(LearningActivity.is_active.is_(True))
+            .order_by(LearningActivity.title)
+        )
+    )
+
+
+def find_activity(activity_id: int) -> LearningActivity | None:
+    return db.session.get(LearningActivity, activity_id)
+
+
+def list_assignments(pathway_id: int) -> list[tuple[PathwayAssignment, StaffMember]]:
+    rows = db.session.execute(
+        select(PathwayAssignment, StaffMember)
+        .join(StaffMember, StaffMember.id == PathwayAssignment.staff_id)
+        .where(PathwayAssignment.pathway_id == pathway_id)
+        .order_by(StaffMember.last_name, StaffMember.first_name)
+    )
+    return [(assignment, staff) for assignment, staff in rows]
+
+
+def find_assignment_by_id(assignment_id: int) -> PathwayAssignment | None:
+    return db.session.get(PathwayAssignment, assignment_id)
+
+
+def find_assignment(pathway_id: int, staff_id: int) -> PathwayAssignment | None:
+    return db.session.scalar(
+        select(PathwayAssignment).where(
+            PathwayAssignment.pathway_id == pathway_id, PathwayAssignment.staff_id == staff_id
+        )
+    )
+
+
+# Compliance inputs: each a single statement over a set of people ------------------------
+def staff_in(scope: Select) -> list[StaffMember]:
+    """The people whose ids the scope selects, with team, service area and role loaded."""
+    return list(
+        db.session.scalars(
+            select(StaffMember)
+            .where(StaffMember.id.in_(scope))
+            .options(
+                joinedload(StaffMember.team).joinedload(Team.service_area),
+                joinedload(StaffMember.job_role),
+            )
+            .order_by(StaffMember.last_name, StaffMember.first_name, StaffMember.id)
+        )
+    )
+
+
+def _requirement_options():  # noqa: ANN202
+    return (
+        joinedload(PathwayRequirement.pathway),
+        joinedload(PathwayRequirement.activity),
+        joinedload(PathwayRequirement.framework_item)
+        .joinedload(FrameworkItem.version)
+        .joinedload(FrameworkVersion.framework),
+    )
+
+
+def requirements_by_role(scope: Select) -> dict[int, list[PathwayRequirement]]:
+    """job role id → requirements of the active pathways of that role, for roles held in scope."""
+    roles_in_scope = select(StaffMember.job_role_id).where(StaffMember.id.in_(scope))
+    rows = db.session.execute(
+        select(pathway_roles.c.job_role_id, PathwayRequirement)
+        .join(PathwayRequirement, PathwayRequirement.pathway_id == pathway_roles.c.pathway_id)
+        .join(Pathway, Pathway.id == PathwayRequirement.pathway_id)
+        .where(Pathway.is_active.is_(True), pathway_roles.c.job_role_id.in_(roles_in_scope))
+        .options(*_requirement_options())
+        .order_by(Pathway.name, PathwayRequirement.position)
+    ).all()
+    out: dict[int, list[PathwayRequirement]] = defaultdict(list)
+    for role_id, requirement in rows:
+        out[role_id].append(requirement)
+    return out
+
+
+def requirements_by_assignment(scope: Select) -> dict[int, list[PathwayRequirement]]:
+    """staff id → requirements of pathways assigned to them personally."""
+    rows = db.session.execute(
+        select(PathwayAssignment.staff_id, PathwayRequirement)
+        .join(PathwayRequirement, PathwayRequirement.pathway_id == PathwayAssignment.pathway_id)
+        .join(Pathway, Pathway.id == PathwayRequirement.pathway_id)
+        .where(Pathway.is_active.is_(True), PathwayAssignment.staff_id.in_(scope))
+        .options(*_requirement_options())
+        .order_by(Pathway.name, PathwayRequirement.position)
+    ).all()
+    out: dict[int, list[PathwayRequirement]] = defaultdict(list)
+    for staff_id, requirement in rows:
+        out[staff_id].append(requirement)
+    return out
+
+
+def latest_completions(scope: Select) -> dict[tuple[int, int], dt.date]:
+    """(staff id, activity id) → the date of the latest verified completion."""
+    rows = db.session.execute(
+        select(Completion.staff_id, Completion.activity_id, func.max(Completion.completed_on))
+        .where(Completion.staff_id.in_(scope), Completion.status == CompletionStatus.VERIFIED)
+        .group_by(Completion.staff_id, Completion.activity_id)
+    ).all()
+    return {(staff_id, activity_id): day for staff_id, activity_id, day in rows}
+
+
+def next_bookings(scope: Select, *, now: dt.datetime) -> dict[tuple[int, int], dt.datetime]:
+    """(staff id, activity id) → the start of the earliest booked session still to come."""
+    rows = db.session.execute(
+        select(Booking.staff_id, LearningSession.activity_id, func.min(LearningSession.starts_at))
+        .join(LearningSession, LearningSession.id == Booking.session_id)
+        .where(
+            Booking.staff_id.in_(scope),
+            Booking.status == BookingStatus.BOOKED,
+            LearningSession.is_cancelled.is_(False),
+            LearningSession.starts_at >= now,
+        )
+        .group_by(Booking.staff_id, LearningSession.activity_id)
+    ).all()
+    return {
+        (staff_id, activity_id): start if start.tzinfo else start.replace(tzinfo=dt.UTC)
+        for staff_id, activity_id, start in rows
+    }
+
+
+def activities_developing(item_ids: set[int]) -> dict[int, set[int]]:
+    """framework item id → ids of the activities that develop it."""
+    if not item_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            activity_framework_items.c.framework_item_id, activity_framework_items.c.activity_id
+        ).where(activity_framework_items.c.framework_item_id.in_(item_ids))
+    ).all()
+    out: dict[int, set[int]] = defaultdict(set)
+    for item_id, activity_id in rows:
+        out[item_id].add(activity_id)
+    return out

@@ -1,0 +1,379 @@
+"""My learning, team and service compliance, and the pathway screens."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from wfld.core import clock
+from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
+from wfld.core.errors_domain import RuleBroken
+from wfld.core.forms import apply_errors
+from wfld.extensions import db
+from wfld.frameworks import queries as framework_queries
+from wfld.learning import permissions, queries, services
+from wfld.learning.compliance import ComplianceReport, build_report
+from wfld.learning.forms import AssignForm, ConfirmForm, PathwayForm, RequirementForm
+from wfld.learning.models import Stage
+from wfld.learning.rules import Status
+from wfld.organisation import permissions as org_permissions
+from wfld.organisation import queries as org_queries
+from wfld.organisation.models import StaffMember
+
+bp = Blueprint("learning", __name__, url_prefix="/learning")
+
+manages = page_requires(permissions.can_manage_pathways)
+manages_record = page_requires(permissions.can_manage_pathways, hide=True)
+
+
+@bp.app_context_processor
+def _for_templates() -> dict:
+    return {
+        "Status": Status,
+        "can_manage_pathways": permissions.can_manage_pathways,
+        "has_own_learning": permissions.has_own_learning,
+    }
+
+
+def _report(scope) -> ComplianceReport:  # noqa: ANN001 - a SELECT of staff ids
+    return build_report(
+        scope, now=clock.now(), due_soon_days=current_app.config["COMPLIANCE_DUE_SOON_DAYS"]
+    )
+
+
+# People's own learning ----------------------------------------------------------------
+@bp.route("/me")
+@page_requires(permissions.has_own_learning)
+def my_learning() -> str:
+    me = org_permissions.staff_of(current_actor())
+    report = _report(select(StaffMember.id).where(StaffMember.id == me.id))
+    return render_template(
+        "learning/my_learning.html", person=report.people[0], report=report, own=True
+    )
+
+
+@bp.route("/people/<int:staff_id>")
+@signed_in
+def person_learning(staff_id: int) -> str:
+    staff = allowed_or_404(org_queries.find_staff(staff_id), permissions.can_view_learning_of)
+    report = _report(select(StaffMember.id).where(StaffMember.id == staff.id))
+    return render_template(
+        "learning/my_learning.html", person=report.people[0], report=report, own=False
+    )
+
+
+# Compliance views --------------------------------------------------------------------
+def _team_scope():  # noqa: ANN202
+    me = org_permissions.staff_of(current_actor())
+    return org_queries.chain_below(me.id, today=clock.today())
+
+
+@bp.route("/team")
+@page_requires(permissions.can_view_team_compliance)
+def team_compliance() -> str:
+    report = _report(_team_scope())
+    return _compliance_page(
+        report, title="Your team’s learning", csv_endpoint="learning.team_compliance_csv"
+    )
+
+
+@bp.route("/team.csv")
+@page_requires(permissions.can_view_team_compliance)
+def team_compliance_csv() -> Response:
+    return _csv(_report(_team_scope()), "team-compliance")
+
+
+def _service_scope():  # noqa: ANN202
+    scope = org_queries.in_post(clock.today())
+    team_id = request.args.get("team", type=int)
+    if team_id:
+        scope = scope.where(StaffMember.team_id == team_id)
+    return scope
+
+
+@bp.route("/compliance")
+@page_requires(permissions.can_view_service_compliance)
+def service_compliance() -> str:
+    report = _report(_service_scope())
+    return _compliance_page(
+        report, title="Learning compliance across the service", csv_endpoint="learning.service_compliance_csv",
+        by_team=True,
+    )  # fmt: skip
+
+
+@bp.route("/compliance.csv")
+@page_requires(permissions.can_view_service_compliance)
+def service_compliance_csv() -> Response:
+    return _csv(_report(_service_scope()), "service-compliance")
+
+
+def _compliance_page(
+    report: ComplianceReport, *, title: str, csv_endpoint: str, by_team: bool = False
+) -> str:
+    requirement_key = request.args.get("requirement") or None
+    drill = report.people_for(requirement_key) if requirement_key else None
+    return render_template(
+        "learning/compliance.html",
+        report=report,
+        title=title,
+        csv_endpoint=csv_endpoint,
+        by_team=by_team,
+        team_id=request.args.get("team", type=int),
+        requirement_key=requirement_key,
+        requirement_title=report.title_of(requirement_key) if requirement_key else None,
+        drill=drill,
+        statuses=[
+            Status.COMPLETE,
+            Status.BOOKED,
+            Status.DUE_SOON,
+            Status.OVERDUE,
+            Status.NOT_STARTED,
+        ],
+    )
+
+
+CSV_COLUMNS = [
+    "Employee number", "Name", "Team", "Job role", "Requirement", "Stage", "Mandatory", "Status",
+    "Late", "Due or expires", "Last completed", "Next booked session",
+]  # fmt: skip
+
+
+def _csv(report: ComplianceReport, name: str) -> Response:
+    def rows() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+
+        def flush() -> str:
+            text = buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            return text
+
+        writer.writerow(CSV_COLUMNS)
+        yield flush()
+        for person in report.people:
+            staff = person.staff
+            for line in person.lines:
+                writer.writerow(
+                    [
+                        staff.employee_number,
+                        _csv_safe(staff.full_name),
+                        _csv_safe(staff.team.name),
+                        _csv_safe(staff.job_role.title),
+                        _csv_safe(line.requirement.title),
+                        line.requirement.stage.label,
+                        "Yes" if line.requirement.is_mandatory else "No",
+                        line.status.label,
+                        "Yes" if line.assessment.late else "",
+                        line.assessment.due_on.isoformat() if line.assessment.due_on else "",
+                        line.last_completed_on.isoformat() if line.last_completed_on else "",
+                        line.next_booked_at.date().isoformat() if line.next_booked_at else "",
+                    ]
+                )
+                yield flush()
+
+    filename = f"{name}-{report.today.isoformat()}.csv"
+    return Response(
+        rows(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _csv_safe(value: str) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas: make them plain text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+# Pathways -------------------------------------------------------------------------------
+@bp.route("/pathways")
+@manages
+def list_pathways() -> str:
+    return render_template(
+        "learning/list_pathways.html", pathways=queries.list_pathways(include_inactive=True)
+    )
+
+
+def _role_choices() -> list[tuple[int, str]]:
+    return [(r.id, r.title) for r in org_queries.list_job_role_choices()]
+
+
+def _roles(ids: list[int]) -> list:  # noqa: ANN202
+    return [role for role in (org_queries.find_job_role(i) for i in ids or []) if role is not None]
+
+
+@bp.route("/pathways/new", methods=["GET", "POST"])
+@manages
+def new_pathway() -> str | WerkzeugResponse:
+    form = PathwayForm()
+    form.roles.choices = _role_choices()
+    if form.validate_on_submit():
+        try:
+            pathway = services.create_pathway(
+                name=form.name.data, description=form.description.data, roles=_roles(form.roles.data),
+                actor=current_actor(), now=clock.now(),
+            )  # fmt: skip
+        except RuleBroken as broken:
+            apply_errors(form, broken.errors)
+        else:
+            db.session.commit()
+            flash("Pathway created: now add its requirements", "success")
+            return redirect(url_for("learning.view_pathway", pathway_id=pathway.id))
+    return render_template("learning/edit_pathway.html", form=form, pathway=None)
+
+
+@bp.route("/pathways/<int:pathway_id>")
+@manages_record
+def view_pathway(pathway_id: int) -> str:
+    pathway = allowed_or_404(queries.find_pathway(pathway_id), permissions.can_edit_pathway)
+    stages = [(stage, [r for r in pathway.requirements if r.stage is stage]) for stage in Stage]
+    return render_template(
+        "learning/view_pathway.html",
+        pathway=pathway,
+        stages=stages,
+        assignments=queries.list_assignments(pathway.id),
+    )
+
+
+@bp.route("/pathways/<int:pathway_id>/edit", methods=["GET", "POST"])
+@manages_record
+def edit_pathway(pathway_id: int) -> str | WerkzeugResponse:
+    pathway = allowed_or_404(queries.find_pathway(pathway_id), permissions.can_edit_pathway)
+    form = PathwayForm(
+        name=pathway.name, description=pathway.description, roles=[r.id for r in pathway.roles]
+    )
+    form.roles.choices = _role_choices()
+    if form.validate_on_submit():
+        try:
+            services.update_pathway(
+                pathway=pathway, name=form.name.data, description=form.description.data,
+                roles=_roles(form.roles.data), actor=current_actor(), now=clock.now(),
+            )  # fmt: skip
+        except RuleBroken as broken:
+            apply_errors(form, broken.errors)
+        else:
+            db.session.commit()
+            flash("Pathway saved", "success")
+            return redirect(url_for("learning.view_pathway", pathway_id=pathway.id))
+    return render_template("learning/edit_pathway.html", form=form, pathway=pathway)
+
+
+def _item_choices() -> list[tuple[str, str]]:
+    today = clock.today()
+    choices = [("", "None")]
+    for framework in framework_queries.list_frameworks():
+        version = framework_queries.current_version(framework, today=today)
+        if version is None:
+            continue
+        for node in framework_queries.item_tree(framework_queries.find_version(version.id)):
+            if not node.item.is_retired:
+                choices.append(
+                    (str(node.item.id), f"{framework.code} {node.item.code} {node.item.title}")
+                )
+    return choices
+
+
+@bp.route("/pathways/<int:pathway_id>/requirements/new", methods=["GET", "POST"])
+@manages_record
+def add_requirement(pathway_id: int) -> str | WerkzeugResponse:
+    pathway = allowed_or_404(queries.find_pathway(pathway_id), permissions.can_edit_pathway)
+    form = RequirementForm()
+    form.activity.choices = [("", "None")] + [
+        (str(a.id), a.title) for a in queries.list_activity_choices()
+    ]
+    form.framework_item.choices = _item_choices()
+    if form.validate_on_submit():
+        try:
+            services.add_requirement(
+                pathway=pathway,
+                stage=Stage(form.stage.data),
+                activity=queries.find_activity(int(form.activity.data))
+                if form.activity.data
+                else None,
+                framework_item=framework_queries.find_item(int(form.framework_item.data))
+                if form.framework_item.data
+                else None,
+                is_mandatory=form.is_mandatory.data == "yes",
+                due_within_days=form.due_within_days.data,
+                renewal_months=form.renewal_months.data,
+                actor=current_actor(),
+                now=clock.now(),
+            )
+        except RuleBroken as broken:
+            apply_errors(form, broken.errors)
+        else:
+            db.session.commit()
+            flash("Requirement added", "success")
+            return redirect(url_for("learning.view_pathway", pathway_id=pathway.id))
+    return render_template("learning/add_requirement.html", form=form, pathway=pathway)
+
+
+@bp.route("/requirements/<int:requirement_id>/remove", methods=["GET", "POST"])
+@manages_record
+def remove_requirement(requirement_id: int) -> str | WerkzeugResponse:
+    requirement = allowed_or_404(
+        queries.find_requirement(requirement_id), permissions.can_edit_requirement
+    )
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        pathway_id = requirement.pathway_id
+        services.remove_requirement(requirement=requirement, actor=current_actor(), now=clock.now())
+        db.session.commit()
+        flash("Requirement removed", "success")
+        return redirect(url_for("learning.view_pathway", pathway_id=pathway_id))
+    return render_template("learning/remove_requirement.html", form=form, requirement=requirement)
+
+
+@bp.route("/pathways/<int:pathway_id>/assign", methods=["GET", "POST"])
+@manages_record
+def assign_pathway(pathway_id: int) -> str | WerkzeugResponse:
+    pathway = allowed_or_404(queries.find_pathway(pathway_id), permissions.can_edit_pathway)
+    form = AssignForm()
+    if form.validate_on_submit():
+        staff = org_queries.find_staff_by_employee_number(form.employee_number.data)
+        try:
+            if staff is None:
+                raise RuleBroken(
+                    {"employee_number": "There is no member of staff with this employee number"}
+                )
+            services.assign_pathway(
+                pathway=pathway,
+                staff=staff,
+                actor=current_actor(),
+                now=clock.now(),
+                today=clock.today(),
+            )
+        except RuleBroken as broken:
+            apply_errors(form, broken.errors)
+        else:
+            db.session.commit()
+            flash(f"{pathway.name} given to {staff.full_name}", "success")
+            return redirect(url_for("learning.view_pathway", pathway_id=pathway.id))
+    return render_template("learning/assign_pathway.html", form=form, pathway=pathway)
+
+
+@bp.route("/assignments/<int:assignment_id>/remove", methods=["POST"])
+@manages_record
+def remove_assignment(assignment_id: int) -> WerkzeugResponse:
+    assignment = allowed_or_404(
+        queries.find_assignment_by_id(assignment_id), permissions.can_edit_assignment
+    )
+    pathway_id = assignment.pathway_id
+    services.unassign_pathway(assignment=assignment, actor=current_actor(), now=clock.now())
+    db.session.commit()
+    flash("Pathway taken away", "success")
+    return redirect(url_for("learning.view_pathway", pathway_id=pathway_id))
