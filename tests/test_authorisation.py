@@ -112,6 +112,25 @@ TABLE: dict[str, dict[str, tuple[int, int]]] = {
         "wfld_admin": (302, 302),
         "system_admin": (302, 302),
     },
+    # A person's learning: the same people who may see their profile.
+    "learning.person_learning": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": SEEN,
+        "wfld_admin": SEEN,
+        "system_admin": SEEN,
+    },
+    "learning.view_pathway": ORGANISATION_ADMIN,
+    "learning.edit_pathway": ORGANISATION_ADMIN,
+    "learning.add_requirement": ORGANISATION_ADMIN,
+    "learning.assign_pathway": ORGANISATION_ADMIN,
+    "learning.remove_requirement": ORGANISATION_ADMIN,
+    "learning.remove_assignment": {
+        **ORGANISATION_ADMIN,
+        "wfld_admin": (302, 302),
+        "system_admin": (302, 302),
+    },
 }
 
 # URL argument -> (own record id, other record id) from the org fixture and `records`.
@@ -123,6 +142,9 @@ RECORD_ARGUMENTS = {
     "item_id": lambda org, rec: (rec.published_item, rec.draft_item),
     "framework_id": lambda org, rec: (rec.framework_without_draft, rec.framework_with_draft),
     "link_id": lambda org, rec: (rec.link, rec.link),
+    "pathway_id": lambda org, rec: rec.pathways,
+    "requirement_id": lambda org, rec: rec.requirements,
+    "assignment_id": lambda org, rec: rec.assignments,
 }
 # Arguments chosen from an any(...) converter: the test uses the first choice.
 CHOICE_ARGUMENTS = ("action", "fmt")
@@ -179,6 +201,56 @@ def _request(app: Flask, client, endpoint: str, url: str):  # noqa: ANN001, ANN2
     return client.post(url, data={"csrf_token": token})
 
 
+def _learning_records(org, now: dt.datetime):  # noqa: ANN001, ANN202
+    """Two pathways, each with a requirement and a person it is given to."""
+    from decimal import Decimal
+
+    from wfld.extensions import db
+    from wfld.learning import services as learning_services
+    from wfld.learning.models import DeliveryMode, LearningActivity, Provider, Stage
+    from wfld.organisation.models import StaffMember
+
+    activity = LearningActivity(
+        title="Court Skills",
+        category="Short courses",
+        delivery_mode=DeliveryMode.CLASSROOM,
+        provider=Provider.IN_HOUSE,
+        duration_hours=Decimal("3"),
+        is_active=True,
+        created_at=now,
+    )
+    db.session.add(activity)
+    pathways, requirements, assignments = [], [], []
+    for name, person in (("Pathway A", org.practitioner), ("Pathway B", org.other_practitioner)):
+        pathway = learning_services.create_pathway(
+            name=name, description=None, roles=[], actor=None, now=now
+        )
+        requirements.append(
+            learning_services.add_requirement(
+                pathway=pathway,
+                stage=Stage.ROLE_SPECIFIC,
+                activity=activity,
+                framework_item=None,
+                is_mandatory=True,
+                due_within_days=None,
+                renewal_months=None,
+                actor=None,
+                now=now,
+            )
+        )
+        assignments.append(
+            learning_services.assign_pathway(
+                pathway=pathway,
+                staff=db.session.get(StaffMember, person.staff_id),
+                actor=None,
+                now=now,
+                today=now.date(),
+            )
+        )
+        pathways.append(pathway)
+    return pathways, requirements, assignments
+
+
 @pytest.fixture
 def records(app: Flask, org):  # noqa: ANN001, ANN201
     """Framework records: a published version and a draft, with an item each, and a link."""
@@ -211,8 +283,12 @@ def records(app: Flask, org):  # noqa: ANN001, ANN201
         link = services.link_items(
             item_a=published.items[0], item_b=other.items[0], actor=None, now=now
         )
+        pathways, requirements, assignments = _learning_records(org, now)
         db.session.commit()
         return SimpleNamespace(
+            pathways=tuple(p.id for p in pathways),
+            requirements=tuple(r.id for r in requirements),
+            assignments=tuple(a.id for a in assignments),
             published_version=published.id,
             draft_version=draft.id,
             published_item=published.items[0].id,

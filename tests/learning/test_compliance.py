@@ -40,9 +40,15 @@ def frozen_clock():  # noqa: ANN201
 
 def _activity(title: str, validity: int | None = None) -> LearningActivity:
     activity = LearningActivity(
-        title=title, category="Mandatory", delivery_mode=DeliveryMode.CLASSROOM, provider=Provider.IN_HOUSE,
-        duration_hours=Decimal("3"), validity_months=validity, is_active=True, created_at=NOW,
-    )  # fmt: skip
+        title=title,
+        category="Mandatory",
+        delivery_mode=DeliveryMode.CLASSROOM,
+        provider=Provider.IN_HOUSE,
+        duration_hours=Decimal("3"),
+        validity_months=validity,
+        is_active=True,
+        created_at=NOW,
+    )
     db.session.add(activity)
     db.session.flush()
     return activity
@@ -57,13 +63,13 @@ def _complete(staff_id: int, activity: LearningActivity, on: dt.date) -> None:
             source=CompletionSource.MANUAL,
             status=CompletionStatus.VERIFIED,
             recorded_at=NOW,
-        )  # fmt: skip
+        )
     )
 
 
 @pytest.fixture
 def learning(app, org):  # noqa: ANN001, ANN201
-    """A Social Worker pathway: Safeguarding L3 (every 36 months, within 90 days) and Recording (30 days)."""
+    """A social worker pathway: Safeguarding L3 (renewed, due in 90 days), Recording (30 days)."""
     with app.app_context():
         safeguarding = _activity("Safeguarding Children Level 3", validity=36)
         recording = _activity("Effective Case Recording")
@@ -77,13 +83,27 @@ def learning(app, org):  # noqa: ANN001, ANN201
             now=NOW,
         )
         services.add_requirement(
-            pathway=pathway, stage=Stage.MANDATORY, activity=safeguarding, framework_item=None, is_mandatory=True,
-            due_within_days=90, renewal_months=None, actor=None, now=NOW,
-        )  # fmt: skip
+            pathway=pathway,
+            stage=Stage.MANDATORY,
+            activity=safeguarding,
+            framework_item=None,
+            is_mandatory=True,
+            due_within_days=90,
+            renewal_months=None,
+            actor=None,
+            now=NOW,
+        )
         services.add_requirement(
-            pathway=pathway, stage=Stage.INDUCTION, activity=recording, framework_item=None, is_mandatory=True,
-            due_within_days=30, renewal_months=None, actor=None, now=NOW,
-        )  # fmt: skip
+            pathway=pathway,
+            stage=Stage.INDUCTION,
+            activity=recording,
+            framework_item=None,
+            is_mandatory=True,
+            due_within_days=30,
+            renewal_months=None,
+            actor=None,
+            now=NOW,
+        )
         # The practitioner (in post since 2020): safeguarding expired last year, recording done.
         _complete(org.practitioner.staff_id, safeguarding, dt.date(2023, 6, 1))
         _complete(org.practitioner.staff_id, recording, dt.date(2020, 2, 1))
@@ -152,9 +172,13 @@ def test_team_view_counts_and_csv(client, org, learning):
 def test_a_booking_shows_as_booked_and_late(app, client, org, learning):
     with app.app_context():
         session = LearningSession(
-            activity_id=learning["safeguarding"], starts_at=NOW + dt.timedelta(days=14),
-            ends_at=NOW + dt.timedelta(days=14, hours=3), venue="Civic Offices", capacity=10, created_at=NOW,
-        )  # fmt: skip
+            activity_id=learning["safeguarding"],
+            starts_at=NOW + dt.timedelta(days=14),
+            ends_at=NOW + dt.timedelta(days=14, hours=3),
+            venue="Civic Offices",
+            capacity=10,
+            created_at=NOW,
+        )
         db.session.add(session)
         db.session.flush()
         db.session.add(
@@ -180,12 +204,20 @@ def test_changing_role_changes_requirements_from_that_day(app, client, org, lear
 
         staff = db.session.get(StaffMember, org.other_practitioner.staff_id)
         details = org_services.StaffDetails(
-            employee_number=staff.employee_number, first_name=staff.first_name, last_name=staff.last_name,
-            work_email=staff.work_email, team=staff.team, job_role=db.session.get(JobRole, org.role_social_worker),
-            line_manager=staff.line_manager, employment_type=staff.employment_type, fte=staff.fte,
-            start_date=staff.start_date, leaving_date=None, regulator=staff.job_role.regulator.__class__("swe"),
+            employee_number=staff.employee_number,
+            first_name=staff.first_name,
+            last_name=staff.last_name,
+            work_email=staff.work_email,
+            team=staff.team,
+            job_role=db.session.get(JobRole, org.role_social_worker),
+            line_manager=staff.line_manager,
+            employment_type=staff.employment_type,
+            fte=staff.fte,
+            start_date=staff.start_date,
+            leaving_date=None,
+            regulator=staff.job_role.regulator.__class__("swe"),
             registration_number="SW99001",
-        )  # fmt: skip
+        )
         org_services.update_staff(staff=staff, details=details, actor=None, now=NOW, today=TODAY)
         db.session.commit()
         assert db.session.get(StaffMember, org.other_practitioner.staff_id).job_role_since == TODAY
@@ -269,9 +301,15 @@ def test_wfld_admin_builds_a_pathway_for_a_role(app, client, org, learning):
         "#activity": "Choose a learning activity or a framework item (one of them)"
     }
     ok = submit(
-        client, add,
-        {"stage": "induction", "activity": str(learning["court"]), "is_mandatory": "yes", "due_within_days": "60"},
-    )  # fmt: skip
+        client,
+        add,
+        {
+            "stage": "induction",
+            "activity": str(learning["court"]),
+            "is_mandatory": "yes",
+            "due_within_days": "60",
+        },
+    )
     assert ok.status_code == 302
     duplicate = page(
         submit(
@@ -296,9 +334,16 @@ def test_pathway_given_to_one_person(app, client, org, learning):
         db.session.add(pathway)
         db.session.flush()
         services.add_requirement(
-            pathway=pathway, stage=Stage.PROGRESSION, activity=db.session.get(LearningActivity, learning["court"]),
-            framework_item=None, is_mandatory=False, due_within_days=None, renewal_months=None, actor=None, now=NOW,
-        )  # fmt: skip
+            pathway=pathway,
+            stage=Stage.PROGRESSION,
+            activity=db.session.get(LearningActivity, learning["court"]),
+            framework_item=None,
+            is_mandatory=False,
+            due_within_days=None,
+            renewal_months=None,
+            actor=None,
+            now=NOW,
+        )
         db.session.commit()
         pathway_id = pathway.id
         number = db.session.scalar(

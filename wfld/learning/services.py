@@ -65,9 +65,13 @@ def update_pathway(
     pathway.roles = roles
     db.session.flush()
     audit.record(
-        "pathway_changed", now=now, actor=actor, subject=pathway, roles_before=before,
+        "pathway_changed",
+        now=now,
+        actor=actor,
+        subject=pathway,
+        roles_before=before,
         roles_after=sorted(r.title for r in roles),
-    )  # fmt: skip
+    )
     return pathway
 
 
@@ -120,9 +124,12 @@ def add_requirement(
 
 def remove_requirement(*, requirement: PathwayRequirement, actor: User, now: dt.datetime) -> None:
     audit.record(
-        "pathway_requirement_removed", now=now, actor=actor, subject=requirement.pathway,
+        "pathway_requirement_removed",
+        now=now,
+        actor=actor,
+        subject=requirement.pathway,
         requirement=requirement.title,
-    )  # fmt: skip
+    )
     db.session.delete(requirement)
     db.session.flush()
 

@@ -110,9 +110,11 @@ def _service_scope():  # noqa: ANN202
 def service_compliance() -> str:
     report = _report(_service_scope())
     return _compliance_page(
-        report, title="Learning compliance across the service", csv_endpoint="learning.service_compliance_csv",
+        report,
+        title="Learning compliance across the service",
+        csv_endpoint="learning.service_compliance_csv",
         by_team=True,
-    )  # fmt: skip
+    )
 
 
 @bp.route("/compliance.csv")
@@ -147,9 +149,19 @@ def _compliance_page(
 
 
 CSV_COLUMNS = [
-    "Employee number", "Name", "Team", "Job role", "Requirement", "Stage", "Mandatory", "Status",
-    "Late", "Due or expires", "Last completed", "Next booked session",
-]  # fmt: skip
+    "Employee number",
+    "Name",
+    "Team",
+    "Job role",
+    "Requirement",
+    "Stage",
+    "Mandatory",
+    "Status",
+    "Late",
+    "Due or expires",
+    "Last completed",
+    "Next booked session",
+]
 
 
 def _csv(report: ComplianceReport, name: str) -> Response:
@@ -224,9 +236,12 @@ def new_pathway() -> str | WerkzeugResponse:
     if form.validate_on_submit():
         try:
             pathway = services.create_pathway(
-                name=form.name.data, description=form.description.data, roles=_roles(form.roles.data),
-                actor=current_actor(), now=clock.now(),
-            )  # fmt: skip
+                name=form.name.data,
+                description=form.description.data,
+                roles=_roles(form.roles.data),
+                actor=current_actor(),
+                now=clock.now(),
+            )
         except RuleBroken as broken:
             apply_errors(form, broken.errors)
         else:
@@ -260,9 +275,13 @@ def edit_pathway(pathway_id: int) -> str | WerkzeugResponse:
     if form.validate_on_submit():
         try:
             services.update_pathway(
-                pathway=pathway, name=form.name.data, description=form.description.data,
-                roles=_roles(form.roles.data), actor=current_actor(), now=clock.now(),
-            )  # fmt: skip
+                pathway=pathway,
+                name=form.name.data,
+                description=form.description.data,
+                roles=_roles(form.roles.data),
+                actor=current_actor(),
+                now=clock.now(),
+            )
         except RuleBroken as broken:
             apply_errors(form, broken.errors)
         else:

@@ -79,14 +79,20 @@ def _learning_attention(
         if late:
             items.append(
                 AttentionItem(
-                    f"{_count(late, 'of your learning requirements is', 'of your learning requirements are')} overdue",
+                    _count(
+                        late,
+                        "of your learning requirements is",
+                        "of your learning requirements are",
+                    )
+                    + " overdue",
                     my_learning,
                 )
             )
         if soon:
             items.append(
                 AttentionItem(
-                    f"{_count(soon, 'learning requirement is', 'learning requirements are')} due in the next {days} days",
+                    _count(soon, "learning requirement is", "learning requirements are")
+                    + f" due in the next {days} days",
                     my_learning,
                 )
             )
