@@ -89,7 +89,8 @@ class FrameworkVersion(db.Model):
     effective_from: Mapped[dt.date | None] = mapped_column(Date)
     effective_to: Mapped[dt.date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
-    # sha256 of the seed file's content that made this version (None for versions made on screen).
+    # sha256 of the file content that made this version (kept while its draft is completed on
+    # screen); for a version made on screen, of its content when published (None until then).
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from wfld.core.errors_domain import RuleBroken
 from wfld.frameworks.documents import DocumentError, parse_text
 from wfld.frameworks.services import ImportResult, import_document
 
@@ -18,5 +19,8 @@ def load_reference_frameworks(
             doc = parse_text(path.read_text(encoding="utf-8"), filename=path.name)
         except DocumentError as problem:
             raise DocumentError([f"{path.name}: {p}" for p in problem.problems]) from None
-        results.append((path.name, import_document(doc, actor=None, now=now)))
+        try:
+            results.append((path.name, import_document(doc, actor=None, now=now)))
+        except RuleBroken as problem:
+            raise DocumentError([f"{path.name}: {p}" for p in problem.errors.values()]) from None
     return results

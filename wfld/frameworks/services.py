@@ -246,7 +246,6 @@ def add_item(
         position=queries.next_position(version.id, parent.id if parent else None),
     )
     db.session.add(item)
-    version.content_hash = None
     db.session.flush()
     audit.record("framework_item_added", now=now, actor=actor, subject=item, code=code)
     return item
@@ -268,7 +267,6 @@ def update_item(
         raise RuleBroken(errors)
     item.code, item.title = code, title.strip()
     item.description = (description or "").strip() or None
-    item.version.content_hash = None
     db.session.flush()
     audit.record("framework_item_changed", now=now, actor=actor, subject=item, code=code)
     return item
@@ -308,7 +306,6 @@ def move_item(*, item: FrameworkItem, direction: str, actor: User, now: dt.datet
     if 0 <= other < len(siblings):
         neighbour = siblings[other]
         item.position, neighbour.position = neighbour.position, item.position
-        item.version.content_hash = None
         db.session.flush()
 
 
@@ -316,7 +313,6 @@ def set_item_retired(*, item: FrameworkItem, retired: bool, actor: User, now: dt
     _editable(item.version)
     for node in [item, *_descendants(item)]:
         node.is_retired = retired
-    item.version.content_hash = None
     db.session.flush()
     audit.record(
         "framework_item_retired" if retired else "framework_item_restored",
@@ -345,7 +341,11 @@ def publish_version(
     version.status = VersionStatus.PUBLISHED
     version.published_at = now
     db.session.flush()
-    version.content_hash = document_for(version).content_hash()
+    if version.content_hash is None:
+        # Made on screen: hash the content, so importing its export changes nothing. A draft
+        # imported from a file keeps that file's hash even when completed on screen, so
+        # seeding the same file again does not bring the old draft back.
+        version.content_hash = document_for(version).content_hash()
     db.session.flush()
     audit.record(
         "framework_version_published",

@@ -1,0 +1,324 @@
+"""The reference frameworks shipped in seeds/reference/frameworks match DOMAIN.md exactly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+from sqlalchemy import select
+
+from tests.frameworks.builders import LATER, NOW, row_counts
+from wfld import PROJECT_ROOT
+from wfld.extensions import db
+from wfld.frameworks import queries, services
+from wfld.frameworks.documents import DocumentError
+from wfld.frameworks.models import Framework, FrameworkItem, ItemKind, VersionStatus
+from wfld.frameworks.seeding import load_reference_frameworks
+
+SEEDS = PROJECT_ROOT / "seeds" / "reference" / "frameworks"
+
+# Titles as DOMAIN.md ("Frameworks") gives them, in order.
+PCF_DOMAINS = [
+    "Professionalism",
+    "Values and ethics",
+    "Diversity and equality",
+    "Rights, justice and economic wellbeing",
+    "Knowledge",
+    "Critical reflection and analysis",
+    "Skills and interventions",
+    "Contexts and organisations",
+    "Professional leadership",
+]
+PCF_LEVELS = [  # as in pcf.yaml
+    ("entry", "Entry"),
+    ("readiness", "Readiness for practice"),
+    ("first-placement", "End of first placement"),
+    ("qualifying", "End of last placement/qualifying"),
+    ("asye", "ASYE (newly qualified social worker)"),
+    ("social-worker", "Social worker"),
+    ("experienced", "Experienced social worker"),
+    ("advanced", "Advanced (advanced practitioner, professional educator, manager)"),
+    ("strategic", "Strategic (strategic educator, strategic manager, principal social worker)"),
+]
+PCF_LEVELS_IN_DOMAIN_MD = [  # DOMAIN.md's level list, lower case as it is written there
+    "entry",
+    "readiness for practice",
+    "end of first placement",
+    "end of last placement/qualifying",
+    "asye",
+    "social worker",
+    "experienced social worker",
+    "advanced",
+    "strategic",
+]
+KSS_PRACTITIONER = [
+    "Relationships and effective direct work",
+    "Communication",
+    "Child development",
+    "Adult mental ill health, substance misuse, domestic abuse, physical ill health and disability",
+    "Abuse and neglect of children",
+    "Child and family assessment",
+    "Analysis, decision-making, planning and review",
+    "The law and the family and youth justice systems",
+    "The role of supervision and research",
+    "Organisational context",
+]
+KSS_SUPERVISOR = [
+    "Promote and govern excellent practice",
+    "Developing excellent practitioners",
+    "Shaping and influencing the practice system",
+    "Effective use of power and authority",
+    "Confident analysis and decision-making",
+    "Purposeful and effective social work",
+    "Emotionally intelligent practice supervision",
+    "Performance management and improvement",
+]
+KSS_LEADER = [
+    "Lead and govern excellent practice",
+    "Creating a context for excellent practice",
+    "Designing systems to support excellent practice",
+    "Developing excellent practice and practitioners",
+    "Support effective decision-making",
+    "Quality assurance and improvement",
+]
+EARLY_CAREER_2025_DRAFT = [
+    "Anti-discriminatory practice",
+    "Relationships and communication",
+    "Assessment and planning",
+    "Intervention",
+    "Reflection and learning",
+    "Leadership and management",
+]
+COUNCIL_CORE = [
+    "Safeguarding",
+    "Professional standards",
+    "Recording and information governance",
+    "Respecting diversity and equality of opportunity",
+    "User participation and engagement",
+    "Partnership and integrated working",
+    "Leadership for managers",
+]
+COMMON_CORE = [
+    "Effective communication and engagement with children, young people and families",
+    "Child and young person development",
+    "Safeguarding and promoting the welfare of the child",
+    "Supporting transitions",
+    "Multi-agency working",
+    "Sharing information",
+]
+SWE_PS4 = [
+    ("4.1", "Feedback"),
+    ("4.2", "Supervision"),
+    ("4.3", "Research, theories and frameworks"),
+    ("4.4", "Subject knowledge and current issues"),
+    ("4.5", "Open and creative learning culture"),
+    ("4.6", "Reflection"),
+    ("4.7", "Recording your learning"),
+    ("4.8", "Values and ethics"),
+]
+ALL_CODES = {
+    "PCF",
+    "KSS-CF-PRACTITIONER",
+    "KSS-CF-SUPERVISOR",
+    "KSS-CF-LEADER",
+    "ECS-CF",
+    "COUNCIL-CORE",
+    "CCSK",
+    "SWE-PS4",
+}
+
+
+@pytest.fixture
+def seeded(app):
+    result = app.test_cli_runner().invoke(args=["seed", "frameworks"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def only_version(code: str):
+    framework = queries.find_framework_by_code(code)
+    assert framework is not None, f"{code} was not seeded"
+    assert [v.number for v in framework.versions] == [1]
+    return framework.versions[0]
+
+
+def top_level(version) -> list[FrameworkItem]:
+    nodes = queries.item_tree(version)
+    assert all(node.depth == 0 for node in nodes), "the reference frameworks are flat"
+    return [node.item for node in nodes]
+
+
+def titles(version, kind: ItemKind) -> list[str]:
+    items = top_level(version)
+    assert {i.kind for i in items} == {kind}
+    assert [i.code for i in items] == [str(n) for n in range(1, len(items) + 1)]
+    return [i.title for i in items]
+
+
+def test_seed_loads_the_eight_reference_frameworks(app, seeded):
+    with app.app_context():
+        assert {f.code for f in queries.list_frameworks()} == ALL_CODES
+        for code in ALL_CODES:
+            version = only_version(code)
+            expected = VersionStatus.DRAFT if code == "ECS-CF" else VersionStatus.PUBLISHED
+            assert version.status is expected, code
+            assert version.content_hash, code
+            assert not version.framework.is_local
+        assert "PCF" in seeded.output and "new version" in seeded.output
+
+
+def test_pcf_domains_and_levels(app, seeded):
+    with app.app_context():
+        version = only_version("PCF")
+        assert titles(version, ItemKind.DOMAIN) == PCF_DOMAINS
+        assert [(lv.code, lv.title) for lv in version.levels] == PCF_LEVELS
+        assert [lv.position for lv in version.levels] == list(range(1, 10))
+        for level, first_words in zip(version.levels, PCF_LEVELS_IN_DOMAIN_MD, strict=True):
+            assert level.title.lower().startswith(first_words), level.title
+        assert version.framework.custodian.startswith("British Association of Social Workers")
+        assert version.framework.source_url.startswith("https://")
+        assert all(item.description is None for item in version.items), "no BASW descriptors"
+
+
+def test_kss_practitioner_ends_on_31_march_2027(app, seeded):
+    with app.app_context():
+        version = only_version("KSS-CF-PRACTITIONER")
+        assert titles(version, ItemKind.STATEMENT) == KSS_PRACTITIONER
+        assert version.effective_to == dt.date(2027, 3, 31)
+        assert version.in_effect_on(dt.date(2027, 3, 31))
+        assert not version.in_effect_on(dt.date(2027, 4, 1))
+
+
+def test_kss_practice_supervisors_and_leaders(app, seeded):
+    with app.app_context():
+        assert titles(only_version("KSS-CF-SUPERVISOR"), ItemKind.STATEMENT) == KSS_SUPERVISOR
+        assert titles(only_version("KSS-CF-LEADER"), ItemKind.STATEMENT) == KSS_LEADER
+
+
+def test_early_career_standards_are_a_draft_from_1_april_2027(app, seeded):
+    with app.app_context():
+        version = only_version("ECS-CF")
+        assert version.status is VersionStatus.DRAFT
+        assert version.published_at is None
+        assert version.effective_from == dt.date(2027, 4, 1)
+        assert version.effective_to is None
+        assert titles(version, ItemKind.DOMAIN) == EARLY_CAREER_2025_DRAFT
+        framework = version.framework
+        assert queries.current_version(framework, today=dt.date(2027, 6, 1)) is None
+        assert queries.draft_version(framework).id == version.id
+
+
+def test_council_core_common_core_and_swe_standard_4(app, seeded):
+    with app.app_context():
+        assert titles(only_version("COUNCIL-CORE"), ItemKind.DOMAIN) == COUNCIL_CORE
+        assert titles(only_version("CCSK"), ItemKind.DOMAIN) == COMMON_CORE
+        items = top_level(only_version("SWE-PS4"))
+        assert [(i.code, i.title) for i in items] == SWE_PS4
+        assert {i.kind for i in items} == {ItemKind.STATEMENT}
+
+
+def test_seeding_twice_creates_nothing(app, seeded):
+    with app.app_context():
+        before = row_counts()
+    assert before["FrameworkVersion"] == 8
+    second = app.test_cli_runner().invoke(args=["seed", "frameworks"])
+    assert second.exit_code == 0, second.output
+    assert second.output.count("(unchanged)") == 8
+    assert "new version" not in second.output
+    with app.app_context():
+        assert row_counts() == before
+
+
+def test_a_changed_seed_file_becomes_version_2_of_that_framework_only(app, seeded, tmp_path):
+    with app.app_context():
+        before = row_counts()
+        old = {i.id: (i.code, i.title) for i in only_version("PCF").items}
+        old_levels = {lv.id: lv.title for lv in only_version("PCF").levels}
+        others = {f.code: f.versions[0].id for f in queries.list_frameworks() if f.code != "PCF"}
+
+    directory = tmp_path / "frameworks"
+    shutil.copytree(SEEDS, directory)
+    pcf = directory / "pcf.yaml"
+    text = pcf.read_text(encoding="utf-8")
+    assert "title: Knowledge}" in text
+    pcf.write_text(text.replace("title: Knowledge}", "title: Knowledge and research}"), "utf-8")
+
+    with app.app_context():
+        results = load_reference_frameworks(directory, now=LATER)
+        db.session.commit()
+    assert [name for name, result in results if result.created] == ["pcf.yaml"]
+
+    with app.app_context():
+        framework = queries.find_framework_by_code("PCF")
+        assert [v.number for v in framework.versions] == [1, 2]
+        first, second = framework.versions
+        assert {i.id: (i.code, i.title) for i in first.items} == old, "version 1 untouched"
+        assert {lv.id: lv.title for lv in first.levels} == old_levels
+        assert first.status is VersionStatus.PUBLISHED
+        assert second.status is VersionStatus.PUBLISHED
+        assert second.created_at == LATER
+        assert [i.title for i in top_level(second)] == [
+            "Knowledge and research" if t == "Knowledge" else t for t in PCF_DOMAINS
+        ]
+        assert not set(old) & {i.id for i in second.items}
+        assert len(second.levels) == 9
+        assert queries.current_version(framework, today=dt.date(2026, 11, 23)).number == 2
+        for code, version_id in others.items():
+            framework = queries.find_framework_by_code(code)
+            assert [v.id for v in framework.versions] == [version_id], code
+        after = row_counts()
+    assert after["FrameworkVersion"] == before["FrameworkVersion"] + 1
+    assert after["FrameworkItem"] == before["FrameworkItem"] + 9
+    assert after["FrameworkLevel"] == before["FrameworkLevel"] + 9
+
+
+def test_reseeding_after_the_early_career_draft_is_completed_adds_nothing(app, seeded):
+    """The WFLD team completes the seeded draft on screen; `make run` seeds again after."""
+    with app.app_context():
+        version = only_version("ECS-CF")
+        services.add_item(
+            version=version, parent=top_level(version)[0], kind=ItemKind.STATEMENT,
+            code="1.1", title="Challenges discrimination", description=None, actor=None, now=NOW,
+        )  # fmt: skip
+        db.session.commit()
+    while_draft = app.test_cli_runner().invoke(args=["seed", "frameworks"])
+    assert while_draft.exit_code == 0, while_draft.output
+    with app.app_context():
+        assert len(only_version("ECS-CF").items) == 7
+
+        services.publish_version(
+            version=only_version("ECS-CF"), effective_from=None, actor=None, now=LATER
+        )
+        db.session.commit()
+        before = row_counts()
+    after_publishing = app.test_cli_runner().invoke(args=["seed", "frameworks"])
+    assert after_publishing.exit_code == 0, after_publishing.output
+    with app.app_context():
+        assert row_counts() == before
+        version = only_version("ECS-CF")
+        assert version.status is VersionStatus.PUBLISHED
+        assert len(version.items) == 7
+
+
+def test_a_changed_draft_seed_file_while_the_draft_is_open_is_refused_cleanly(
+    app, seeded, tmp_path
+):
+    directory = tmp_path / "frameworks"
+    shutil.copytree(SEEDS, directory)
+    ecs = directory / "early-career-standards.yaml"
+    ecs.write_text(
+        ecs.read_text("utf-8").replace("title: Intervention}", "title: Interventions}"), "utf-8"
+    )
+    with app.app_context():
+        before = row_counts()
+        with pytest.raises(DocumentError) as caught:
+            load_reference_frameworks(directory, now=LATER)
+        db.session.rollback()
+        assert caught.value.problems == [
+            "early-career-standards.yaml: ECS-CF already has a draft version: "
+            "publish or finish it first"
+        ]
+    with app.app_context():
+        assert row_counts() == before
+        assert db.session.scalar(select(Framework).where(Framework.code == "ECS-CF"))
