@@ -563,3 +563,70 @@ def test_unlink_deletes_the_link(app):
         services.link_items(item_a=item(b, "1"), item_b=item(a, "1"), actor=None, now=LATER)
         db.session.commit()
         assert queries.find_link(item(a, "1").id, item(b, "1").id) is not None
+
+
+def test_an_imported_new_version_continues_items_with_the_same_code(app):
+    from wfld.frameworks.documents import from_dict
+
+    def doc(title: str):  # noqa: ANN202
+        return from_dict(
+            {
+                "code": "CONTINUED",
+                "title": "Continued",
+                "custodian": "Test",
+                "version": {
+                    "label": title,
+                    "status": "published",
+                    "items": [
+                        {"code": "1", "kind": "domain", "title": f"One {title}"},
+                        {"code": "2", "kind": "domain", "title": "Two"},
+                    ],
+                },
+            }
+        )
+
+    with app.app_context():
+        first = services.import_document(doc("a"), actor=None, now=NOW).version
+        db.session.flush()
+        second = services.import_document(doc("b"), actor=None, now=NOW).version
+        old = {i.code: i.id for i in first.items}
+        assert {i.code: i.previous_item_id for i in second.items} == old
+        assert all(i.previous_item_id is None for i in first.items)
+
+
+def test_a_child_cannot_be_restored_under_a_retired_parent(app):
+    from wfld.frameworks.documents import from_dict
+
+    with app.app_context():
+        version = services.import_document(
+            from_dict(
+                {
+                    "code": "NESTED",
+                    "title": "Nested",
+                    "custodian": "Test",
+                    "version": {
+                        "label": "1",
+                        "status": "draft",
+                        "items": [
+                            {
+                                "code": "1",
+                                "kind": "domain",
+                                "title": "Parent",
+                                "children": [
+                                    {"code": "1.1", "kind": "statement", "title": "Child"}
+                                ],
+                            }
+                        ],
+                    },
+                }
+            ),
+            actor=None,
+            now=NOW,
+        ).version
+        parent = next(i for i in version.items if i.code == "1")
+        child = next(i for i in version.items if i.code == "1.1")
+        services.set_item_retired(item=parent, retired=True, actor=None, now=NOW)
+        assert child.is_retired
+        with pytest.raises(RuleBroken):
+            services.set_item_retired(item=child, retired=False, actor=None, now=NOW)
+        assert child.is_retired

@@ -55,6 +55,10 @@ def import_document(
     else:
         framework = Framework(code=doc.code, is_local=local, created_at=now)
         db.session.add(framework)
+    # Items of the newest earlier version, by code: an item with the same code continues it,
+    # so evidence tagged to the old item can follow it into the new version.
+    newest = max(framework.versions, key=lambda v: v.number) if framework.versions else None
+    earlier_items = {item.code: item.id for item in newest.items} if newest is not None else {}
     framework.title, framework.custodian = doc.title, doc.custodian
     framework.source_url, framework.description = doc.source_url, doc.description
     db.session.flush()
@@ -88,6 +92,7 @@ def import_document(
                 description=item_doc.description,
                 position=position,
                 is_retired=False,
+                previous_item_id=earlier_items.get(item_doc.code),
             )
             db.session.add(item)
             add(item_doc.children, item)
@@ -311,6 +316,8 @@ def move_item(*, item: FrameworkItem, direction: str, actor: User, now: dt.datet
 
 def set_item_retired(*, item: FrameworkItem, retired: bool, actor: User, now: dt.datetime) -> None:
     _editable(item.version)
+    if not retired and item.parent is not None and item.parent.is_retired:
+        raise RuleBroken({"code": f"Restore {item.parent.label} first: this item sits under it"})
     for node in [item, *_descendants(item)]:
         node.is_retired = retired
     db.session.flush()
