@@ -31,6 +31,7 @@ install: $(VENV)/.installed wfld/static/dist/.built
 run: install
 	$(DEV_ENV) $(BIN)/flask --app wsgi db upgrade
 	$(DEV_ENV) $(BIN)/flask --app wsgi seed frameworks
+	$(DEV_ENV) $(BIN)/flask --app wsgi seed catalogue
 	$(DEV_ENV) $(BIN)/flask --app wsgi seed demo --if-empty
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
 	$(DEV_ENV) $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000

@@ -57,6 +57,9 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = 3600 * 4
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024 + 64 * 1024
+    # Uploaded evidence and certificates: outside the static folder, on a shared volume when
+    # several app servers run. Defaults to the instance folder.
+    UPLOAD_FOLDER = os.environ.get("WFLD_UPLOAD_FOLDER")
     PAGE_SIZE = 50
     # A requirement due, or a completion expiring, within this many days is "due soon".
     COMPLIANCE_DUE_SOON_DAYS = int(os.environ.get("WFLD_DUE_SOON_DAYS", "60"))

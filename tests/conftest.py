@@ -103,6 +103,7 @@ def app_config(database_url: str, tmp_path: Path) -> dict:
         "ENV_NAME": "test",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": TEST_SECRET,
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
     }
 
 

@@ -11,6 +11,7 @@ worker role; a draft framework version).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -131,6 +132,53 @@ TABLE: dict[str, dict[str, tuple[int, int]]] = {
         "wfld_admin": (302, 302),
         "system_admin": (302, 302),
     },
+    # Uploaded certificates: the WFLD team checks them; the person and their management
+    # chain may download them (the head of service is above both practitioners).
+    "learning.decide_certificate": ORGANISATION_ADMIN,
+    "learning.download_certificate": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": SEEN,
+        "wfld_admin": SEEN,
+        "system_admin": SEEN,
+    },
+    # The catalogue. Activities: an offered one (own) for everyone, a withdrawn one (other)
+    # only for the WFLD team, who run activities, sessions and attendance.
+    "catalogue.view_activity": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": (200, 404),
+        "wfld_admin": SEEN,
+        "system_admin": SEEN,
+    },
+    "catalogue.edit_activity": ORGANISATION_ADMIN,
+    "catalogue.new_session": ORGANISATION_ADMIN,
+    "catalogue.view_session": ORGANISATION_ADMIN,
+    "catalogue.cancel_session": ORGANISATION_ADMIN,
+    # Anyone with a staff record books a session of an offered activity (then redirected); a
+    # withdrawn activity's session is not found, except by the WFLD team, who are told on the
+    # page that it cannot be booked.
+    "catalogue.book_session": {
+        **ANON,
+        "practitioner": (302, 404),
+        "line_manager": (302, 404),
+        "senior_manager": (302, 404),
+        "wfld_admin": (302, 200),
+        "system_admin": (302, 200),
+    },
+    # Bookings: the practitioner's own (own) and the other practitioner's (other).
+    "catalogue.cancel_booking": {
+        **ANON,
+        "practitioner": (200, 404),  # their own booking; not someone else's
+        "line_manager": HIDDEN,  # not even their direct report's
+        "senior_manager": HIDDEN,
+        "wfld_admin": SEEN,
+        "system_admin": SEEN,
+    },
+    # The sessions have not started, so the WFLD team are told attendance has to wait.
+    "catalogue.mark_attendance": ORGANISATION_ADMIN,
 }
 
 # URL argument -> (own record id, other record id) from the org fixture and `records`.
@@ -145,6 +193,10 @@ RECORD_ARGUMENTS = {
     "pathway_id": lambda org, rec: rec.pathways,
     "requirement_id": lambda org, rec: rec.requirements,
     "assignment_id": lambda org, rec: rec.assignments,
+    "completion_id": lambda org, rec: rec.completions,
+    "activity_id": lambda org, rec: rec.activities,
+    "session_id": lambda org, rec: rec.sessions,
+    "booking_id": lambda org, rec: rec.bookings,
 }
 # Arguments chosen from an any(...) converter: the test uses the first choice.
 CHOICE_ARGUMENTS = ("action", "fmt")
@@ -205,6 +257,7 @@ def _learning_records(org, now: dt.datetime):  # noqa: ANN001, ANN202
     """Two pathways, each with a requirement and a person it is given to."""
     from decimal import Decimal
 
+    from wfld.accounts.models import User
     from wfld.extensions import db
     from wfld.learning import services as learning_services
     from wfld.learning.models import DeliveryMode, LearningActivity, Provider, Stage
@@ -248,12 +301,51 @@ def _learning_records(org, now: dt.datetime):  # noqa: ANN001, ANN202
             )
         )
         pathways.append(pathway)
-    return pathways, requirements, assignments
+    completions = tuple(
+        learning_services.submit_certificate(
+            staff=db.session.get(StaffMember, person.staff_id),
+            activity=activity,
+            completed_on=now.date(),
+            stream=io.BytesIO(b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"),
+            filename="certificate.pdf",
+            actor=db.session.get(User, person.user_id),
+            now=now,
+            today=now.date(),
+        ).id
+        for person in (org.practitioner, org.other_practitioner)
+    )
+    return pathways, requirements, assignments, completions
+
+
+def _catalogue_records(org) -> dict[str, tuple[int, int]]:  # noqa: ANN001
+    """Catalogue records, dated from the real clock (the app is not frozen here): an offered
+    activity and a withdrawn one, each with a session to come; and on a second session of the
+    offered one, the practitioner's booking and the other practitioner's."""
+    from tests.learning.catalogue_builders import book, make_activity, make_session
+    from wfld.core import clock
+    from wfld.extensions import db
+
+    now = clock.now()
+    offered = make_activity("Safeguarding Children Level 3", validity_months=36)
+    withdrawn = make_activity("Withdrawn course")
+    open_session = make_session(offered, days=14, now=now)
+    booked_session = make_session(offered, days=21, now=now)
+    hidden_session = make_session(withdrawn, days=14, now=now)
+    withdrawn.is_active = False
+    own = book(booked_session, org.practitioner.staff_id, now=now)
+    other = book(booked_session, org.other_practitioner.staff_id, now=now)
+    db.session.flush()
+    return {
+        "activities": (offered.id, withdrawn.id),
+        "sessions": (open_session.id, hidden_session.id),
+        "bookings": (own.id, other.id),
+    }
 
 
 @pytest.fixture
 def records(app: Flask, org):  # noqa: ANN001, ANN201
-    """Framework records: a published version and a draft, with an item each, and a link."""
+    """Framework records: a published version and a draft, with an item each, and a link;
+    pathway and catalogue records (see _learning_records and _catalogue_records)."""
     from wfld.extensions import db
     from wfld.frameworks import services
     from wfld.frameworks.documents import from_dict
@@ -283,12 +375,15 @@ def records(app: Flask, org):  # noqa: ANN001, ANN201
         link = services.link_items(
             item_a=published.items[0], item_b=other.items[0], actor=None, now=now
         )
-        pathways, requirements, assignments = _learning_records(org, now)
+        pathways, requirements, assignments, completions = _learning_records(org, now)
+        catalogue_records = _catalogue_records(org)
         db.session.commit()
         return SimpleNamespace(
+            **catalogue_records,
             pathways=tuple(p.id for p in pathways),
             requirements=tuple(r.id for r in requirements),
             assignments=tuple(a.id for a in assignments),
+            completions=completions,
             published_version=published.id,
             draft_version=draft.id,
             published_item=published.items[0].id,

@@ -28,6 +28,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.from_object(config_cls)
     app.config["INSTANCE_PATH"] = app.instance_path
     app.config.update(overrides or {})
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
     config_cls.validate(app.config)
 
     _templates(app)
@@ -83,6 +85,7 @@ def _blueprints(app: Flask) -> None:
     from wfld.accounts.views import bp as accounts_bp
     from wfld.accounts.views import init_app as init_accounts
     from wfld.frameworks.views import bp as frameworks_bp
+    from wfld.learning.catalogue_views import bp as catalogue_bp
     from wfld.learning.views import bp as learning_bp
     from wfld.main.views import bp as main_bp
     from wfld.organisation.views import admin_bp, people_bp
@@ -93,4 +96,5 @@ def _blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(frameworks_bp)
+    app.register_blueprint(catalogue_bp)
     app.register_blueprint(learning_bp)

@@ -18,6 +18,8 @@ from wfld.frameworks import queries as framework_queries
 from wfld.frameworks import services as framework_services
 from wfld.frameworks.documents import DocumentError, parse_text, to_csv, to_json
 from wfld.frameworks.seeding import load_reference_frameworks
+from wfld.learning.catalogue_seeding import CatalogueFileError, load_catalogue, load_demo_sessions
+from wfld.learning.demo import load_demo_pathways
 from wfld.organisation import queries as org_queries
 from wfld.organisation import services as org_services
 from wfld.organisation.seeding import demo_logins, demo_password, load_demo
@@ -29,6 +31,7 @@ frameworks_cli = AppGroup("frameworks", help="Import and export competency frame
 
 DEMO_DIR = PROJECT_ROOT / "seeds" / "demo"
 FRAMEWORKS_DIR = PROJECT_ROOT / "seeds" / "reference" / "frameworks"
+CATALOGUE_FILE = PROJECT_ROOT / "seeds" / "reference" / "catalogue.csv"
 
 
 @seed.command("demo")
@@ -42,10 +45,21 @@ def seed_demo(if_empty: bool) -> None:
     if if_empty and org_queries.list_staff(per_page=1, status="all", today=clock.today()).total:
         click.echo("The database already has staff: demo council not loaded again.")
     else:
-        summary = load_demo(DEMO_DIR, now=clock.now(), today=clock.today())
+        now, today = clock.now(), clock.today()
+        # The demo needs the reference data: both loads are idempotent.
+        load_reference_frameworks(FRAMEWORKS_DIR, now=now)
+        load_catalogue(CATALOGUE_FILE, now=now)
+        summary = load_demo(DEMO_DIR, now=now, today=today)
+        personas = [email for _, email, _ in demo_logins(DEMO_DIR)]
+        sessions = load_demo_sessions(now=now, keep_free=personas)
+        learning = load_demo_pathways(DEMO_DIR / "pathways.yaml", now=now, today=today)
         db.session.commit()
         created = ", ".join(f"{n} {kind}" for kind, n in summary.created.items()) or "nothing new"
         click.echo(f"Demo council loaded: {created}.")
+        click.echo(
+            f"Demo learning: {sessions} sessions, {learning['pathways']} pathways, "
+            f"{learning['completions']} past completions."
+        )
     click.echo("")
     click.echo(f"Demo sign-ins (password for all: {demo_password(DEMO_DIR)}):")
     for persona, email, description in demo_logins(DEMO_DIR):
@@ -67,6 +81,21 @@ def seed_frameworks() -> None:
             f"  {result.version.framework.code:<22} "
             f"version {result.version.number} ({state}) from {name}"
         )
+
+
+@seed.command("catalogue")
+def seed_catalogue() -> None:
+    """Load the reference learning catalogue (new titles only). Load the frameworks first."""
+    try:
+        result = load_catalogue(CATALOGUE_FILE, now=clock.now())
+    except CatalogueFileError as problem:
+        db.session.rollback()
+        raise click.ClickException("\n".join(problem.problems)) from None
+    db.session.commit()
+    click.echo(
+        f"Learning catalogue: {len(result.created)} activities added, "
+        f"{result.unchanged} already there."
+    )
 
 
 @frameworks_cli.command("export")

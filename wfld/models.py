@@ -11,6 +11,7 @@ from wfld.frameworks.models import (
 )
 from wfld.learning.models import (
     Booking,
+    CertificateFile,
     Completion,
     LearningActivity,
     LearningSession,
@@ -22,6 +23,7 @@ from wfld.organisation.models import JobRole, ServiceArea, StaffMember, Team
 
 __all__ = [
     "Booking",
+    "CertificateFile",
     "Completion",
     "LearningActivity",
     "LearningSession",

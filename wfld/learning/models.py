@@ -26,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from wfld.core.db import UTCDateTime
 from wfld.extensions import db
 from wfld.frameworks.models import FrameworkItem
-from wfld.organisation.models import JobRole
+from wfld.organisation.models import JobRole, StaffMember
 
 
 def _enum(enum_cls: type[StrEnum], name: str) -> Enum:
@@ -225,6 +225,8 @@ class Completion(db.Model):
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     activity: Mapped[LearningActivity] = relationship()
+    staff: Mapped[StaffMember] = relationship()
+    certificate: Mapped[CertificateFile | None] = relationship(uselist=False, viewonly=True)
 
 
 pathway_roles = Table(
@@ -296,3 +298,19 @@ class PathwayRequirement(db.Model):
         if self.activity is not None:
             return self.activity.title
         return self.framework_item.label if self.framework_item else ""
+
+
+class CertificateFile(db.Model):
+    """A certificate a person uploaded for an external course, kept for the WFLD team to check."""
+
+    __tablename__ = "certificate_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    completion_id: Mapped[int] = mapped_column(ForeignKey("completions.id"), unique=True)
+    storage_key: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

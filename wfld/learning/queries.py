@@ -215,3 +215,46 @@ def activities_developing(item_ids: set[int]) -> dict[int, set[int]]:
     for item_id, activity_id in rows:
         out[item_id].add(activity_id)
     return out
+
+
+# Certificates ---------------------------------------------------------------------------
+def find_completion(completion_id: int) -> Completion | None:
+    return db.session.get(
+        Completion,
+        completion_id,
+        options=[
+            joinedload(Completion.activity),
+            joinedload(Completion.certificate),
+            joinedload(Completion.staff).joinedload(StaffMember.team),
+        ],
+    )
+
+
+def list_pending_certificates() -> list[Completion]:
+    return list(
+        db.session.scalars(
+            select(Completion)
+            .where(Completion.status == CompletionStatus.PENDING)
+            .options(
+                joinedload(Completion.activity),
+                joinedload(Completion.certificate),
+                joinedload(Completion.staff).joinedload(StaffMember.team),
+            )
+            .order_by(Completion.recorded_at)
+        )
+    )
+
+
+def list_certificates_of(staff_id: int) -> list[Completion]:
+    """A person's uploaded certificates that are waiting or were sent back."""
+    return list(
+        db.session.scalars(
+            select(Completion)
+            .where(
+                Completion.staff_id == staff_id,
+                Completion.status.in_([CompletionStatus.PENDING, CompletionStatus.REJECTED]),
+            )
+            .options(joinedload(Completion.activity))
+            .order_by(Completion.recorded_at.desc())
+        )
+    )

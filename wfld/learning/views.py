@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -19,7 +20,7 @@ from flask import (
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from wfld.core import clock
+from wfld.core import clock, files
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
 from wfld.core.errors_domain import RuleBroken
 from wfld.core.forms import apply_errors
@@ -27,7 +28,14 @@ from wfld.extensions import db
 from wfld.frameworks import queries as framework_queries
 from wfld.learning import permissions, queries, services
 from wfld.learning.compliance import ComplianceReport, build_report
-from wfld.learning.forms import AssignForm, ConfirmForm, PathwayForm, RequirementForm
+from wfld.learning.forms import (
+    AssignForm,
+    CertificateForm,
+    ConfirmForm,
+    DecisionForm,
+    PathwayForm,
+    RequirementForm,
+)
 from wfld.learning.models import Stage
 from wfld.learning.rules import Status
 from wfld.organisation import permissions as org_permissions
@@ -62,7 +70,11 @@ def my_learning() -> str:
     me = org_permissions.staff_of(current_actor())
     report = _report(select(StaffMember.id).where(StaffMember.id == me.id))
     return render_template(
-        "learning/my_learning.html", person=report.people[0], report=report, own=True
+        "learning/my_learning.html",
+        person=report.people[0],
+        report=report,
+        own=True,
+        certificates=queries.list_certificates_of(me.id),
     )
 
 
@@ -72,7 +84,11 @@ def person_learning(staff_id: int) -> str:
     staff = allowed_or_404(org_queries.find_staff(staff_id), permissions.can_view_learning_of)
     report = _report(select(StaffMember.id).where(StaffMember.id == staff.id))
     return render_template(
-        "learning/my_learning.html", person=report.people[0], report=report, own=False
+        "learning/my_learning.html",
+        person=report.people[0],
+        report=report,
+        own=False,
+        certificates=queries.list_certificates_of(staff.id),
     )
 
 
@@ -396,3 +412,84 @@ def remove_assignment(assignment_id: int) -> WerkzeugResponse:
     db.session.commit()
     flash("Pathway taken away", "success")
     return redirect(url_for("learning.view_pathway", pathway_id=pathway_id))
+
+
+# Certificates of external learning ----------------------------------------------------------
+@bp.route("/me/certificates/new", methods=["GET", "POST"])
+@page_requires(permissions.has_own_learning)
+def upload_certificate() -> str | WerkzeugResponse:
+    me = org_permissions.staff_of(current_actor())
+    form = CertificateForm(activity=request.args.get("activity", ""))
+    form.activity.choices = [("", "Choose")] + [
+        (str(a.id), a.title) for a in queries.list_activity_choices()
+    ]
+    if form.validate_on_submit():
+        upload = form.certificate.data
+        try:
+            services.submit_certificate(
+                staff=me,
+                activity=queries.find_activity(int(form.activity.data)),
+                completed_on=form.completed_on.data,
+                stream=upload.stream,
+                filename=upload.filename or "",
+                actor=current_actor(),
+                now=clock.now(),
+                today=clock.today(),
+            )
+        except RuleBroken as broken:
+            db.session.rollback()
+            apply_errors(form, broken.errors)
+        else:
+            db.session.commit()
+            flash("Certificate sent: the workforce development team will check it", "success")
+            return redirect(url_for("learning.my_learning"))
+    return render_template("learning/upload_certificate.html", form=form)
+
+
+@bp.route("/certificates")
+@page_requires(permissions.can_decide_certificates)
+def list_certificates() -> str:
+    return render_template(
+        "learning/list_certificates.html", completions=queries.list_pending_certificates()
+    )
+
+
+@bp.route("/certificates/<int:completion_id>", methods=["GET", "POST"])
+@page_requires(permissions.can_decide_certificates, hide=True)
+def decide_certificate(completion_id: int) -> str | WerkzeugResponse:
+    completion = allowed_or_404(
+        queries.find_completion(completion_id), permissions.can_decide_certificate
+    )
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            services.decide_certificate(
+                completion=completion,
+                accept=form.decision.data == "accept",
+                reason=form.reason.data,
+                actor=current_actor(),
+                now=clock.now(),
+            )
+        except RuleBroken as broken:
+            apply_errors(form, broken.errors)
+        else:
+            db.session.commit()
+            flash("Decision saved", "success")
+            return redirect(url_for("learning.list_certificates"))
+    return render_template("learning/decide_certificate.html", form=form, completion=completion)
+
+
+@bp.route("/completions/<int:completion_id>/certificate")
+@signed_in
+def download_certificate(completion_id: int) -> Response:
+    completion = allowed_or_404(
+        queries.find_completion(completion_id), permissions.can_view_completion
+    )
+    certificate = completion.certificate
+    if certificate is None:
+        abort(404)
+    return files.download(
+        certificate.storage_key,
+        download_name=certificate.original_name,
+        content_type=certificate.content_type,
+    )

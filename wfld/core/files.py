@@ -1,0 +1,105 @@
+"""Uploaded files: checked by their content, stored outside the static folder under random
+names, and only ever served as downloads through views that ask the permission policy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import puremagic
+from flask import Response, current_app, send_file
+
+CHUNK = 64 * 1024
+
+
+class UploadRefused(Exception):
+    """The file cannot be accepted; the message is fit to show the user."""
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    storage_key: str
+    original_name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+
+
+def upload_folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"])
+
+
+def _path(storage_key: str) -> Path:
+    if not storage_key.replace("-", "").replace("_", "").isalnum():
+        raise ValueError("not a storage key")
+    return upload_folder() / storage_key[:2] / storage_key
+
+
+def store(
+    stream: BinaryIO, *, filename: str, allowed: dict[str, str], max_bytes: int
+) -> StoredUpload:
+    """Save an upload if its content (not its name) is one of ``allowed`` (MIME → label).
+
+    The bytes are streamed to a temporary file, measured, hashed and sniffed, then moved
+    into place under a random name. Nothing is kept when the file is refused.
+    """
+    folder = upload_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    handle, temp_name = tempfile.mkstemp(dir=folder, prefix=".upload-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise UploadRefused(
+                        f"The file must be {max_bytes // (1024 * 1024)}MB or smaller"
+                    )
+                if len(head) < 8192:
+                    head += chunk[: 8192 - len(head)]
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise UploadRefused("The selected file is empty")
+        content_type = _sniff(head)
+        if content_type not in allowed:
+            kinds = ", ".join(sorted(set(allowed.values())))
+            raise UploadRefused(f"The selected file must be a {kinds}")
+        key = secrets.token_urlsafe(24)
+        target = _path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    name = Path(filename or "upload").name[-200:] or "upload"
+    return StoredUpload(key, name, content_type, size, digest.hexdigest())
+
+
+def _sniff(head: bytes) -> str:
+    try:
+        return puremagic.from_string(head, mime=True) or "unknown"
+    except puremagic.PureError:
+        return "unknown"
+
+
+def download(storage_key: str, *, download_name: str, content_type: str) -> Response:
+    """Always a download, never rendered in the browser."""
+    response = send_file(
+        _path(storage_key), mimetype=content_type, as_attachment=True, download_name=download_name
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def remove(storage_key: str) -> None:
+    _path(storage_key).unlink(missing_ok=True)

@@ -1,0 +1,898 @@
+"""The learning catalogue: activities, their sessions, bookings, and completions from attendance.
+
+Reads are ``list_``/``find_``/``count_`` functions; writes are verbs with keyword-only
+arguments, an explicit actor and the clock passed in. Writes flush and never commit: the
+view (or CLI command) commits once. A broken rule raises ``RuleBroken`` with messages keyed
+by the form field they belong to (or by ``session``/``booking`` for the page as a whole).
+
+Places are never overbooked: every change to a session's bookings first takes a write lock
+on the session row (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite a writing request's
+transaction is ``BEGIN IMMEDIATE``, so writers are already one at a time), then counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from wfld.accounts import audit
+from wfld.accounts.models import User
+from wfld.core.clock import LONDON
+from wfld.core.errors_domain import RuleBroken, check_version
+from wfld.extensions import db
+from wfld.frameworks import queries as framework_queries
+from wfld.frameworks.models import FrameworkItem, FrameworkVersion
+from wfld.learning import rules
+from wfld.learning.models import (
+    Attendance,
+    Booking,
+    BookingStatus,
+    Completion,
+    CompletionSource,
+    CompletionStatus,
+    DeliveryMode,
+    LearningActivity,
+    LearningSession,
+    Provider,
+)
+from wfld.organisation.models import StaffMember
+
+MAX_DURATION_HOURS = Decimal("9999.99")  # Numeric(6, 2)
+MAX_COST = Decimal("99999999.99")  # Numeric(10, 2)
+MAX_VALIDITY_MONTHS = 600
+MAX_CAPACITY = 1000
+ONLINE = "Online"
+
+
+# Activities: reads ------------------------------------------------------------------------
+def list_activities(
+    *, search: str = "", category: str = "", include_inactive: bool = False
+) -> list[LearningActivity]:
+    query = select(LearningActivity).order_by(
+        func.lower(LearningActivity.title), LearningActivity.id
+    )
+    if search.strip():
+        term = f"%{_escape_like(search.strip())}%"
+        query = query.where(LearningActivity.title.ilike(term, escape="\\"))
+    if category:
+        query = query.where(LearningActivity.category == category)
+    if not include_inactive:
+        query = query.where(LearningActivity.is_active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def list_categories(*, include_inactive: bool = False) -> list[str]:
+    query = select(LearningActivity.category).distinct().order_by(LearningActivity.category)
+    if not include_inactive:
+        query = query.where(LearningActivity.is_active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def list_activity_choices() -> list[LearningActivity]:
+    """Every activity, withdrawn ones too (a completion may be of an older course)."""
+    return list(
+        db.session.scalars(
+            select(LearningActivity).order_by(
+                func.lower(LearningActivity.title), LearningActivity.id
+            )
+        )
+    )
+
+
+def count_activities(*, include_inactive: bool = True) -> int:
+    query = select(func.count()).select_from(LearningActivity)
+    if not include_inactive:
+        query = query.where(LearningActivity.is_active.is_(True))
+    return db.session.scalar(query) or 0
+
+
+def find_activity(activity_id: int) -> LearningActivity | None:
+    return db.session.get(
+        LearningActivity,
+        activity_id,
+        options=[
+            selectinload(LearningActivity.framework_items)
+            .joinedload(FrameworkItem.version)
+            .joinedload(FrameworkVersion.framework)
+        ],
+    )
+
+
+def find_activity_by_title(title: str) -> LearningActivity | None:
+    return db.session.scalar(
+        select(LearningActivity).where(func.lower(LearningActivity.title) == title.strip().lower())
+    )
+
+
+@dataclass(frozen=True)
+class ItemGroup:
+    """The items of one framework version, depth-first, for the activity form's checkboxes."""
+
+    version: FrameworkVersion
+    items: list[FrameworkItem]
+    is_current: bool = True
+
+
+def list_framework_item_groups(*, today: dt.date) -> list[ItemGroup]:
+    """The current published version of every framework, with its items (a few queries)."""
+    current = [
+        version
+        for framework in framework_queries.list_frameworks()
+        if (version := framework_queries.current_version(framework, today=today)) is not None
+    ]
+    if not current:
+        return []
+    # Load every version's items in one go, so walking the trees below runs no queries.
+    db.session.scalars(
+        select(FrameworkVersion)
+        .where(FrameworkVersion.id.in_([v.id for v in current]))
+        .options(selectinload(FrameworkVersion.items))
+    ).all()
+    return [
+        ItemGroup(
+            version,
+            [n.item for n in framework_queries.item_tree(version) if not n.item.is_retired],
+        )
+        for version in current
+    ]
+
+
+def find_framework_item(framework_code: str, item_code: str, *, today: dt.date) -> FrameworkItem:
+    """An item of a framework's current published version; RuleBroken if there is none."""
+    framework = framework_queries.find_framework_by_code(framework_code)
+    if framework is None:
+        raise RuleBroken({"framework_items": f"There is no framework with code {framework_code}"})
+    version = framework_queries.current_version(framework, today=today)
+    if version is None:
+        raise RuleBroken(
+            {"framework_items": f"{framework.code} has no published version to link to"}
+        )
+    item = framework_queries.find_item_by_code(version.id, item_code)
+    if item is None or item.is_retired:
+        raise RuleBroken(
+            {
+                "framework_items": f"{framework.code} version {version.label} "
+                f"has no item with code {item_code}"
+            }
+        )
+    return item
+
+
+def list_framework_items(item_ids: list[int]) -> list[FrameworkItem]:
+    if not item_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(FrameworkItem)
+            .where(FrameworkItem.id.in_(item_ids))
+            .options(joinedload(FrameworkItem.version).joinedload(FrameworkVersion.framework))
+            .order_by(FrameworkItem.version_id, FrameworkItem.position)
+        )
+    )
+
+
+# Sessions: reads --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SessionRow:
+    session: LearningSession
+    booked: int
+    waiting: int
+    my_booking: Booking | None = None  # the viewer's own booking, if any (cancelled too)
+
+    @property
+    def places_left(self) -> int:
+        return max(0, self.session.capacity - self.booked)
+
+    @property
+    def is_full(self) -> bool:
+        return self.places_left == 0
+
+    @property
+    def my_status(self) -> BookingStatus | None:
+        """The viewer's live booking status: booked, waiting, or None (never or cancelled)."""
+        if self.my_booking is None or self.my_booking.status is BookingStatus.CANCELLED:
+            return None
+        return self.my_booking.status
+
+
+def _count_of(status: BookingStatus):  # noqa: ANN202 - a correlated SQL expression
+    return (
+        select(func.count(Booking.id))
+        .where(Booking.session_id == LearningSession.id, Booking.status == status)
+        .correlate(LearningSession)
+        .scalar_subquery()
+    )
+
+
+def _session_rows(query, *, staff_id: int | None) -> list[SessionRow]:  # noqa: ANN001
+    rows = db.session.execute(
+        query.add_columns(_count_of(BookingStatus.BOOKED), _count_of(BookingStatus.WAITING))
+    ).all()
+    mine: dict[int, Booking] = {}
+    if staff_id is not None and rows:
+        mine = {
+            b.session_id: b
+            for b in db.session.scalars(
+                select(Booking).where(
+                    Booking.staff_id == staff_id,
+                    Booking.session_id.in_([session.id for session, _, _ in rows]),
+                )
+            )
+        }
+    return [SessionRow(s, booked, waiting, mine.get(s.id)) for s, booked, waiting in rows]
+
+
+def list_upcoming_sessions(
+    activity_id: int, *, now: dt.datetime, staff_id: int | None = None
+) -> list[SessionRow]:
+    """Sessions still to start and not cancelled, soonest first, with their places taken."""
+    return _session_rows(
+        select(LearningSession)
+        .where(
+            LearningSession.activity_id == activity_id,
+            LearningSession.starts_at > now,
+            LearningSession.is_cancelled.is_(False),
+        )
+        .order_by(LearningSession.starts_at, LearningSession.id),
+        staff_id=staff_id,
+    )
+
+
+def list_past_sessions(activity_id: int, *, now: dt.datetime, limit: int = 20) -> list[SessionRow]:
+    """Sessions that have started, and cancelled ones, latest first (for the WFLD team)."""
+    return _session_rows(
+        select(LearningSession)
+        .where(
+            LearningSession.activity_id == activity_id,
+            or_(LearningSession.starts_at <= now, LearningSession.is_cancelled.is_(True)),
+        )
+        .order_by(LearningSession.starts_at.desc(), LearningSession.id.desc())
+        .limit(limit),
+        staff_id=None,
+    )
+
+
+def count_upcoming_sessions(activity_id: int, *, now: dt.datetime) -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(LearningSession)
+            .where(
+                LearningSession.activity_id == activity_id,
+                LearningSession.starts_at > now,
+                LearningSession.is_cancelled.is_(False),
+            )
+        )
+        or 0
+    )
+
+
+def find_session(session_id: int) -> LearningSession | None:
+    return db.session.get(
+        LearningSession, session_id, options=[joinedload(LearningSession.activity)]
+    )
+
+
+def lock_session(session_id: int) -> LearningSession:
+    """The session, write-locked until the transaction ends, and re-read from the database.
+
+    ``populate_existing``: the request may have loaded the session before it waited for the
+    lock; what another transaction committed meanwhile must replace that stale copy.
+    """
+    return db.session.execute(
+        select(LearningSession)
+        .where(LearningSession.id == session_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def count_booked(session_id: int) -> int:
+    return _count_bookings(session_id, BookingStatus.BOOKED)
+
+
+def count_waiting(session_id: int) -> int:
+    return _count_bookings(session_id, BookingStatus.WAITING)
+
+
+def _count_bookings(session_id: int, status: BookingStatus) -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Booking)
+            .where(Booking.session_id == session_id, Booking.status == status)
+        )
+        or 0
+    )
+
+
+# Bookings: reads --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BookingRow:
+    booking: Booking
+    staff: StaffMember
+    completion: Completion | None = None
+
+
+def find_booking(booking_id: int) -> Booking | None:
+    return db.session.get(
+        Booking,
+        booking_id,
+        options=[joinedload(Booking.session).joinedload(LearningSession.activity)],
+    )
+
+
+def find_booking_for(session_id: int, staff_id: int) -> Booking | None:
+    return db.session.scalar(
+        select(Booking).where(Booking.session_id == session_id, Booking.staff_id == staff_id)
+    )
+
+
+def find_first_waiting(session_id: int, *, on: dt.date) -> Booking | None:
+    """The head of the waiting list, first come first served, skipping anyone who will have
+    left by the day of the session."""
+    return db.session.scalar(
+        select(Booking)
+        .join(StaffMember, Booking.staff_id == StaffMember.id)
+        .where(
+            Booking.session_id == session_id,
+            Booking.status == BookingStatus.WAITING,
+            or_(StaffMember.leaving_date.is_(None), StaffMember.leaving_date > on),
+        )
+        .order_by(Booking.requested_at, Booking.id)
+        .limit(1)
+    )
+
+
+def list_session_bookings(session_id: int, *, status: BookingStatus) -> list[BookingRow]:
+    """People booked (by name, with any completion their attendance made) or waiting (in
+    the order they asked)."""
+    query = (
+        select(Booking, StaffMember, Completion)
+        .join(StaffMember, Booking.staff_id == StaffMember.id)
+        .outerjoin(Completion, Completion.booking_id == Booking.id)
+        .where(Booking.session_id == session_id, Booking.status == status)
+        .options(joinedload(StaffMember.team))
+    )
+    if status is BookingStatus.WAITING:
+        query = query.order_by(Booking.requested_at, Booking.id)
+    else:
+        query = query.order_by(StaffMember.last_name, StaffMember.first_name, Booking.id)
+    return [BookingRow(b, s, c) for b, s, c in db.session.execute(query)]
+
+
+def list_bookings_of_staff(
+    staff_id: int, *, now: dt.datetime, upcoming: bool, limit: int = 50
+) -> list[Booking]:
+    """A person's bookings: upcoming places and waiting-list entries (soonest first), or
+    the sessions they had a place on that have started (latest first)."""
+    query = (
+        select(Booking)
+        .join(Booking.session)
+        .options(contains_eager(Booking.session).joinedload(LearningSession.activity))
+        .where(Booking.staff_id == staff_id)
+    )
+    if upcoming:
+        query = query.where(
+            LearningSession.starts_at > now,
+            Booking.status.in_([BookingStatus.BOOKED, BookingStatus.WAITING]),
+        ).order_by(LearningSession.starts_at, Booking.id)
+    else:
+        query = query.where(
+            LearningSession.starts_at <= now,
+            LearningSession.is_cancelled.is_(False),
+            Booking.status == BookingStatus.BOOKED,
+        ).order_by(LearningSession.starts_at.desc(), Booking.id.desc())
+    return list(db.session.scalars(query.limit(limit)))
+
+
+# Completions: reads -----------------------------------------------------------------------
+def find_completion_for_booking(booking_id: int) -> Completion | None:
+    return db.session.scalar(select(Completion).where(Completion.booking_id == booking_id))
+
+
+def find_completion(staff_id: int, activity_id: int, completed_on: dt.date) -> Completion | None:
+    return db.session.scalar(
+        select(Completion).where(
+            Completion.staff_id == staff_id,
+            Completion.activity_id == activity_id,
+            Completion.completed_on == completed_on,
+            Completion.status != CompletionStatus.REJECTED,
+        )
+    )
+
+
+def count_completions(*, staff_id: int | None = None, activity_id: int | None = None) -> int:
+    query = select(func.count()).select_from(Completion)
+    if staff_id is not None:
+        query = query.where(Completion.staff_id == staff_id)
+    if activity_id is not None:
+        query = query.where(Completion.activity_id == activity_id)
+    return db.session.scalar(query) or 0
+
+
+# Activities: writes -----------------------------------------------------------------------
+@dataclass
+class ActivityDetails:
+    """What the WFLD team types about a learning activity (already parsed by the form)."""
+
+    title: str
+    category: str
+    delivery_mode: DeliveryMode
+    provider: Provider
+    duration_hours: Decimal
+    description: str | None = None
+    cost_per_place: Decimal | None = None
+    validity_months: int | None = None
+    framework_items: list[FrameworkItem] = field(default_factory=list)
+    is_active: bool = True
+
+    def normalised(self) -> ActivityDetails:
+        self.title = " ".join((self.title or "").split())
+        self.category = " ".join((self.category or "").split())
+        self.description = (self.description or "").strip() or None
+        return self
+
+
+def _activity_errors(
+    details: ActivityDetails, *, activity: LearningActivity | None
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not details.title:
+        errors["title"] = "Enter the title"
+    else:
+        clash = find_activity_by_title(details.title)
+        if clash is not None and (activity is None or clash.id != activity.id):
+            errors["title"] = "A learning activity with this title already exists"
+    if not details.category:
+        errors["category"] = "Enter the category"
+    if details.duration_hours < 0:
+        errors["duration_hours"] = "Duration must be 0 hours or more"
+    elif details.duration_hours > MAX_DURATION_HOURS:
+        errors["duration_hours"] = "Duration must be less than 10,000 hours"
+    if details.cost_per_place is not None:
+        if details.cost_per_place < 0:
+            errors["cost_per_place"] = "Cost per place must be £0 or more"
+        elif details.cost_per_place > MAX_COST:
+            errors["cost_per_place"] = "Cost per place must be less than £100,000,000"
+    if details.validity_months is not None:
+        if details.validity_months <= 0:
+            errors["validity_months"] = "Valid for must be 1 month or more"
+        elif details.validity_months > MAX_VALIDITY_MONTHS:
+            errors["validity_months"] = f"Valid for must be {MAX_VALIDITY_MONTHS} months or fewer"
+    return errors
+
+
+_ACTIVITY_COLUMNS = (
+    "title",
+    "category",
+    "description",
+    "delivery_mode",
+    "provider",
+    "duration_hours",
+    "cost_per_place",
+    "validity_months",
+    "is_active",
+)
+
+
+def create_activity(
+    *, details: ActivityDetails, actor: User | None, now: dt.datetime
+) -> LearningActivity:
+    details = details.normalised()
+    errors = _activity_errors(details, activity=None)
+    if errors:
+        raise RuleBroken(errors)
+    activity = LearningActivity(created_at=now)
+    _apply_activity(activity, details)
+    db.session.add(activity)
+    db.session.flush()
+    audit.record(
+        "learning_activity_created", now=now, actor=actor, subject=activity, title=activity.title
+    )
+    return activity
+
+
+def update_activity(
+    *,
+    activity: LearningActivity,
+    details: ActivityDetails,
+    actor: User,
+    now: dt.datetime,
+    expected_version: int | None = None,
+) -> LearningActivity:
+    check_version(activity, expected_version)
+    details = details.normalised()
+    errors = _activity_errors(details, activity=activity)
+    if errors:
+        raise RuleBroken(errors)
+    changes = {
+        name: [_text(getattr(activity, name)), _text(getattr(details, name))]
+        for name in _ACTIVITY_COLUMNS
+        if getattr(activity, name) != getattr(details, name)
+    }
+    old_items = sorted(i.id for i in activity.framework_items)
+    new_items = sorted(i.id for i in details.framework_items)
+    if old_items != new_items:
+        changes["framework_items"] = [_text(old_items), _text(new_items)]
+    if not changes:
+        return activity
+    _apply_activity(activity, details)
+    if set(changes) == {"framework_items"}:
+        # Linking items changes no column, so the version would not move on its own; bump it
+        # so that another editor's older form is still refused.
+        activity.version_id = activity.version_id + 1
+    db.session.flush()
+    audit.record(
+        "learning_activity_updated", now=now, actor=actor, subject=activity, changes=changes
+    )
+    return activity
+
+
+def _apply_activity(activity: LearningActivity, details: ActivityDetails) -> None:
+    for name in _ACTIVITY_COLUMNS:
+        setattr(activity, name, getattr(details, name))
+    activity.framework_items = list(details.framework_items)
+
+
+# Sessions: writes -------------------------------------------------------------------------
+def create_session(
+    *,
+    activity: LearningActivity,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    is_online: bool,
+    venue: str | None,
+    capacity: int,
+    trainer: str | None,
+    actor: User | None,
+    now: dt.datetime,
+) -> LearningSession:
+    venue = " ".join((venue or "").split())
+    errors: dict[str, str] = {}
+    if not activity.is_active:
+        errors["date"] = "This activity has been withdrawn: offer it again before adding sessions"
+    elif starts_at.astimezone(LONDON).date() < now.astimezone(LONDON).date():
+        errors["date"] = "Date must be today or in the future"
+    elif starts_at <= now:
+        errors["start_time"] = "Start time must be in the future"
+    if ends_at <= starts_at:
+        errors["end_time"] = "End time must be after the start time"
+    if not is_online and not venue:
+        errors["venue"] = "Enter the venue"
+    if capacity < 1:
+        errors["capacity"] = "Number of places must be 1 or more"
+    elif capacity > MAX_CAPACITY:
+        errors["capacity"] = f"Number of places must be {MAX_CAPACITY} or fewer"
+    if errors:
+        raise RuleBroken(errors)
+    session = LearningSession(
+        activity=activity,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        is_online=is_online,
+        venue=venue or ONLINE,
+        capacity=capacity,
+        trainer=" ".join((trainer or "").split()) or None,
+        is_cancelled=False,
+        created_at=now,
+    )
+    db.session.add(session)
+    db.session.flush()
+    audit.record(
+        "learning_session_created",
+        now=now,
+        actor=actor,
+        subject=session,
+        activity_id=activity.id,
+        starts_at=starts_at.isoformat(),
+        capacity=capacity,
+    )
+    return session
+
+
+def cancel_session(*, session: LearningSession, actor: User, now: dt.datetime) -> int:
+    """Cancel a session still to come; everyone booked or waiting loses their place.
+    Returns how many people were booked or waiting."""
+    session = lock_session(session.id)
+    if session.is_cancelled:
+        raise RuleBroken({"session": "This session has already been cancelled"})
+    if session.starts_at <= now:
+        raise RuleBroken({"session": "This session has already started, so it cannot be cancelled"})
+    live = db.session.scalars(
+        select(Booking).where(
+            Booking.session_id == session.id,
+            Booking.status.in_([BookingStatus.BOOKED, BookingStatus.WAITING]),
+        )
+    ).all()
+    for booking in live:
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_at = now
+    session.is_cancelled = True
+    db.session.flush()
+    audit.record(
+        "learning_session_cancelled", now=now, actor=actor, subject=session, bookings=len(live)
+    )
+    return len(live)
+
+
+# Bookings: writes -------------------------------------------------------------------------
+def book_place(
+    *,
+    session: LearningSession,
+    staff: StaffMember,
+    actor: User | None,
+    now: dt.datetime,
+    today: dt.date,
+) -> Booking:
+    """Book a place, or join the waiting list when the session is full.
+
+    The session row is locked before the places are counted, so when two people ask for
+    the last place at once one gets it and the other joins the waiting list.
+    """
+    session = lock_session(session.id)
+    you = _you(staff, actor)
+    _check_bookable(session, staff, you=you, now=now, today=today)
+    booking = find_booking_for(session.id, staff.id)
+    if booking is not None and booking.status is BookingStatus.BOOKED:
+        raise RuleBroken(
+            {"session": f"{you['subject']} already {you['have']} a place on this session"}
+        )
+    if booking is not None and booking.status is BookingStatus.WAITING:
+        on_list = f"{you['subject']} {you['are']} already on the waiting list"
+        raise RuleBroken({"session": f"{on_list} for this session"})
+    status = (
+        BookingStatus.BOOKED
+        if count_booked(session.id) < session.capacity
+        else BookingStatus.WAITING
+    )
+    if booking is None:
+        booking = Booking(session_id=session.id, staff_id=staff.id)
+        db.session.add(booking)
+    # Booking again after cancelling reuses the row (one per person per session) and joins
+    # the back of any queue.
+    booking.status = status
+    booking.requested_at = now
+    booking.cancelled_at = None
+    booking.attendance = None
+    _touch(session)
+    db.session.flush()
+    audit.record(
+        "booking_made" if status is BookingStatus.BOOKED else "booking_waiting_list",
+        now=now,
+        actor=actor,
+        subject=booking,
+        session_id=session.id,
+        staff_id=staff.id,
+    )
+    return booking
+
+
+def _check_bookable(
+    session: LearningSession,
+    staff: StaffMember,
+    *,
+    you: dict[str, str],
+    now: dt.datetime,
+    today: dt.date,
+) -> None:
+    if session.is_cancelled:
+        raise RuleBroken({"session": "This session has been cancelled, so it cannot be booked"})
+    if session.starts_at <= now:
+        raise RuleBroken({"session": "This session has already started, so it cannot be booked"})
+    if not session.activity.is_active:
+        raise RuleBroken({"session": "This activity is no longer offered, so it cannot be booked"})
+    if staff.has_left(today):
+        raise RuleBroken({"session": f"{you['subject']} {you['have']} left, so cannot book"})
+    if staff.leaving_date is not None and staff.leaving_date < _session_date(session):
+        raise RuleBroken(
+            {"session": f"{you['subject']} {you['leave']} before this session, so cannot book it"}
+        )
+
+
+def cancel_booking(*, booking: Booking, actor: User | None, now: dt.datetime) -> Booking | None:
+    """Cancel a place or leave the waiting list. A freed place goes at once to the first
+    person waiting, who is returned (None when nobody was promoted)."""
+    session = lock_session(booking.session_id)
+    db.session.refresh(booking)  # another request may have promoted or cancelled it
+    if booking.status is BookingStatus.CANCELLED:
+        raise RuleBroken({"booking": "This booking has already been cancelled"})
+    if session.starts_at <= now:
+        raise RuleBroken(
+            {"booking": "This session has already started, so the booking cannot be cancelled"}
+        )
+    was = booking.status
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_at = now
+    _touch(session)
+    db.session.flush()
+    audit.record(
+        "booking_cancelled",
+        now=now,
+        actor=actor,
+        subject=booking,
+        session_id=session.id,
+        staff_id=booking.staff_id,
+        was=was.value,
+    )
+    if was is not BookingStatus.BOOKED:
+        return None
+    promoted = _promote_from_waiting_list(session, actor=actor, now=now)
+    return promoted[0] if promoted else None
+
+
+def _promote_from_waiting_list(
+    session: LearningSession, *, actor: User | None, now: dt.datetime
+) -> list[Booking]:
+    """Fill free places from the head of the waiting list (the caller holds the lock)."""
+    promoted: list[Booking] = []
+    session_day = session.starts_at.astimezone(LONDON).date()
+    while count_booked(session.id) < session.capacity:
+        waiting = find_first_waiting(session.id, on=session_day)
+        if waiting is None:
+            break
+        waiting.status = BookingStatus.BOOKED
+        db.session.flush()
+        audit.record(
+            "booking_promoted",
+            now=now,
+            actor=actor,
+            subject=waiting,
+            session_id=session.id,
+            staff_id=waiting.staff_id,
+            automatic=True,
+        )
+        promoted.append(waiting)
+    return promoted
+
+
+# Attendance and completions: writes -------------------------------------------------------
+def mark_attendance(
+    *, booking: Booking, attendance: Attendance, actor: User, now: dt.datetime
+) -> Completion | None:
+    """Record whether a person with a place attended. Attending records a verified completion
+    dated the day of the session; marking "did not attend" afterwards removes it again."""
+    session = lock_session(booking.session_id)  # two admins marking at once make one record
+    db.session.refresh(booking)
+    if booking.status is not BookingStatus.BOOKED:
+        raise RuleBroken({"booking": "Only people with a place can be marked as attending"})
+    if session.is_cancelled:
+        raise RuleBroken({"booking": "This session was cancelled"})
+    if session.starts_at > now:
+        raise RuleBroken({"booking": "You can record attendance once the session has started"})
+    previous = booking.attendance
+    booking.attendance = attendance
+    completion = find_completion_for_booking(booking.id)
+    if attendance is Attendance.ATTENDED and completion is None:
+        completed_on = _session_date(session)
+        completion = Completion(
+            staff_id=booking.staff_id,
+            activity_id=session.activity_id,
+            completed_on=completed_on,
+            expires_on=rules.expiry(completed_on, session.activity.validity_months),
+            source=CompletionSource.SESSION,
+            status=CompletionStatus.VERIFIED,
+            booking_id=booking.id,
+            recorded_at=now,
+            recorded_by_id=actor.id if actor else None,
+            verified_at=now,
+            verified_by_id=actor.id if actor else None,
+        )
+        db.session.add(completion)
+    elif attendance is Attendance.DID_NOT_ATTEND and completion is not None:
+        db.session.delete(completion)
+        audit.record(
+            "completion_removed",
+            now=now,
+            actor=actor,
+            subject=completion,
+            booking_id=booking.id,
+            staff_id=booking.staff_id,
+        )
+        completion = None
+    db.session.flush()
+    if previous is not attendance:
+        audit.record(
+            "attendance_recorded",
+            now=now,
+            actor=actor,
+            subject=booking,
+            attendance=attendance.value,
+            previous=previous.value if previous else None,
+            completion_id=completion.id if completion else None,
+        )
+    return completion
+
+
+def record_completion(
+    *,
+    staff: StaffMember,
+    activity: LearningActivity,
+    completed_on: dt.date,
+    note: str | None,
+    actor: User,
+    now: dt.datetime,
+    today: dt.date,
+) -> Completion:
+    """Record by hand that someone completed an activity (e.g. training elsewhere)."""
+    errors: dict[str, str] = {}
+    if completed_on > today:
+        errors["completed_on"] = "Date completed must be today or in the past"
+    elif find_completion(staff.id, activity.id, completed_on) is not None:
+        errors["completed_on"] = (
+            f"{staff.full_name} already has this activity recorded as completed on that date"
+        )
+    if errors:
+        raise RuleBroken(errors)
+    completion = Completion(
+        staff_id=staff.id,
+        activity_id=activity.id,
+        completed_on=completed_on,
+        expires_on=rules.expiry(completed_on, activity.validity_months),
+        source=CompletionSource.MANUAL,
+        status=CompletionStatus.VERIFIED,
+        note=(note or "").strip() or None,
+        recorded_at=now,
+        recorded_by_id=actor.id if actor else None,
+        verified_at=now,
+        verified_by_id=actor.id if actor else None,
+    )
+    db.session.add(completion)
+    db.session.flush()
+    audit.record(
+        "completion_recorded",
+        now=now,
+        actor=actor,
+        subject=completion,
+        staff_id=staff.id,
+        activity_id=activity.id,
+        completed_on=completed_on.isoformat(),
+    )
+    return completion
+
+
+# Helpers ----------------------------------------------------------------------------------
+def at_london(day: dt.date, time: dt.time) -> dt.datetime:
+    """A date and time of day in England, as an aware UTC instant (sessions are typed and
+    shown in UK time, whatever the season)."""
+    return dt.datetime.combine(day, time, tzinfo=LONDON).astimezone(dt.UTC)
+
+
+def _session_date(session: LearningSession) -> dt.date:
+    """The day of the session in England (a 9am session is on that day, whatever UTC says)."""
+    return session.starts_at.astimezone(LONDON).date()
+
+
+def _touch(session: LearningSession) -> None:
+    """Move the session's version on every change to its bookings (see the model)."""
+    session.version_id = session.version_id + 1
+
+
+def _you(staff: StaffMember, actor: User | None) -> dict[str, str]:
+    """Words for messages: "You have" to the person themselves, "Sam Jones has" to others."""
+    own = (
+        actor is not None
+        and getattr(actor, "staff", None) is not None
+        and actor.staff.id == staff.id
+    )
+    if own:
+        return {"subject": "You", "have": "have", "are": "are", "leave": "leave"}
+    return {"subject": staff.full_name, "have": "has", "are": "is", "leave": "leaves"}
+
+
+def _text(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date | Decimal):
+        return str(value)
+    if isinstance(value, list):
+        return value
+    return str(value)
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,65 @@
+"""Who may browse and manage the learning catalogue, book sessions and record attendance.
+
+Staff book themselves; the WFLD team (and system admins) run the catalogue, its sessions,
+attendance and completions recorded by hand. Built on the organisation's policy, so "who is
+this person" has one answer everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wfld.accounts.roles import Role
+from wfld.learning.models import Booking, LearningActivity, LearningSession
+from wfld.organisation import permissions as org_permissions
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+# Pages ----------------------------------------------------------------------------------
+def can_manage_catalogue(user: Any) -> bool:
+    """Activities, sessions, attendance and manual completions: the WFLD team, system admins."""
+    return _signed_in(user) and user.has_role(Role.WFLD_ADMIN, Role.SYSTEM_ADMIN)
+
+
+def can_book_for_self(user: Any) -> bool:
+    """Anyone with a staff record books their own places (system accounts have none)."""
+    return org_permissions.staff_of(user) is not None
+
+
+# Records --------------------------------------------------------------------------------
+def can_view_activity(user: Any, activity: LearningActivity) -> bool:
+    """Everyone signed in sees what is offered; a withdrawn activity only the WFLD team."""
+    return _signed_in(user) and (activity.is_active or can_manage_catalogue(user))
+
+
+def can_edit_activity(user: Any, activity: LearningActivity) -> bool:
+    return can_manage_catalogue(user)
+
+
+def can_view_session(user: Any, session: LearningSession) -> bool:
+    return can_view_activity(user, session.activity)
+
+
+def can_book_session(user: Any, session: LearningSession) -> bool:
+    return can_book_for_self(user) and can_view_session(user, session)
+
+
+def can_manage_session(user: Any, session: LearningSession) -> bool:
+    return can_manage_catalogue(user)
+
+
+def is_own_booking(user: Any, booking: Booking) -> bool:
+    me = org_permissions.staff_of(user)
+    return me is not None and me.id == booking.staff_id
+
+
+def can_cancel_booking(user: Any, booking: Booking) -> bool:
+    """The person booked, or the WFLD team on their behalf."""
+    return is_own_booking(user, booking) or can_manage_catalogue(user)
+
+
+def can_mark_attendance(user: Any, booking: Booking) -> bool:
+    return can_manage_catalogue(user)

@@ -1,0 +1,439 @@
+"""The learning catalogue: browse and book for everyone; activities, sessions, attendance and
+completions for the WFLD team."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from wfld.core import clock
+from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
+from wfld.core.errors_domain import RuleBroken, StaleRecord
+from wfld.core.filters import govuk_date, govuk_datetime
+from wfld.core.forms import apply_errors
+from wfld.extensions import db
+from wfld.learning import catalogue
+from wfld.learning import catalogue_permissions as permissions
+from wfld.learning.catalogue_forms import (
+    ActivityForm,
+    ButtonForm,
+    CatalogueSearchForm,
+    CompletionForm,
+    SessionForm,
+)
+from wfld.learning.models import (
+    Attendance,
+    BookingStatus,
+    DeliveryMode,
+    LearningActivity,
+    LearningSession,
+    Provider,
+)
+from wfld.organisation import queries as org_queries
+from wfld.organisation.permissions import staff_of
+
+bp = Blueprint("catalogue", __name__, url_prefix="/learning")
+
+manages = page_requires(permissions.can_manage_catalogue)
+manages_record = page_requires(permissions.can_manage_catalogue, hide=True)
+books_record = page_requires(permissions.can_book_for_self, hide=True)
+
+
+@bp.app_context_processor
+def _policy_for_templates() -> dict:
+    """Templates ask the same predicates as the views, so a shown button is never refused."""
+    return {
+        "can_manage_catalogue": permissions.can_manage_catalogue,
+        "can_book_for_self": permissions.can_book_for_self,
+    }
+
+
+@bp.app_template_filter("govuk_time")
+def govuk_time(value: dt.datetime | None) -> str:
+    """The time of day in England, GOV.UK style: 9am, 9:30am, 4:30pm."""
+    if value is None:
+        return ""
+    local = value.astimezone(clock.LONDON)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
+
+
+def _show_errors(form: FlaskForm, errors: dict[str, str]) -> None:
+    """A rule's messages on their fields; messages about the whole page head the summary."""
+    on_fields = {name: message for name, message in errors.items() if name in form._fields}
+    apply_errors(form, on_fields)
+    form.form_errors.extend(m for name, m in errors.items() if name not in on_fields)
+
+
+# Browsing ---------------------------------------------------------------------------------
+@bp.route("/catalogue")
+@signed_in
+def list_activities() -> str:
+    manager = permissions.can_manage_catalogue(current_actor())
+    search = CatalogueSearchForm(
+        request.args, categories=catalogue.list_categories(include_inactive=manager)
+    )
+    search.validate()
+    category = search.category.data if not search.category.errors else ""
+    activities = catalogue.list_activities(
+        search=search.q.data or "", category=category or "", include_inactive=manager
+    )
+    return render_template(
+        "learning/list_activities.html",
+        search_form=search,
+        activities=activities,
+        filtered=bool((search.q.data or "").strip() or category),
+    )
+
+
+def _activity_page(activity: LearningActivity, *, form: FlaskForm | None = None) -> str:
+    actor = current_actor()
+    now = clock.now()
+    me = staff_of(actor)
+    manager = permissions.can_manage_catalogue(actor)
+    return render_template(
+        "learning/view_activity.html",
+        activity=activity,
+        sessions=catalogue.list_upcoming_sessions(
+            activity.id, now=now, staff_id=me.id if me else None
+        ),
+        past_sessions=catalogue.list_past_sessions(activity.id, now=now) if manager else [],
+        can_book=permissions.can_book_for_self(actor) and activity.is_active,
+        form=form,
+        BookingStatus=BookingStatus,
+    )
+
+
+@bp.route("/activities/<int:activity_id>")
+@signed_in
+def view_activity(activity_id: int) -> str:
+    activity = allowed_or_404(catalogue.find_activity(activity_id), permissions.can_view_activity)
+    return _activity_page(activity)
+
+
+@bp.route("/my-bookings")
+@page_requires(permissions.can_book_for_self)
+def my_bookings() -> str:
+    me = staff_of(current_actor())
+    now = clock.now()
+    return render_template(
+        "learning/my_bookings.html",
+        upcoming=catalogue.list_bookings_of_staff(me.id, now=now, upcoming=True),
+        past=catalogue.list_bookings_of_staff(me.id, now=now, upcoming=False),
+        BookingStatus=BookingStatus,
+    )
+
+
+# Booking ----------------------------------------------------------------------------------
+@bp.route("/sessions/<int:session_id>/book", methods=["POST"])
+@books_record
+def book_session(session_id: int) -> str | Response:
+    session = allowed_or_404(catalogue.find_session(session_id), permissions.can_book_session)
+    activity_id = session.activity_id
+    form = ButtonForm()
+    if form.validate_on_submit():
+        try:
+            booking = catalogue.book_place(
+                session=session,
+                staff=staff_of(current_actor()),
+                actor=current_actor(),
+                now=clock.now(),
+                today=clock.today(),
+            )
+        except RuleBroken as broken:
+            db.session.rollback()
+            _show_errors(form, broken.errors)
+        else:
+            db.session.commit()
+            when = govuk_datetime(session.starts_at)
+            if booking.status is BookingStatus.BOOKED:
+                flash(f"You are booked on {session.activity.title} on {when}", "success")
+            else:
+                flash(
+                    f"The session on {when} is full. You are on the waiting list and will get "
+                    "a place if one comes free.",
+                    "success",
+                )
+            return redirect(url_for("catalogue.view_activity", activity_id=activity_id))
+    return _activity_page(catalogue.find_activity(activity_id), form=form)
+
+
+@bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
+@signed_in
+def cancel_booking(booking_id: int) -> str | Response:
+    booking = allowed_or_404(catalogue.find_booking(booking_id), permissions.can_cancel_booking)
+    own = permissions.is_own_booking(current_actor(), booking)
+    session: LearningSession = booking.session
+    title, when, session_id = session.activity.title, session.starts_at, session.id
+    form = ButtonForm()
+    if form.validate_on_submit():
+        was_waiting = booking.status is BookingStatus.WAITING
+        try:
+            catalogue.cancel_booking(booking=booking, actor=current_actor(), now=clock.now())
+        except RuleBroken as broken:
+            db.session.rollback()
+            _show_errors(form, broken.errors)
+        else:
+            db.session.commit()
+            done = "Taken off the waiting list" if was_waiting else "Booking cancelled"
+            flash(f"{done}: {title} on {govuk_datetime(when)}", "success")
+            if own:
+                return redirect(url_for("catalogue.my_bookings"))
+            return redirect(url_for("catalogue.view_session", session_id=session_id))
+    return render_template(
+        "learning/cancel_booking.html",
+        form=form,
+        booking=booking,
+        own=own,
+        person=org_queries.find_staff(booking.staff_id),
+        BookingStatus=BookingStatus,
+    )
+
+
+# Activities (WFLD) ------------------------------------------------------------------------
+def _item_groups(activity: LearningActivity | None) -> list[catalogue.ItemGroup]:
+    """The checkboxes: current published framework versions, plus any items the activity
+    already links from earlier versions (so saving the form does not silently drop them)."""
+    groups = catalogue.list_framework_item_groups(today=clock.today())
+    offered = {item.id for group in groups for item in group.items}
+    if activity is not None:
+        older: dict[int, list] = {}
+        for item in activity.framework_items:
+            if item.id not in offered:
+                older.setdefault(item.version_id, []).append(item)
+        for items in older.values():
+            groups.append(catalogue.ItemGroup(items[0].version, items, is_current=False))
+    return groups
+
+
+def _activity_form(
+    activity: LearningActivity | None, groups: list[catalogue.ItemGroup], **kwargs
+) -> ActivityForm:
+    item_ids = [item.id for group in groups for item in group.items]
+    if activity is None:
+        return ActivityForm(item_ids=item_ids, **kwargs)
+    return ActivityForm(
+        item_ids=item_ids,
+        version=activity.version_id,
+        title=activity.title,
+        category=activity.category,
+        description=activity.description,
+        delivery_mode=activity.delivery_mode.value,
+        provider=activity.provider.value,
+        duration_hours=_number(activity.duration_hours),
+        cost_per_place=_number(activity.cost_per_place),
+        validity_months=str(activity.validity_months or ""),
+        framework_items=[item.id for item in activity.framework_items],
+        offered="yes" if activity.is_active else "no",
+        **kwargs,
+    )
+
+
+def _number(value) -> str:  # noqa: ANN001 - a Decimal or None
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _details(form: ActivityForm) -> catalogue.ActivityDetails:
+    return catalogue.ActivityDetails(
+        title=form.title.data,
+        category=form.category.data,
+        description=form.description.data,
+        delivery_mode=DeliveryMode(form.delivery_mode.data),
+        provider=Provider(form.provider.data),
+        duration_hours=form.duration_value,
+        cost_per_place=form.cost_value,
+        validity_months=form.validity_value,
+        framework_items=catalogue.list_framework_items(form.framework_items.data or []),
+        is_active=form.offered.data == "yes",
+    )
+
+
+@bp.route("/activities/new", methods=["GET", "POST"])
+@manages
+def new_activity() -> str | Response:
+    groups = _item_groups(None)
+    form = _activity_form(None, groups)
+    if form.validate_on_submit():
+        try:
+            activity = catalogue.create_activity(
+                details=_details(form), actor=current_actor(), now=clock.now()
+            )
+        except RuleBroken as broken:
+            db.session.rollback()
+            _show_errors(form, broken.errors)
+        else:
+            db.session.commit()
+            flash(f"‘{activity.title}’ added to the catalogue", "success")
+            return redirect(url_for("catalogue.view_activity", activity_id=activity.id))
+    return render_template("learning/new_activity.html", form=form, groups=groups)
+
+
+@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@manages_record
+def edit_activity(activity_id: int) -> str | Response:
+    activity = allowed_or_404(catalogue.find_activity(activity_id), permissions.can_edit_activity)
+    groups = _item_groups(activity)
+    form = _activity_form(activity, groups)
+    if form.validate_on_submit():
+        try:
+            catalogue.update_activity(
+                activity=activity,
+                details=_details(form),
+                actor=current_actor(),
+                now=clock.now(),
+                expected_version=form.expected_version,
+            )
+        except RuleBroken as broken:
+            db.session.rollback()
+            _show_errors(form, broken.errors)
+        except StaleRecord as stale:
+            db.session.rollback()
+            form = _activity_form(activity, groups, formdata=None)
+            form.form_errors.append(stale.message)
+        else:
+            db.session.commit()
+            flash("Activity details saved", "success")
+            return redirect(url_for("catalogue.view_activity", activity_id=activity.id))
+    return render_template(
+        "learning/edit_activity.html", form=form, groups=groups, activity=activity
+    )
+
+
+# Sessions (WFLD) --------------------------------------------------------------------------
+@bp.route("/activities/<int:activity_id>/sessions/new", methods=["GET", "POST"])
+@manages_record
+def new_session(activity_id: int) -> str | Response:
+    activity = allowed_or_404(catalogue.find_activity(activity_id), permissions.can_edit_activity)
+    form = SessionForm()
+    if form.validate_on_submit():
+        online = form.delivery.data == "online"
+        try:
+            session = catalogue.create_session(
+                activity=activity,
+                starts_at=catalogue.at_london(form.date.data, form.start_value),
+                ends_at=catalogue.at_london(form.date.data, form.end_value),
+                is_online=online,
+                venue=form.venue.data,
+                capacity=form.capacity_value,
+                trainer=form.trainer.data,
+                actor=current_actor(),
+                now=clock.now(),
+            )
+        except RuleBroken as broken:
+            db.session.rollback()
+            _show_errors(form, broken.errors)
+        else:
+            db.session.commit()
+            flash(f"Session added for {govuk_datetime(session.starts_at)}", "success")
+            return redirect(url_for("catalogue.view_activity", activity_id=activity_id))
+    return render_template("learning/new_session.html", form=form, activity=activity)
+
+
+def _session_page(session: LearningSession, *, form: FlaskForm | None = None) -> str:
+    return render_template(
+        "learning/view_session.html",
+        session=session,
+        booked=catalogue.list_session_bookings(session.id, status=BookingStatus.BOOKED),
+        waiting=catalogue.list_session_bookings(session.id, status=BookingStatus.WAITING),
+        started=session.starts_at <= clock.now(),
+        form=form,
+        Attendance=Attendance,
+    )
+
+
+@bp.route("/sessions/<int:session_id>")
+@manages_record
+def view_session(session_id: int) -> str:
+    session = allowed_or_404(catalogue.find_session(session_id), permissions.can_manage_session)
+    return _session_page(session)
+
+
+@bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
+@manages_record
+def cancel_session(session_id: int) -> str | Response:
+    session = allowed_or_404(catalogue.find_session(session_id), permissions.can_manage_session)
+    title, when = session.activity.title, session.starts_at
+    form = ButtonForm()
+    if form.validate_on_submit():
+        try:
+            people = catalogue.cancel_session(
+                session=session, actor=current_actor(), now=clock.now()
+            )
+        except RuleBroken as broken:
+            db.session.rollback()
+            _show_errors(form, broken.errors)
+        else:
+            db.session.commit()
+            told = "" if not people else f". {people} booking{'s' if people != 1 else ''} cancelled"
+            flash(f"Session cancelled: {title} on {govuk_datetime(when)}{told}", "success")
+            return redirect(url_for("catalogue.view_session", session_id=session_id))
+    return render_template(
+        "learning/cancel_session.html",
+        form=form,
+        session=session,
+        booked=catalogue.count_booked(session.id),
+        waiting=catalogue.count_waiting(session.id),
+    )
+
+
+@bp.route("/bookings/<int:booking_id>/<any(attended, 'did-not-attend'):action>", methods=["POST"])
+@manages_record
+def mark_attendance(booking_id: int, action: str) -> str | Response:
+    booking = allowed_or_404(catalogue.find_booking(booking_id), permissions.can_mark_attendance)
+    session_id = booking.session_id
+    form = ButtonForm()
+    if form.validate_on_submit():
+        attendance = Attendance.ATTENDED if action == "attended" else Attendance.DID_NOT_ATTEND
+        try:
+            catalogue.mark_attendance(
+                booking=booking, attendance=attendance, actor=current_actor(), now=clock.now()
+            )
+        except RuleBroken as broken:
+            db.session.rollback()
+            _show_errors(form, broken.errors)
+        else:
+            db.session.commit()
+            person = org_queries.find_staff(booking.staff_id)
+            flash(f"{person.full_name}: {attendance.label.lower()}", "success")
+            return redirect(
+                url_for("catalogue.view_session", session_id=session_id) + f"#booking-{booking_id}"
+            )
+    return _session_page(catalogue.find_session(session_id), form=form)
+
+
+# Completions (WFLD) -----------------------------------------------------------------------
+@bp.route("/completions/new", methods=["GET", "POST"])
+@manages
+def record_completion() -> str | Response:
+    form = CompletionForm(activities=catalogue.list_activity_choices())
+    if form.validate_on_submit():
+        activity = catalogue.find_activity(int(form.activity.data))
+        try:
+            completion = catalogue.record_completion(
+                staff=form.staff_record,
+                activity=activity,
+                completed_on=form.completed_on.data,
+                note=form.note.data,
+                actor=current_actor(),
+                now=clock.now(),
+                today=clock.today(),
+            )
+        except RuleBroken as broken:
+            db.session.rollback()
+            _show_errors(form, broken.errors)
+        else:
+            db.session.commit()
+            flash(
+                f"Completion recorded: {form.staff_record.full_name}, {activity.title}, "
+                f"{govuk_date(completion.completed_on)}",
+                "success",
+            )
+            return redirect(url_for("catalogue.record_completion"))
+    return render_template("learning/record_completion.html", form=form)
