@@ -77,12 +77,43 @@ def database_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databa
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def org_template(database_server: Database):  # noqa: ANN201
+    """SQLite: a copy of the template with the `org` people in it, built once per session.
+
+    Tests that use `org` start from a copy of it instead of building the people again.
+    """
+    if database_server.backend != "sqlite":
+        return None
+    from tests.factories import build_org
+    from wfld import create_app
+    from wfld.extensions import db
+
+    path = database_server.workdir / "org.sqlite3"
+    shutil.copyfile(database_server.template_path, path)
+    app = create_app(
+        {
+            "ENV_NAME": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "SECRET_KEY": TEST_SECRET,
+        }
+    )
+    with app.app_context():
+        org = build_org()
+        for engine in db.engines.values():
+            engine.dispose()
+    return path, org
+
+
 @pytest.fixture
-def database_url(database_server: Database, tmp_path: Path) -> str:
+def database_url(database_server: Database, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     """A clean, migrated database for one test."""
     if database_server.backend == "sqlite":
+        source = database_server.template_path
+        if "org" in request.fixturenames:
+            source = request.getfixturevalue("org_template")[0]
         path = tmp_path / "wfld.sqlite3"
-        shutil.copyfile(database_server.template_path, path)
+        shutil.copyfile(source, path)
         return f"sqlite:///{path}"
     engine = create_engine(database_server.url)
     with engine.begin() as conn:
@@ -129,9 +160,12 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def org(app: Flask):  # noqa: ANN201
+def org(app: Flask, request: pytest.FixtureRequest):  # noqa: ANN201
     """A small organisation with one user per persona (see tests.factories.build_org)."""
     from tests.factories import build_org
 
+    snapshot = request.getfixturevalue("org_template")
+    if snapshot is not None:  # SQLite: the database was copied from the snapshot
+        return snapshot[1]
     with app.app_context():
         return build_org()

@@ -9,7 +9,8 @@ from typing import Any
 
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
-from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from jinja2 import BytecodeCache, ChoiceLoader, PackageLoader, PrefixLoader
+from jinja2.bccache import Bucket
 
 from config import config_for
 
@@ -42,6 +43,24 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+class _SharedBytecodeCache(BytecodeCache):
+    """Compiled templates shared by every app in the process (keyed by the source's checksum),
+    so the many short-lived apps of the test suite compile each template once."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE_CACHE = _SharedBytecodeCache()
+
+
 def _templates(app: Flask) -> None:
     app.jinja_loader = ChoiceLoader(
         [
@@ -54,6 +73,7 @@ def _templates(app: Flask) -> None:
             ),
         ]
     )
+    app.jinja_env.bytecode_cache = _BYTECODE_CACHE
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.add_extension("jinja2.ext.do")
