@@ -16,6 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -165,3 +166,11 @@ class DecisionForm(FlaskForm):
         validators=[Optional(), Length(max=500, message="Reason must be 500 characters or fewer")],
     )
     submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+
+class ExpectedLevelsForm(FlaskForm):
+    """The selects are built per job role and framework in the template; this form carries
+    the CSRF token and the error."""
+
+    levels = HiddenField()
+    submit = SubmitField("Save expected levels", widget=GovSubmitInput())

@@ -9,7 +9,14 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from wfld.extensions import db
-from wfld.frameworks.models import FrameworkItem, FrameworkVersion
+from wfld.frameworks.models import (
+    Framework,
+    FrameworkItem,
+    FrameworkLevel,
+    FrameworkVersion,
+    RoleExpectedLevel,
+    VersionStatus,
+)
 from wfld.learning.models import (
     Booking,
     BookingStatus,
@@ -256,5 +263,44 @@ def list_certificates_of(staff_id: int) -> list[Completion]:
             )
             .options(joinedload(Completion.activity))
             .order_by(Completion.recorded_at.desc())
+        )
+    )
+
+
+# Expected framework levels per job role -----------------------------------------------------
+def frameworks_with_levels(*, today: dt.date) -> list[tuple[Framework, FrameworkVersion]]:
+    """Frameworks whose current version has career levels (e.g. the PCF)."""
+    out = []
+    for framework in db.session.scalars(
+        select(Framework).options(
+            selectinload(Framework.versions).selectinload(FrameworkVersion.levels)
+        )
+    ):
+        published = [v for v in framework.versions if v.status is VersionStatus.PUBLISHED]
+        in_effect = [v for v in published if v.in_effect_on(today)] or published
+        version = max(in_effect, key=lambda v: v.number) if in_effect else None
+        if version is not None and version.levels:
+            out.append((framework, version))
+    return sorted(out, key=lambda pair: pair[0].title)
+
+
+def expected_levels() -> dict[tuple[int, int], RoleExpectedLevel]:
+    """(job role id, framework id) → the level expected."""
+    rows = db.session.scalars(
+        select(RoleExpectedLevel).options(joinedload(RoleExpectedLevel.level))
+    )
+    return {(row.job_role_id, row.framework_id): row for row in rows}
+
+
+def expected_levels_for_role(job_role_id: int) -> list[RoleExpectedLevel]:
+    return list(
+        db.session.scalars(
+            select(RoleExpectedLevel)
+            .where(RoleExpectedLevel.job_role_id == job_role_id)
+            .options(
+                joinedload(RoleExpectedLevel.level)
+                .joinedload(FrameworkLevel.version)
+                .joinedload(FrameworkVersion.framework)
+            )
         )
     )

@@ -10,7 +10,7 @@ from wfld.accounts.models import User
 from wfld.core import files
 from wfld.core.errors_domain import RuleBroken
 from wfld.extensions import db
-from wfld.frameworks.models import FrameworkItem
+from wfld.frameworks.models import FrameworkItem, RoleExpectedLevel
 from wfld.learning import queries, rules
 from wfld.learning.models import (
     CertificateFile,
@@ -259,3 +259,39 @@ def decide_certificate(
         staff_id=completion.staff_id,
         reason=completion.note if not accept else None,
     )
+
+
+# Expected framework levels per job role -----------------------------------------------------
+def set_expected_levels(
+    *,
+    choices: dict[tuple[int, int], int | None],
+    allowed: dict[int, set[int]],
+    actor: User,
+    now: dt.datetime,
+) -> int:
+    """Save the level each job role is expected to work at, per framework.
+
+    ``choices`` maps (job role id, framework id) to a level id or None (no expectation);
+    ``allowed`` maps framework id to the level ids of its current version.
+    """
+    current = queries.expected_levels()
+    changed = 0
+    for (role_id, framework_id), level_id in choices.items():
+        if level_id is not None and level_id not in allowed.get(framework_id, set()):
+            raise RuleBroken({"levels": "Choose a level from the list"})
+        row = current.get((role_id, framework_id))
+        if level_id is None and row is not None:
+            db.session.delete(row)
+        elif level_id is not None and row is None:
+            db.session.add(
+                RoleExpectedLevel(job_role_id=role_id, framework_id=framework_id, level_id=level_id)
+            )
+        elif row is not None and row.level_id != level_id:
+            row.level_id = level_id
+        else:
+            continue
+        changed += 1
+    db.session.flush()
+    if changed:
+        audit.record("expected_levels_changed", now=now, actor=actor, changes=changed)
+    return changed

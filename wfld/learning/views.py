@@ -33,6 +33,7 @@ from wfld.learning.forms import (
     CertificateForm,
     ConfirmForm,
     DecisionForm,
+    ExpectedLevelsForm,
     PathwayForm,
     RequirementForm,
 )
@@ -75,6 +76,7 @@ def my_learning() -> str:
         report=report,
         own=True,
         certificates=queries.list_certificates_of(me.id),
+        expected=queries.expected_levels_for_role(me.job_role_id),
     )
 
 
@@ -89,6 +91,7 @@ def person_learning(staff_id: int) -> str:
         report=report,
         own=False,
         certificates=queries.list_certificates_of(staff.id),
+        expected=queries.expected_levels_for_role(staff.job_role_id),
     )
 
 
@@ -493,3 +496,46 @@ def download_certificate(completion_id: int) -> Response:
         download_name=certificate.original_name,
         content_type=certificate.content_type,
     )
+
+
+# Expected framework levels per job role -----------------------------------------------------
+@bp.route("/expected-levels", methods=["GET", "POST"])
+@manages
+def expected_levels() -> str | WerkzeugResponse:
+    frameworks = queries.frameworks_with_levels(today=clock.today())
+    roles = org_queries.list_job_role_choices()
+    form = ExpectedLevelsForm()
+    if form.validate_on_submit():
+        choices = {
+            (role.id, framework.id): _int_or_none(
+                request.form.get(f"level-{role.id}-{framework.id}")
+            )
+            for role in roles
+            for framework, _ in frameworks
+        }
+        allowed = {
+            framework.id: {level.id for level in version.levels}
+            for framework, version in frameworks
+        }
+        try:
+            changed = services.set_expected_levels(
+                choices=choices, allowed=allowed, actor=current_actor(), now=clock.now()
+            )
+        except RuleBroken as broken:
+            db.session.rollback()
+            apply_errors(form, broken.errors)
+        else:
+            db.session.commit()
+            flash(f"Expected levels saved ({changed} changed)", "success")
+            return redirect(url_for("learning.expected_levels"))
+    return render_template(
+        "learning/expected_levels.html",
+        form=form,
+        frameworks=frameworks,
+        roles=roles,
+        current=queries.expected_levels(),
+    )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
