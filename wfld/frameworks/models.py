@@ -12,7 +12,6 @@ from enum import StrEnum
 from sqlalchemy import (
     Boolean,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -21,20 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wfld.core.db import UTCDateTime
+from wfld.core.db import UTCDateTime, string_enum
 from wfld.extensions import db
-
-
-def _enum(enum_cls: type[StrEnum], name: str) -> Enum:
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
 
 
 class VersionStatus(StrEnum):
@@ -85,7 +72,9 @@ class FrameworkVersion(db.Model):
     framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     label: Mapped[str] = mapped_column(String(40))
-    status: Mapped[VersionStatus] = mapped_column(_enum(VersionStatus, "framework_version_status"))
+    status: Mapped[VersionStatus] = mapped_column(
+        string_enum(VersionStatus, "framework_version_status")
+    )
     effective_from: Mapped[dt.date | None] = mapped_column(Date)
     effective_to: Mapped[dt.date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
@@ -129,7 +118,7 @@ class FrameworkItem(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("framework_versions.id"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("framework_items.id"), index=True)
-    kind: Mapped[ItemKind] = mapped_column(_enum(ItemKind, "framework_item_kind"))
+    kind: Mapped[ItemKind] = mapped_column(string_enum(ItemKind, "framework_item_kind"))
     code: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)

@@ -11,7 +11,6 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -23,22 +22,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wfld.core.db import UTCDateTime
+from wfld.core.db import UTCDateTime, string_enum
 from wfld.extensions import db
 from wfld.frameworks.models import FrameworkItem
 from wfld.organisation.models import JobRole, StaffMember
-
-
-def _enum(enum_cls: type[StrEnum], name: str) -> Enum:
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=24,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
 
 
 class LabelledEnum(StrEnum):
@@ -144,8 +131,12 @@ class LearningActivity(db.Model):
     title: Mapped[str] = mapped_column(String(200), unique=True)
     category: Mapped[str] = mapped_column(String(100), index=True)
     description: Mapped[str | None] = mapped_column(Text)
-    delivery_mode: Mapped[DeliveryMode] = mapped_column(_enum(DeliveryMode, "delivery_mode"))
-    provider: Mapped[Provider] = mapped_column(_enum(Provider, "learning_provider"))
+    delivery_mode: Mapped[DeliveryMode] = mapped_column(
+        string_enum(DeliveryMode, "delivery_mode", length=24)
+    )
+    provider: Mapped[Provider] = mapped_column(
+        string_enum(Provider, "learning_provider", length=24)
+    )
     duration_hours: Mapped[Decimal] = mapped_column(Numeric(6, 2))
     cost_per_place: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     # Renewable training (safeguarding refresher, DBS recheck, first aid): a completion
@@ -195,8 +186,12 @@ class Booking(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("learning_sessions.id"), index=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
-    status: Mapped[BookingStatus] = mapped_column(_enum(BookingStatus, "booking_status"))
-    attendance: Mapped[Attendance | None] = mapped_column(_enum(Attendance, "attendance"))
+    status: Mapped[BookingStatus] = mapped_column(
+        string_enum(BookingStatus, "booking_status", length=24)
+    )
+    attendance: Mapped[Attendance | None] = mapped_column(
+        string_enum(Attendance, "attendance", length=24)
+    )
     requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # the waiting list's order
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
@@ -215,8 +210,12 @@ class Completion(db.Model):
     activity_id: Mapped[int] = mapped_column(ForeignKey("learning_activities.id"), index=True)
     completed_on: Mapped[dt.date] = mapped_column(Date)
     expires_on: Mapped[dt.date | None] = mapped_column(Date)
-    source: Mapped[CompletionSource] = mapped_column(_enum(CompletionSource, "completion_source"))
-    status: Mapped[CompletionStatus] = mapped_column(_enum(CompletionStatus, "completion_status"))
+    source: Mapped[CompletionSource] = mapped_column(
+        string_enum(CompletionSource, "completion_source", length=24)
+    )
+    status: Mapped[CompletionStatus] = mapped_column(
+        string_enum(CompletionStatus, "completion_status", length=24)
+    )
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), unique=True)
     note: Mapped[str | None] = mapped_column(String(500))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
@@ -277,7 +276,7 @@ class PathwayRequirement(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pathway_id: Mapped[int] = mapped_column(ForeignKey("pathways.id"), index=True)
-    stage: Mapped[Stage] = mapped_column(_enum(Stage, "pathway_stage"))
+    stage: Mapped[Stage] = mapped_column(string_enum(Stage, "pathway_stage", length=24))
     activity_id: Mapped[int | None] = mapped_column(
         ForeignKey("learning_activities.id"), index=True
     )

@@ -10,7 +10,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     Numeric,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from wfld.accounts.models import User
-from wfld.core.db import UTCDateTime
+from wfld.core.db import UTCDateTime, string_enum
 from wfld.extensions import db
 
 
@@ -59,18 +58,6 @@ class EmploymentType(StrEnum):
         }[self]
 
 
-def _enum(enum_cls: type[StrEnum], name: str) -> Enum:
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
-
-
 class ServiceArea(db.Model):
     __tablename__ = "service_areas"
 
@@ -103,7 +90,7 @@ class JobRole(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(160), unique=True)
     grade: Mapped[str] = mapped_column(String(60))
-    regulator: Mapped[Regulator] = mapped_column(_enum(Regulator, "job_role_regulator"))
+    regulator: Mapped[Regulator] = mapped_column(string_enum(Regulator, "job_role_regulator"))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -129,7 +116,7 @@ class StaffMember(db.Model):
     job_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id"), index=True)
     line_manager_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"), index=True)
     employment_type: Mapped[EmploymentType] = mapped_column(
-        _enum(EmploymentType, "employment_type")
+        string_enum(EmploymentType, "employment_type")
     )
     fte: Mapped[Decimal] = mapped_column(Numeric(3, 2))
     start_date: Mapped[dt.date] = mapped_column(Date)
@@ -137,7 +124,7 @@ class StaffMember(db.Model):
     job_role_since: Mapped[dt.date] = mapped_column(Date)
     leaving_date: Mapped[dt.date | None] = mapped_column(Date)
     leaving_reason: Mapped[str | None] = mapped_column(String(200))
-    regulator: Mapped[Regulator] = mapped_column(_enum(Regulator, "staff_regulator"))
+    regulator: Mapped[Regulator] = mapped_column(string_enum(Regulator, "staff_regulator"))
     registration_number: Mapped[str | None] = mapped_column(String(20), unique=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
