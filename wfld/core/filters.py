@@ -17,16 +17,23 @@ def govuk_date(value: dt.date | dt.datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def govuk_datetime(value: dt.datetime | None) -> str:
+def govuk_time(value: dt.datetime | None) -> str:
+    """The time of day in England: 9am, 9:30am, 4:30pm."""
     if value is None:
         return ""
     local = value.astimezone(LONDON)
     hour = local.hour % 12 or 12
     suffix = "am" if local.hour < 12 else "pm"
-    time = f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
-    return f"{govuk_date(local)} at {time}"
+    return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
+
+
+def govuk_datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{govuk_date(value)} at {govuk_time(value)}"
 
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(govuk_date, "govuk_date")
     app.add_template_filter(govuk_datetime, "govuk_datetime")
+    app.add_template_filter(govuk_time, "govuk_time")

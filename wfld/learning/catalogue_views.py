@@ -3,8 +3,6 @@ completions for the WFLD team."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -49,17 +47,6 @@ def _policy_for_templates() -> dict:
         "can_manage_catalogue": permissions.can_manage_catalogue,
         "can_book_for_self": permissions.can_book_for_self,
     }
-
-
-@bp.app_template_filter("govuk_time")
-def govuk_time(value: dt.datetime | None) -> str:
-    """The time of day in England, GOV.UK style: 9am, 9:30am, 4:30pm."""
-    if value is None:
-        return ""
-    local = value.astimezone(clock.LONDON)
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
 
 
 def _show_errors(form: FlaskForm, errors: dict[str, str]) -> None:
