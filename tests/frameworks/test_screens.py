@@ -225,3 +225,22 @@ def test_framework_admin_pages_are_refused_to_others(client, org, seeded):
     sign_in(client, org.senior_manager.email)
     for path in ("/frameworks/new", "/frameworks/import", "/frameworks/crosswalk"):
         assert client.get(path).status_code == 403
+
+
+def test_a_version_page_shows_the_items_linked_in_the_crosswalk(app, client, org, seeded):
+    from tests.factories import NOW
+    from wfld.frameworks import services
+
+    with app.app_context():
+        pcf_6 = queries.find_item_by_code(seeded["PCF"], "6")
+        kss_7 = queries.find_item_by_code(seeded["KSS-CF-PRACTITIONER"], "7")
+        services.link_items(item_a=pcf_6, item_b=kss_7, actor=None, now=NOW)
+        db.session.commit()
+    sign_in(client, org.practitioner.email)
+    pcf = page(client.get(f"/frameworks/versions/{seeded['PCF']}"))
+    assert (
+        "Also covers KSS-CF-PRACTITIONER 7: Analysis, decision-making, planning and review"
+        in pcf.text()
+    )
+    kss = page(client.get(f"/frameworks/versions/{seeded['KSS-CF-PRACTITIONER']}"))
+    assert "Also covers PCF 6: Critical reflection and analysis" in kss.text()

@@ -192,3 +192,28 @@ def linked_items(item_id: int) -> list[FrameworkItem]:
             .options(joinedload(FrameworkItem.version).joinedload(FrameworkVersion.framework))
         )
     )
+
+
+def links_for_version(version: FrameworkVersion) -> dict[int, list[FrameworkItem]]:
+    """item id → the items of other frameworks linked to it in the crosswalk (one query)."""
+    item_ids = {item.id for item in version.items}
+    if not item_ids:
+        return {}
+    item_a, item_b = aliased(FrameworkItem), aliased(FrameworkItem)
+    rows = db.session.execute(
+        select(CrosswalkLink.item_a_id, CrosswalkLink.item_b_id, item_a, item_b)
+        .join(item_a, CrosswalkLink.item_a_id == item_a.id)
+        .join(item_b, CrosswalkLink.item_b_id == item_b.id)
+        .where(or_(CrosswalkLink.item_a_id.in_(item_ids), CrosswalkLink.item_b_id.in_(item_ids)))
+        .options(
+            joinedload(item_a.version).joinedload(FrameworkVersion.framework),
+            joinedload(item_b.version).joinedload(FrameworkVersion.framework),
+        )
+    ).all()
+    out: dict[int, list[FrameworkItem]] = {}
+    for a_id, b_id, first, second in rows:
+        if a_id in item_ids:
+            out.setdefault(a_id, []).append(second)
+        if b_id in item_ids:
+            out.setdefault(b_id, []).append(first)
+    return out

@@ -72,6 +72,7 @@ def view_version(version_id: int) -> str:
         nodes=queries.item_tree(version),
         versions=version.framework.versions,
         current=queries.current_version(version.framework, today=clock.today()),
+        links=queries.links_for_version(version),
     )
 
 
