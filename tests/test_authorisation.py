@@ -156,6 +156,11 @@ TABLE: dict[str, dict[str, tuple[int, int]]] = {
     "catalogue.edit_activity": ORGANISATION_ADMIN,
     "catalogue.new_session": ORGANISATION_ADMIN,
     "catalogue.view_session": ORGANISATION_ADMIN,
+    # Both sessions are still to come and not cancelled ("other" is of a withdrawn activity),
+    # so the WFLD team get the form for each: the policy is can_manage_session, as for
+    # view_session. A started or cancelled session would also answer 200, with a page saying
+    # it cannot be changed (tests/learning/test_session_edit.py), never a different status.
+    "catalogue.edit_session": ORGANISATION_ADMIN,
     "catalogue.cancel_session": ORGANISATION_ADMIN,
     # Anyone with a staff record books a session of an offered activity (then redirected); a
     # withdrawn activity's session is not found, except by the WFLD team, who are told on the

@@ -553,21 +553,15 @@ def create_session(
     now: dt.datetime,
 ) -> LearningSession:
     venue = " ".join((venue or "").split())
-    errors: dict[str, str] = {}
-    if not activity.is_active:
-        errors["date"] = "This activity has been withdrawn: offer it again before adding sessions"
-    elif starts_at.astimezone(LONDON).date() < now.astimezone(LONDON).date():
-        errors["date"] = "Date must be today or in the future"
-    elif starts_at <= now:
-        errors["start_time"] = "Start time must be in the future"
-    if ends_at <= starts_at:
-        errors["end_time"] = "End time must be after the start time"
-    if not is_online and not venue:
-        errors["venue"] = "Enter the venue"
-    if capacity < 1:
-        errors["capacity"] = "Number of places must be 1 or more"
-    elif capacity > MAX_CAPACITY:
-        errors["capacity"] = f"Number of places must be {MAX_CAPACITY} or fewer"
+    errors = _session_errors(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        is_online=is_online,
+        venue=venue,
+        capacity=capacity,
+        now=now,
+        withdrawn=not activity.is_active,
+    )
     if errors:
         raise RuleBroken(errors)
     session = LearningSession(
@@ -593,6 +587,113 @@ def create_session(
         capacity=capacity,
     )
     return session
+
+
+def _session_errors(
+    *,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    is_online: bool,
+    venue: str,
+    capacity: int,
+    now: dt.datetime,
+    withdrawn: bool = False,
+) -> dict[str, str]:
+    """What is wrong with a session's details (``venue`` already normalised), for adding a
+    session and for changing one."""
+    errors: dict[str, str] = {}
+    if withdrawn:
+        errors["date"] = "This activity has been withdrawn: offer it again before adding sessions"
+    elif starts_at.astimezone(LONDON).date() < now.astimezone(LONDON).date():
+        errors["date"] = "Date must be today or in the future"
+    elif starts_at <= now:
+        errors["start_time"] = "Start time must be in the future"
+    if ends_at <= starts_at:
+        errors["end_time"] = "End time must be after the start time"
+    if not is_online and not venue:
+        errors["venue"] = "Enter the venue"
+    if capacity < 1:
+        errors["capacity"] = "Number of places must be 1 or more"
+    elif capacity > MAX_CAPACITY:
+        errors["capacity"] = f"Number of places must be {MAX_CAPACITY} or fewer"
+    return errors
+
+
+def session_change_refusal(session: LearningSession, *, now: dt.datetime) -> str | None:
+    """Why the session's details can no longer be changed (None: they can)."""
+    if session.is_cancelled:
+        return "This session has been cancelled, so it cannot be changed"
+    if session.starts_at <= now:
+        return "This session has already started, so it cannot be changed"
+    return None
+
+
+def update_session(
+    *,
+    session: LearningSession,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    is_online: bool,
+    venue: str | None,
+    capacity: int,
+    trainer: str | None,
+    actor: User | None,
+    now: dt.datetime,
+    expected_version: int | None = None,
+) -> list[Booking]:
+    """Change a session still to come. Capacity cannot drop below the places already booked;
+    places added go at once to the head of the waiting list, who are returned."""
+    session = lock_session(session.id)
+    check_version(session, expected_version)
+    refusal = session_change_refusal(session, now=now)
+    if refusal:
+        raise RuleBroken({"session": refusal})
+    venue = " ".join((venue or "").split())
+    errors = _session_errors(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        is_online=is_online,
+        venue=venue,
+        capacity=capacity,
+        now=now,
+    )
+    booked = count_booked(session.id)
+    if "capacity" not in errors and capacity < booked:
+        people = "1 person is" if booked == 1 else f"{booked} people are"
+        errors["capacity"] = f"{people} booked: capacity cannot be lower than {booked}"
+    if errors:
+        raise RuleBroken(errors)
+    wanted = {
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "is_online": is_online,
+        "venue": venue or ONLINE,
+        "capacity": capacity,
+        "trainer": " ".join((trainer or "").split()) or None,
+    }
+    changes = {
+        name: [_text(getattr(session, name)), _text(value)]
+        for name, value in wanted.items()
+        if getattr(session, name) != value
+    }
+    if not changes:
+        return []
+    old_capacity = session.capacity
+    for name, value in wanted.items():
+        setattr(session, name, value)
+    db.session.flush()
+    promoted = (
+        _promote_from_waiting_list(session, actor=actor, now=now) if capacity > old_capacity else []
+    )
+    audit.record(
+        "session_changed",
+        now=now,
+        actor=actor,
+        subject=session,
+        changes=changes,
+        promoted=[b.id for b in promoted] or None,
+    )
+    return promoted
 
 
 def cancel_session(*, session: LearningSession, actor: User, now: dt.datetime) -> int:
@@ -887,6 +988,8 @@ def _you(staff: StaffMember, actor: User | None) -> dict[str, str]:
 def _text(value: object) -> object:
     if value is None:
         return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
     if isinstance(value, dt.date | Decimal):
         return str(value)
     if isinstance(value, list):

@@ -28,6 +28,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from wfld.core.forms import GovDateField, Required
 from wfld.learning.models import DeliveryMode, LearningActivity, Provider
 from wfld.organisation import queries as org_queries
+from wfld.organisation.forms import VersionedForm
 from wfld.organisation.models import StaffMember
 
 MODE_CHOICES = [(m.value, m.label) for m in DeliveryMode]
@@ -222,6 +223,12 @@ class SessionForm(FlaskForm):
         if not re.fullmatch(r"-?\d{1,6}", text):
             raise ValidationError("Number of places must be a whole number, like 12")
         self.capacity_value = int(text)
+
+
+class SessionChangeForm(VersionedForm, SessionForm):
+    """The session form for changing a session, carrying the version it was opened on."""
+
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 
 def _time(text: str | None, name: str) -> dt.time:

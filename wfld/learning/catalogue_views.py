@@ -9,8 +9,9 @@ from werkzeug.wrappers import Response
 
 from wfld.core import clock
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
+from wfld.core.clock import LONDON
 from wfld.core.errors_domain import RuleBroken, StaleRecord
-from wfld.core.filters import govuk_date, govuk_datetime
+from wfld.core.filters import govuk_date, govuk_datetime, govuk_time
 from wfld.core.forms import apply_errors
 from wfld.extensions import db
 from wfld.learning import catalogue
@@ -20,6 +21,7 @@ from wfld.learning.catalogue_forms import (
     ButtonForm,
     CatalogueSearchForm,
     CompletionForm,
+    SessionChangeForm,
     SessionForm,
 )
 from wfld.learning.models import (
@@ -340,6 +342,67 @@ def _session_page(session: LearningSession, *, form: FlaskForm | None = None) ->
 def view_session(session_id: int) -> str:
     session = allowed_or_404(catalogue.find_session(session_id), permissions.can_manage_session)
     return _session_page(session)
+
+
+def _session_change_form(session: LearningSession, **kwargs) -> SessionChangeForm:
+    """The form as the session stands, in UK time (as sessions are typed when added)."""
+    online_placeholder = session.is_online and session.venue == catalogue.ONLINE
+    return SessionChangeForm(
+        version=session.version_id,
+        date=session.starts_at.astimezone(LONDON).date(),
+        start_time=govuk_time(session.starts_at),
+        end_time=govuk_time(session.ends_at),
+        delivery="online" if session.is_online else "in_person",
+        venue="" if online_placeholder else session.venue,
+        capacity=str(session.capacity),
+        trainer=session.trainer or "",
+        **kwargs,
+    )
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@manages_record
+def edit_session(session_id: int) -> str | Response:
+    session = allowed_or_404(catalogue.find_session(session_id), permissions.can_manage_session)
+    form = _session_change_form(session)
+    refusal = catalogue.session_change_refusal(session, now=clock.now())
+    if refusal is None and form.validate_on_submit():
+        try:
+            promoted = catalogue.update_session(
+                session=session,
+                starts_at=catalogue.at_london(form.date.data, form.start_value),
+                ends_at=catalogue.at_london(form.date.data, form.end_value),
+                is_online=form.delivery.data == "online",
+                venue=form.venue.data,
+                capacity=form.capacity_value,
+                trainer=form.trainer.data,
+                actor=current_actor(),
+                now=clock.now(),
+                expected_version=form.expected_version,
+            )
+        except RuleBroken as broken:
+            db.session.rollback()
+            _show_errors(form, broken.errors)
+        except StaleRecord as stale:
+            db.session.rollback()
+            form = _session_change_form(session, formdata=None)
+            form.form_errors.append(stale.message)
+        else:
+            db.session.commit()
+            given = len(promoted)
+            moved = (
+                f". {given} {'person' if given == 1 else 'people'} on the waiting list "
+                f"{'was' if given == 1 else 'were'} given a place"
+                if given
+                else ""
+            )
+            flash(f"Session details saved{moved}", "success")
+            return redirect(url_for("catalogue.view_session", session_id=session_id))
+        # Another request may have cancelled it meanwhile.
+        refusal = catalogue.session_change_refusal(session, now=clock.now())
+    return render_template(
+        "learning/edit_session.html", form=form, session=session, refusal=refusal
+    )
 
 
 @bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
