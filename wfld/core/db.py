@@ -106,3 +106,10 @@ def string_enum(enum_cls: type[StrEnum], name: str, *, length: int = 20) -> Enum
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+def contains_pattern(term: str) -> str:
+    """A LIKE pattern matching ``term`` anywhere, with its own % and _ taken literally
+    (use with ``escape="\\\\"``)."""
+    escaped = term.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

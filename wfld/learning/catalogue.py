@@ -22,6 +22,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from wfld.accounts import audit
 from wfld.accounts.models import User
 from wfld.core.clock import LONDON
+from wfld.core.db import contains_pattern
 from wfld.core.errors_domain import RuleBroken, check_version
 from wfld.extensions import db
 from wfld.frameworks import queries as framework_queries
@@ -56,7 +57,7 @@ def list_activities(
         func.lower(LearningActivity.title), LearningActivity.id
     )
     if search.strip():
-        term = f"%{_escape_like(search.strip())}%"
+        term = contains_pattern(search)
         query = query.where(LearningActivity.title.ilike(term, escape="\\"))
     if category:
         query = query.where(LearningActivity.category == category)
@@ -995,7 +996,3 @@ def _text(value: object) -> object:
     if isinstance(value, list):
         return value
     return str(value)
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

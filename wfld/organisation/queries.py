@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, literal, or_, select
 from sqlalchemy.orm import joinedload
 
+from wfld.core.db import contains_pattern
 from wfld.extensions import db
 from wfld.organisation.models import JobRole, ServiceArea, StaffMember, Team
 
@@ -61,7 +62,7 @@ def list_teams(
         .order_by(ServiceArea.name, Team.name)
     )
     if search.strip():
-        query = query.where(Team.name.ilike(f"%{_escape_like(search.strip())}%", escape="\\"))
+        query = query.where(Team.name.ilike(contains_pattern(search), escape="\\"))
     if service_area_id:
         query = query.where(Team.service_area_id == service_area_id)
     if not include_inactive:
@@ -117,7 +118,7 @@ def list_job_roles(
     )
     query = select(JobRole, count).order_by(JobRole.title)
     if search.strip():
-        term = f"%{_escape_like(search.strip())}%"
+        term = contains_pattern(search)
         query = query.where(
             or_(JobRole.title.ilike(term, escape="\\"), JobRole.grade.ilike(term, escape="\\"))
         )
@@ -175,7 +176,7 @@ def _staff_search(
     query: Select, *, search: str, team_id: int | None, status: str, today: dt.date
 ) -> Select:
     if search.strip():
-        term = f"%{_escape_like(search.strip())}%"
+        term = contains_pattern(search)
         full_name = StaffMember.first_name + literal(" ") + StaffMember.last_name
         query = query.where(
             or_(
@@ -312,10 +313,6 @@ def is_above_in_chain(manager_id: int, staff_id: int) -> bool:
 
 def _in_post(today: dt.date):  # noqa: ANN202 - a SQL expression
     return or_(StaffMember.leaving_date.is_(None), StaffMember.leaving_date > today)
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def chain_below(manager_id: int, *, today: dt.date) -> Select:
