@@ -64,7 +64,9 @@ def init_app(app: Flask) -> None:
         return {
             "council_name": current_app.config["COUNCIL_NAME"],
             "service_name": current_app.config["SERVICE_NAME"],
-            "sign_out_form": SignOutForm() if current_user.is_authenticated else None,
+            # Only rendered here, never read from the request: reading the body would fail
+            # again on the page that reports a body that was too big (413).
+            "sign_out_form": SignOutForm(formdata=None) if current_user.is_authenticated else None,
         }
 
 

@@ -8,18 +8,21 @@ import hashlib
 import os
 import secrets
 import tempfile
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import puremagic
 from flask import Response, current_app, send_file
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from wfld.core.filetypes import UploadRefused  # defined there, used here as files.UploadRefused
+from wfld.extensions import db
 
 CHUNK = 64 * 1024
-
-
-class UploadRefused(Exception):
-    """The file cannot be accepted; the message is fit to show the user."""
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,20 @@ def _path(storage_key: str) -> Path:
 
 
 def store(
-    stream: BinaryIO, *, filename: str, allowed: dict[str, str], max_bytes: int
+    stream: BinaryIO,
+    *,
+    filename: str,
+    allowed: dict[str, str],
+    max_bytes: int,
+    identify: Callable[[Path], str] | None = None,
 ) -> StoredUpload:
     """Save an upload if its content (not its name) is one of ``allowed`` (MIME → label).
 
     The bytes are streamed to a temporary file, measured, hashed and sniffed, then moved
     into place under a random name. Nothing is kept when the file is refused.
+
+    ``identify`` (such as ``filetypes.identify``) replaces the sniffing of the first 8 KB: it
+    is given the whole temporary file and returns its MIME type or raises ``UploadRefused``.
     """
     folder = upload_folder()
     folder.mkdir(parents=True, exist_ok=True)
@@ -69,7 +80,7 @@ def store(
                 out.write(chunk)
         if size == 0:
             raise UploadRefused("The selected file is empty")
-        content_type = _sniff(head)
+        content_type = _sniff(head) if identify is None else identify(Path(temp_name))
         if content_type not in allowed:
             kinds = ", ".join(sorted(set(allowed.values())))
             raise UploadRefused(f"The selected file must be a {kinds}")
@@ -80,7 +91,9 @@ def store(
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
-    name = Path(filename or "upload").name[-200:] or "upload"
+    # Control characters (NUL above all: PostgreSQL cannot store it) are never part of a name.
+    name = "".join(c for c in Path(filename or "upload").name if unicodedata.category(c) != "Cc")
+    name = name[-200:] or "upload"
     return StoredUpload(key, name, content_type, size, digest.hexdigest())
 
 
@@ -103,3 +116,31 @@ def download(storage_key: str, *, download_name: str, content_type: str) -> Resp
 
 def remove(storage_key: str) -> None:
     _path(storage_key).unlink(missing_ok=True)
+
+
+# Files follow the transaction that records them: a file stored for a row that is rolled back
+# is deleted, and a file whose row is deleted goes only once that deletion is committed.
+_REMOVE_ON_COMMIT = "wfld_files_remove_on_commit"
+_REMOVE_ON_ROLLBACK = "wfld_files_remove_on_rollback"
+
+
+def remove_after_commit(storage_key: str) -> None:
+    db.session.info.setdefault(_REMOVE_ON_COMMIT, set()).add(storage_key)
+
+
+def remove_after_rollback(storage_key: str) -> None:
+    db.session.info.setdefault(_REMOVE_ON_ROLLBACK, set()).add(storage_key)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    session.info.pop(_REMOVE_ON_ROLLBACK, None)
+    for key in session.info.pop(_REMOVE_ON_COMMIT, set()):
+        remove(key)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_REMOVE_ON_COMMIT, None)
+    for key in session.info.pop(_REMOVE_ON_ROLLBACK, set()):
+        remove(key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from flask import Flask
 
@@ -33,7 +34,23 @@ def govuk_datetime(value: dt.datetime | None) -> str:
     return f"{govuk_date(value)} at {govuk_time(value)}"
 
 
+def hours(value: Decimal | float | int | None) -> str:
+    """7.5, 22 (no trailing zeros)."""
+    if value is None:
+        return ""
+    return format(Decimal(value).normalize(), "f")
+
+
+def filesize(size: int) -> str:
+    """Sizes as people read them: 850KB, 1.4MB."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))}KB"
+    return f"{size / (1024 * 1024):.1f}MB"
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_filter(hours, "hours")
+    app.add_template_filter(filesize, "filesize")
     app.add_template_filter(govuk_date, "govuk_date")
     app.add_template_filter(govuk_datetime, "govuk_datetime")
     app.add_template_filter(govuk_time, "govuk_time")

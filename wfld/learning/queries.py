@@ -304,3 +304,20 @@ def expected_levels_for_role(job_role_id: int) -> list[RoleExpectedLevel]:
             )
         )
     )
+
+
+def completions_without(staff_id: int, *, exclude: Select, limit: int) -> list[Completion]:
+    """A person's latest counted completions, leaving out the ids ``exclude`` selects (for
+    example, the ones already written up as CPD)."""
+    query = (
+        select(Completion)
+        .where(
+            Completion.staff_id == staff_id,
+            Completion.status == CompletionStatus.VERIFIED,
+        )
+        .options(joinedload(Completion.activity))
+        .order_by(Completion.completed_on.desc(), Completion.id.desc())
+        .where(Completion.id.not_in(exclude))
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 
 from flask import (
@@ -22,6 +20,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from wfld.core import clock, files
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
+from wfld.core.csvfile import csv_download
 from wfld.core.errors_domain import RuleBroken
 from wfld.core.forms import apply_errors
 from wfld.extensions import db
@@ -184,50 +183,26 @@ CSV_COLUMNS = [
 
 
 def _csv(report: ComplianceReport, name: str) -> Response:
-    def rows() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-
-        def flush() -> str:
-            text = buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            return text
-
-        writer.writerow(CSV_COLUMNS)
-        yield flush()
+    def rows() -> Iterator[list[str]]:
         for person in report.people:
             staff = person.staff
             for line in person.lines:
-                writer.writerow(
-                    [
-                        staff.employee_number,
-                        _csv_safe(staff.full_name),
-                        _csv_safe(staff.team.name),
-                        _csv_safe(staff.job_role.title),
-                        _csv_safe(line.requirement.title),
-                        line.requirement.stage.label,
-                        "Yes" if line.requirement.is_mandatory else "No",
-                        line.status.label,
-                        "Yes" if line.assessment.late else "",
-                        line.assessment.due_on.isoformat() if line.assessment.due_on else "",
-                        line.last_completed_on.isoformat() if line.last_completed_on else "",
-                        line.next_booked_at.date().isoformat() if line.next_booked_at else "",
-                    ]
-                )
-                yield flush()
+                yield [
+                    staff.employee_number,
+                    staff.full_name,
+                    staff.team.name,
+                    staff.job_role.title,
+                    line.requirement.title,
+                    line.requirement.stage.label,
+                    "Yes" if line.requirement.is_mandatory else "No",
+                    line.status.label,
+                    "Yes" if line.assessment.late else "",
+                    line.assessment.due_on.isoformat() if line.assessment.due_on else "",
+                    line.last_completed_on.isoformat() if line.last_completed_on else "",
+                    line.next_booked_at.date().isoformat() if line.next_booked_at else "",
+                ]
 
-    filename = f"{name}-{report.today.isoformat()}.csv"
-    return Response(
-        rows(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: make them plain text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return csv_download(CSV_COLUMNS, rows(), f"{name}-{report.today.isoformat()}.csv")
 
 
 # Pathways -------------------------------------------------------------------------------

@@ -1,0 +1,23 @@
+"""HTML to PDF with WeasyPrint, fetching nothing at all.
+
+Print templates are rendered from plain data like any page (Jinja autoescaping applies) with
+their stylesheet inline, then turned into a PDF here. The URL fetcher refuses every address,
+so text a user typed can never make the server fetch a URL or read a local file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+
+class _RefuseEverything(URLFetcher):
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        raise ValueError(f"PDF rendering fetches nothing (asked for {url[:80]!r})")
+
+
+def render_pdf(html: str) -> bytes:
+    """The PDF of a self-contained HTML document (inline CSS, no images by URL)."""
+    return HTML(string=html, url_fetcher=_RefuseEverything()).write_pdf()
