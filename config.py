@@ -63,6 +63,10 @@ class Config:
     PAGE_SIZE = 50
     # A requirement due, or a completion expiring, within this many days is "due soon".
     COMPLIANCE_DUE_SOON_DAYS = int(os.environ.get("WFLD_DUE_SOON_DAYS", "60"))
+    # Each person's total space for CPD evidence files (each file is at most 20MB).
+    CPD_EVIDENCE_QUOTA_BYTES = (
+        int(os.environ.get("WFLD_CPD_EVIDENCE_QUOTA_MB", "200")) * 1024 * 1024
+    )
 
     @classmethod
     def validate(cls, config: dict) -> None:

@@ -104,6 +104,7 @@ def _extensions(app: Flask) -> None:
 def _blueprints(app: Flask) -> None:
     from wfld.accounts.views import bp as accounts_bp
     from wfld.accounts.views import init_app as init_accounts
+    from wfld.cpd.views import bp as cpd_bp
     from wfld.frameworks.views import bp as frameworks_bp
     from wfld.learning.catalogue_views import bp as catalogue_bp
     from wfld.learning.views import bp as learning_bp
@@ -118,3 +119,4 @@ def _blueprints(app: Flask) -> None:
     app.register_blueprint(frameworks_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(learning_bp)
+    app.register_blueprint(cpd_bp)

@@ -13,6 +13,7 @@ from wfld.accounts import services as account_services
 from wfld.accounts.roles import Role
 from wfld.core import clock
 from wfld.core.errors_domain import RuleBroken
+from wfld.cpd.demo import load_demo_cpd
 from wfld.extensions import db
 from wfld.frameworks import queries as framework_queries
 from wfld.frameworks import services as framework_services
@@ -53,12 +54,13 @@ def seed_demo(if_empty: bool) -> None:
         personas = [email for _, email, _ in demo_logins(DEMO_DIR)]
         sessions = load_demo_sessions(now=now, keep_free=personas)
         learning = load_demo_pathways(DEMO_DIR / "pathways.yaml", now=now, today=today)
+        cpd_entries = load_demo_cpd(now=now, today=today)
         db.session.commit()
         created = ", ".join(f"{n} {kind}" for kind, n in summary.created.items()) or "nothing new"
         click.echo(f"Demo council loaded: {created}.")
         click.echo(
             f"Demo learning: {sessions} sessions, {learning['pathways']} pathways, "
-            f"{learning['completions']} past completions."
+            f"{learning['completions']} past completions, {cpd_entries} CPD entries."
         )
     click.echo("")
     click.echo(f"Demo sign-ins (password for all: {demo_password(DEMO_DIR)}):")

@@ -1,6 +1,7 @@
 """Imports every domain's models so Alembic and the mapper registry see them all."""
 
 from wfld.accounts.models import AuditEvent, SignInAttempt, User, UserRole, UserSession
+from wfld.cpd.models import CpdComment, CpdEntry, CpdEntryVersion, CpdEvidence, CpdProfile
 from wfld.frameworks.models import (
     CrosswalkLink,
     Framework,
@@ -22,6 +23,11 @@ from wfld.learning.models import (
 from wfld.organisation.models import JobRole, ServiceArea, StaffMember, Team
 
 __all__ = [
+    "CpdComment",
+    "CpdEntry",
+    "CpdEntryVersion",
+    "CpdEvidence",
+    "CpdProfile",
     "Booking",
     "CertificateFile",
     "Completion",

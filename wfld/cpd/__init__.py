@@ -1,0 +1,1 @@
+"""Continuing professional development: entries, reflections, evidence and regulator readiness."""

@@ -1,0 +1,190 @@
+"""Forms for CPD entries, sharing, comments, evidence and CPD settings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import Length, NumberRange, Optional
+
+from wfld.core.forms import GovDateField, Required
+from wfld.cpd.rules import ActivityType
+
+TEXT_LIMIT = 10_000
+
+
+def _long_text(label: str, description: str, *, name: str) -> TextAreaField:
+    return TextAreaField(
+        label,
+        description=description,
+        widget=GovTextArea(),
+        validators=[
+            Optional(),
+            Length(max=TEXT_LIMIT, message=f"{name} must be 10,000 characters or fewer"),
+        ],
+    )
+
+
+class EntryForm(FlaskForm):
+    title = StringField(
+        "Title",
+        description="For example, the name of the course, book or discussion",
+        widget=GovTextInput(),
+        validators=[
+            Required("Enter a title"),
+            Length(max=200, message="Title must be 200 characters or fewer"),
+        ],
+    )
+    started_on = GovDateField(
+        "Date",
+        description="The day you did it, or the first day if it lasted longer. "
+        "For example, 27 3 2026",
+        validators=[Required("Enter the date of the CPD")],
+    )
+    ended_on = GovDateField(
+        "End date (if it lasted more than a day)",
+        description="For example, 29 3 2026",
+        validators=[Optional()],
+    )
+    activity_type = RadioField(
+        "Type of CPD",
+        widget=GovRadioInput(),
+        choices=[(t.value, t.label) for t in ActivityType],
+        validators=[Optional()],
+    )
+    hours = DecimalField(
+        "Hours (optional)",
+        description="Social Work England sets no minimum; nurses need 35 hours over 3 years",
+        widget=GovTextInput(),
+        places=None,
+        validators=[
+            Optional(),
+            NumberRange(min=Decimal("0.25"), max=999, message="Hours must be between 0.25 and 999"),
+        ],
+    )
+    description = _long_text(
+        "Short description and why it is relevant to your work",
+        "What was it, and why did you choose it?",
+        name="Description",
+    )
+    learning = _long_text("What did you learn?", "", name="What you learnt")
+    impact = _long_text(
+        "What impact has it had on your practice and on the people you work with?",
+        "How your work has changed, and what difference it has made to children, families "
+        "or colleagues",
+        name="Impact",
+    )
+    peer_reflection = _long_text(
+        "Peer reflection (optional)",
+        "What you learnt from discussing it with a peer: an informal discussion, reflective "
+        "team meeting, group supervision, supervision or discussion at training",
+        name="Peer reflection",
+    )
+    peer_role = StringField(
+        "Who did you discuss it with? Give their role, not their name",
+        description="For example, a senior social worker in my team",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=120, message="Role must be 120 characters or fewer")],
+    )
+    tags = SelectMultipleField(
+        "Framework items this CPD relates to", coerce=int, choices=[], validate_choice=False
+    )
+    share = BooleanField(
+        "Share this entry with my line manager", widget=GovCheckboxInput(), validators=[Optional()]
+    )
+    confirm_checked = BooleanField(
+        "I have checked the highlighted text: it does not identify a child, family or case",
+        widget=GovCheckboxInput(),
+        validators=[Optional()],
+    )
+    shown_digest = HiddenField()
+    version = HiddenField()
+    save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
+    save_complete = SubmitField("Save and mark as complete", widget=GovSubmitInput())
+
+
+class ShareForm(FlaskForm):
+    submit = SubmitField("Share with my line manager", widget=GovSubmitInput())
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        "Add a comment",
+        widget=GovTextArea(),
+        validators=[
+            Required("Enter a comment"),
+            Length(max=5000, message="Comment must be 5,000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Add comment", widget=GovSubmitInput())
+
+
+class EvidenceForm(FlaskForm):
+    file = FileField(
+        "Add a file of evidence",
+        description="A PDF, Word, Excel, PowerPoint or OpenDocument file, an image or a text "
+        "file, 20MB or smaller",
+        widget=GovFileInput(),
+        validators=[Required("Choose a file")],
+    )
+    submit = SubmitField("Upload file", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    confirm = BooleanField(
+        "Yes, I am sure",
+        widget=GovCheckboxInput(),
+        validators=[Required("Confirm that you are sure")],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class RecordedForm(FlaskForm):
+    """'I have added this to my Social Work England account' for a registration year."""
+
+    year = IntegerField(widget=GovTextInput(), validators=[Optional()])
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class SettingsForm(FlaskForm):
+    share_all = RadioField(
+        "Share all your complete CPD entries with your line manager?",
+        description="Entries you write later are shared too, until you change this. Drafts are "
+        "shared only one at a time.",
+        widget=GovRadioInput(),
+        choices=[("yes", "Yes, share them all"), ("no", "No, I will choose entries one at a time")],
+        validators=[Required("Select whether to share all your complete entries")],
+    )
+    registered_on = GovDateField(
+        "When did you first register with your regulator? (optional)",
+        description="Only if it was during this registration year: CPD counts from that date. "
+        "For example, 14 3 2026",
+        validators=[Optional()],
+    )
+    revalidation_due_on = GovDateField(
+        "When is your NMC revalidation due? (nurses only)",
+        description="For example, 31 3 2027",
+        validators=[Optional()],
+    )
+    version = HiddenField()
+    submit = SubmitField("Save", widget=GovSubmitInput())

@@ -1,0 +1,476 @@
+"""Reads for CPD. Lists load what their pages show in a bounded number of statements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import Integer, Select, and_, case, cast, extract, func, literal, or_, select
+from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
+
+from wfld.cpd.models import (
+    CpdComment,
+    CpdEntry,
+    CpdEvidence,
+    CpdProfile,
+    EntryStatus,
+    cpd_entry_tags,
+)
+from wfld.cpd.rules import ActivityType, EntryFacts, RegistrationYear
+from wfld.extensions import db
+from wfld.frameworks.models import Framework, FrameworkItem, FrameworkVersion, VersionStatus
+from wfld.organisation.models import Regulator, StaffMember, Team
+
+# The frameworks a CPD entry can be tagged with, in the order the form shows them: Social Work
+# England's standard 4, the PCF, the practitioner KSS and the council's own competencies.
+TAG_FRAMEWORKS = ("SWE-PS4", "PCF", "KSS-CF-PRACTITIONER", "COUNCIL-CORE")
+
+
+# Entries ------------------------------------------------------------------------------------
+def find_entry(entry_id: int) -> CpdEntry | None:
+    return db.session.get(
+        CpdEntry,
+        entry_id,
+        options=[
+            joinedload(CpdEntry.staff),
+            selectinload(CpdEntry.tags)
+            .joinedload(FrameworkItem.version)
+            .joinedload(FrameworkVersion.framework),
+            selectinload(CpdEntry.evidence),
+            selectinload(CpdEntry.comments).joinedload(CpdComment.author),
+        ],
+    )
+
+
+def find_profile(staff_id: int) -> CpdProfile | None:
+    return db.session.get(CpdProfile, staff_id)
+
+
+def is_shared(entry: CpdEntry) -> bool:
+    """Shared on its own, or (when complete) through the person's "share everything"."""
+    if entry.shared:
+        return True
+    if not entry.is_complete:
+        return False
+    return bool(
+        db.session.scalar(select(CpdProfile.share_all).where(CpdProfile.staff_id == entry.staff_id))
+    )
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    entry: CpdEntry  # its long text columns are not loaded: the list does not show them
+    evidence_count: int
+    comment_count: int
+    has_peer_reflection: bool
+
+
+def _year_bounds(year: RegistrationYear):  # noqa: ANN202 - a SQL condition
+    dated = func.coalesce(CpdEntry.ended_on, CpdEntry.started_on)
+    return and_(dated >= year.starts_on, dated <= year.ends_on)
+
+
+def list_entries(
+    staff_id: int,
+    *,
+    year: RegistrationYear | None = None,
+    activity_type: ActivityType | None = None,
+    item_code: tuple[str, str] | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> tuple[list[EntryRow], int]:
+    """One page of a person's entries, newest first, with their tags and counts, and how many
+    entries match in all (two statements)."""
+    evidence = (
+        select(func.count(CpdEvidence.id))
+        .where(CpdEvidence.entry_id == CpdEntry.id)
+        .correlate(CpdEntry)
+        .scalar_subquery()
+    )
+    comments = (
+        select(func.count(CpdComment.id))
+        .where(CpdComment.entry_id == CpdEntry.id)
+        .correlate(CpdEntry)
+        .scalar_subquery()
+    )
+    has_peer = func.length(func.coalesce(CpdEntry.peer_reflection, "")) > 0
+    query = (
+        select(CpdEntry, evidence, comments, has_peer)
+        .where(CpdEntry.staff_id == staff_id)
+        .options(
+            defer(CpdEntry.description, raiseload=True),
+            defer(CpdEntry.learning, raiseload=True),
+            defer(CpdEntry.impact, raiseload=True),
+            defer(CpdEntry.peer_reflection, raiseload=True),
+            selectinload(CpdEntry.tags)
+            .joinedload(FrameworkItem.version)
+            .joinedload(FrameworkVersion.framework),
+        )
+        .order_by(func.coalesce(CpdEntry.ended_on, CpdEntry.started_on).desc(), CpdEntry.id.desc())
+    )
+    if year is not None:
+        query = query.where(_year_bounds(year))
+    if activity_type is not None:
+        query = query.where(CpdEntry.activity_type == activity_type)
+    if item_code is not None:
+        framework_code, code = item_code
+        query = query.where(
+            CpdEntry.id.in_(
+                select(cpd_entry_tags.c.entry_id)
+                .join(FrameworkItem, FrameworkItem.id == cpd_entry_tags.c.item_id)
+                .join(FrameworkVersion, FrameworkVersion.id == FrameworkItem.version_id)
+                .join(Framework, Framework.id == FrameworkVersion.framework_id)
+                .where(Framework.code == framework_code, FrameworkItem.code == code)
+            )
+        )
+    query = query.add_columns(func.count().over()).limit(per_page).offset((page - 1) * per_page)
+    rows = db.session.execute(query).all()
+    total = rows[0][-1] if rows else 0
+    return [EntryRow(e, ev, co, bool(peer)) for e, ev, co, peer, _ in rows], total
+
+
+def list_entries_between(staff_id: int, *, start: dt.date, end: dt.date) -> list[CpdEntry]:
+    """Complete entries dated in a period, oldest first, with tags (for the record PDF/CSV)."""
+    dated = func.coalesce(CpdEntry.ended_on, CpdEntry.started_on)
+    return list(
+        db.session.scalars(
+            select(CpdEntry)
+            .where(
+                CpdEntry.staff_id == staff_id,
+                CpdEntry.status == EntryStatus.COMPLETE,
+                dated >= start,
+                dated <= end,
+            )
+            .options(
+                selectinload(CpdEntry.tags)
+                .joinedload(FrameworkItem.version)
+                .joinedload(FrameworkVersion.framework),
+                selectinload(CpdEntry.evidence),
+            )
+            .order_by(dated, CpdEntry.id)
+        )
+    )
+
+
+def entry_facts(staff_id: int) -> list[EntryFacts]:
+    """What the regulator rules need about each of a person's entries."""
+    return facts_by_staff(select(literal(staff_id))).get(staff_id, [])
+
+
+def facts_by_staff(scope: Select) -> dict[int, list[EntryFacts]]:
+    """The rules' view of every entry of everyone in ``scope``, without building ORM objects
+    (the text is needed only to know whether a field is blank)."""
+    rows = db.session.execute(
+        select(
+            CpdEntry.staff_id,
+            CpdEntry.id,
+            CpdEntry.status,
+            CpdEntry.started_on,
+            CpdEntry.ended_on,
+            CpdEntry.activity_type,
+            CpdEntry.hours,
+            CpdEntry.title,
+            CpdEntry.description,
+            CpdEntry.learning,
+            CpdEntry.impact,
+            CpdEntry.peer_reflection,
+            CpdEntry.submitted_for_year,
+        ).where(CpdEntry.staff_id.in_(scope))
+    )
+    found: dict[int, list[EntryFacts]] = {}
+    for row in rows:
+        found.setdefault(row.staff_id, []).append(
+            EntryFacts(
+                id=row.id,
+                is_complete=row.status is EntryStatus.COMPLETE,
+                started_on=row.started_on,
+                ended_on=row.ended_on,
+                activity_type=row.activity_type,
+                hours=row.hours,
+                title=row.title,
+                description=row.description,
+                learning=row.learning,
+                impact=row.impact,
+                peer_reflection=row.peer_reflection,
+                submitted_for_year=row.submitted_for_year,
+            )
+        )
+    return found
+
+
+def profiles_in(scope: Select) -> dict[int, CpdProfile]:
+    return {
+        p.staff_id: p
+        for p in db.session.scalars(select(CpdProfile).where(CpdProfile.staff_id.in_(scope)))
+    }
+
+
+def staff_with_regulators(scope: Select, regulators: tuple[Regulator, ...]) -> list[StaffMember]:
+    return list(
+        db.session.scalars(
+            select(StaffMember)
+            .where(StaffMember.id.in_(scope), StaffMember.regulator.in_(regulators))
+            .options(joinedload(StaffMember.team))
+            .order_by(StaffMember.last_name, StaffMember.first_name, StaffMember.id)
+        )
+    )
+
+
+def list_pieces_for_year(staff_id: int, ids: frozenset[int]) -> list[CpdEntry]:
+    """The entries that count for a registration year, oldest first (Copy for Social Work
+    England)."""
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(CpdEntry)
+            .where(CpdEntry.staff_id == staff_id, CpdEntry.id.in_(ids))
+            .order_by(func.coalesce(CpdEntry.ended_on, CpdEntry.started_on), CpdEntry.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class YearHours:
+    year: int
+    entries: int
+    hours: Decimal
+
+
+def hours_per_year(staff_id: int) -> list[YearHours]:
+    """Complete entries and hours per registration year (1 December to 30 November), newest
+    first. A year is named by the calendar year it ends in."""
+    dated = func.coalesce(CpdEntry.ended_on, CpdEntry.started_on)
+    year = cast(extract("year", dated), Integer) + case(
+        (cast(extract("month", dated), Integer) == 12, 1), else_=0
+    )
+    rows = db.session.execute(
+        select(year.label("year"), func.count(), func.coalesce(func.sum(CpdEntry.hours), 0))
+        .where(CpdEntry.staff_id == staff_id, CpdEntry.status == EntryStatus.COMPLETE)
+        .group_by(year)
+        .order_by(year.desc())
+    )
+    return [YearHours(int(y), int(n), Decimal(h)) for y, n, h in rows]
+
+
+def registration_years_with_entries(staff_id: int) -> list[int]:
+    return [row.year for row in hours_per_year(staff_id)]
+
+
+# Framework tags -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TagGroup:
+    framework: Framework
+    items: list[FrameworkItem]
+
+
+def tag_choices(*, today: dt.date) -> list[TagGroup]:
+    """The items an entry may be tagged with: the current version of each tag framework.
+
+    One statement: every published version's items of the tag frameworks, then the version in
+    effect today (else the newest published) is chosen here, as frameworks.queries does."""
+    rows = db.session.scalars(
+        select(FrameworkItem)
+        .join(FrameworkItem.version)
+        .join(FrameworkVersion.framework)
+        .where(
+            Framework.code.in_(TAG_FRAMEWORKS),
+            FrameworkVersion.status == VersionStatus.PUBLISHED,
+            FrameworkItem.is_retired.is_(False),
+        )
+        .options(contains_eager(FrameworkItem.version).contains_eager(FrameworkVersion.framework))
+    ).all()
+    versions: dict[str, dict[FrameworkVersion, list[FrameworkItem]]] = {}
+    for item in rows:
+        versions.setdefault(item.version.framework.code, {}).setdefault(item.version, []).append(
+            item
+        )
+    groups = []
+    for code in TAG_FRAMEWORKS:
+        candidates = versions.get(code)
+        if not candidates:
+            continue
+        in_effect = [v for v in candidates if v.in_effect_on(today)] or list(candidates)
+        version = max(in_effect, key=lambda v: v.number)
+        items = sorted(candidates[version], key=lambda i: _sort_code(i.code))
+        groups.append(TagGroup(version.framework, items))
+    return groups
+
+
+def _sort_code(code: str) -> tuple:
+    """ "4.10" after "4.9": compare the numeric parts of a code as numbers."""
+    return tuple(int(p) if p.isdigit() else p for p in code.replace("-", ".").split("."))
+
+
+def coverage(staff_id: int) -> dict[tuple[str, str], int]:
+    """How many complete entries are tagged with each framework item, keyed by (framework
+    code, item code) so that tags made against an earlier version still count."""
+    rows = db.session.execute(
+        select(Framework.code, FrameworkItem.code, func.count(func.distinct(CpdEntry.id)))
+        .select_from(CpdEntry)
+        .join(cpd_entry_tags, cpd_entry_tags.c.entry_id == CpdEntry.id)
+        .join(FrameworkItem, FrameworkItem.id == cpd_entry_tags.c.item_id)
+        .join(FrameworkVersion, FrameworkVersion.id == FrameworkItem.version_id)
+        .join(Framework, Framework.id == FrameworkVersion.framework_id)
+        .where(CpdEntry.staff_id == staff_id, CpdEntry.status == EntryStatus.COMPLETE)
+        .group_by(Framework.code, FrameworkItem.code)
+    )
+    return {(f, i): n for f, i, n in rows}
+
+
+def find_items(item_ids: set[int]) -> list[FrameworkItem]:
+    if not item_ids:
+        return []
+    return list(db.session.scalars(select(FrameworkItem).where(FrameworkItem.id.in_(item_ids))))
+
+
+# Evidence -------------------------------------------------------------------------------------
+def find_evidence(evidence_id: int) -> CpdEvidence | None:
+    return db.session.get(
+        CpdEvidence,
+        evidence_id,
+        options=[joinedload(CpdEvidence.entry).joinedload(CpdEntry.staff)],
+    )
+
+
+def evidence_bytes_of(staff_id: int) -> int:
+    return int(
+        db.session.scalar(
+            select(func.coalesce(func.sum(CpdEvidence.size_bytes), 0))
+            .join(CpdEntry, CpdEntry.id == CpdEvidence.entry_id)
+            .where(CpdEntry.staff_id == staff_id)
+        )
+        or 0
+    )
+
+
+# Sharing ------------------------------------------------------------------------------------
+def _shared_condition():  # noqa: ANN202 - a SQL condition
+    share_all = (
+        select(CpdProfile.share_all)
+        .where(CpdProfile.staff_id == CpdEntry.staff_id)
+        .correlate(CpdEntry)
+        .scalar_subquery()
+    )
+    return or_(
+        CpdEntry.shared.is_(True),
+        and_(CpdEntry.status == EntryStatus.COMPLETE, func.coalesce(share_all, False).is_(True)),
+    )
+
+
+def list_shared_with(manager_id: int, *, today: dt.date, limit: int = 200) -> list[CpdEntry]:
+    """Entries that a manager's direct reports have shared with them, newest first."""
+    in_post = or_(StaffMember.leaving_date.is_(None), StaffMember.leaving_date > today)
+    return list(
+        db.session.scalars(
+            select(CpdEntry)
+            .join(StaffMember, StaffMember.id == CpdEntry.staff_id)
+            .where(StaffMember.line_manager_id == manager_id, in_post, _shared_condition())
+            .options(joinedload(CpdEntry.staff))
+            .order_by(CpdEntry.updated_at.desc(), CpdEntry.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def count_shared_with(manager_id: int, *, today: dt.date) -> int:
+    in_post = or_(StaffMember.leaving_date.is_(None), StaffMember.leaving_date > today)
+    return int(
+        db.session.scalar(
+            select(func.count(CpdEntry.id))
+            .join(StaffMember, StaffMember.id == CpdEntry.staff_id)
+            .where(StaffMember.line_manager_id == manager_id, in_post, _shared_condition())
+        )
+        or 0
+    )
+
+
+# Readiness across a team or service ------------------------------------------------------------
+@dataclass(frozen=True)
+class SweCounts:
+    staff: StaffMember
+    pieces: int
+    peer_pieces: int
+    registered_on: dt.date | None
+
+
+def swe_counts(scope: Select, *, year: RegistrationYear) -> list[SweCounts]:
+    """For everyone in ``scope`` registered with Social Work England: how many pieces count for
+    the registration year and how many have a peer reflection — the same test as
+    ``rules.counts_for_swe_year``, in SQL, so a whole service is one statement."""
+    dated = func.coalesce(CpdEntry.ended_on, CpdEntry.started_on)
+    registered_on = CpdProfile.registered_on
+    window_start = case(
+        (and_(registered_on.is_not(None), registered_on > year.starts_on), registered_on),
+        else_=year.starts_on,
+    )
+
+    # SQL TRIM takes only spaces, so tabs and line breaks become spaces first: a field of
+    # white space alone is blank here as it is to the rules' str.strip(). The services store
+    # text stripped, but a row written any other way must be judged the same by both.
+    def filled(column):  # noqa: ANN001, ANN202
+        text = func.coalesce(column, "")
+        for space in ("\t", "\n", "\r", "\v", "\f"):
+            text = func.replace(text, space, " ")
+        return func.length(func.trim(text)) > 0
+
+    counts = and_(
+        CpdEntry.status == EntryStatus.COMPLETE,
+        CpdEntry.activity_type.is_not(None),
+        filled(CpdEntry.title),
+        filled(CpdEntry.description),
+        filled(CpdEntry.learning),
+        filled(CpdEntry.impact),
+        window_start <= year.ends_on,
+        or_(
+            and_(
+                CpdEntry.submitted_for_year == year.number,
+                CpdEntry.started_on <= year.ends_on,
+                dated >= window_start,
+            ),
+            and_(
+                CpdEntry.submitted_for_year.is_(None),
+                dated >= window_start,
+                dated <= year.ends_on,
+            ),
+        ),
+    )
+    peer = and_(counts, filled(CpdEntry.peer_reflection))
+    totals = (
+        select(
+            CpdEntry.staff_id.label("staff_id"),
+            func.count(case((counts, CpdEntry.id))).label("pieces"),
+            func.count(case((peer, CpdEntry.id))).label("peer_pieces"),
+        )
+        .outerjoin(CpdProfile, CpdProfile.staff_id == CpdEntry.staff_id)
+        .where(CpdEntry.staff_id.in_(scope))
+        .group_by(CpdEntry.staff_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(StaffMember, totals.c.pieces, totals.c.peer_pieces, CpdProfile.registered_on)
+        .outerjoin(totals, totals.c.staff_id == StaffMember.id)
+        .outerjoin(CpdProfile, CpdProfile.staff_id == StaffMember.id)
+        .where(StaffMember.id.in_(scope), StaffMember.regulator == Regulator.SWE)
+        .options(joinedload(StaffMember.team))
+        .order_by(StaffMember.last_name, StaffMember.first_name, StaffMember.id)
+    )
+    return [SweCounts(s, int(n or 0), int(p or 0), r) for s, n, p, r in rows]
+
+
+def staff_in_scope_by_team(scope: Select) -> list[Team]:
+    return list(
+        db.session.scalars(
+            select(Team)
+            .where(Team.id.in_(select(StaffMember.team_id).where(StaffMember.id.in_(scope))))
+            .order_by(Team.name)
+        )
+    )
+
+
+def completions_in_cpd(staff_id: int) -> Select:
+    """A SELECT of the learning completions a person has already written up as CPD."""
+    return select(CpdEntry.source_completion_id).where(
+        CpdEntry.staff_id == staff_id, CpdEntry.source_completion_id.is_not(None)
+    )
