@@ -62,6 +62,16 @@ FRAMEWORK_DRAFT_ONLY = {
     "system_admin": (404, 200),
 }
 
+# Only the person themselves: everyone else, whatever their role, is told "not found".
+CPD_OWNER_ONLY = {
+    **ANON,
+    "practitioner": (200, 404),
+    "line_manager": HIDDEN,
+    "senior_manager": HIDDEN,
+    "wfld_admin": HIDDEN,
+    "system_admin": HIDDEN,
+}
+
 # endpoint -> persona -> (status for the own record, status for the other record), for a GET.
 TABLE: dict[str, dict[str, tuple[int, int]]] = {
     "people.profile": {
@@ -184,6 +194,23 @@ TABLE: dict[str, dict[str, tuple[int, int]]] = {
     },
     # The sessions have not started, so the WFLD team are told attendance has to wait.
     "catalogue.mark_attendance": ORGANISATION_ADMIN,
+    # CPD entries are private: the practitioner's own draft (own) and the other practitioner's
+    # (other), neither shared, so even the practitioner's direct line manager is told "not
+    # found"; a senior manager, the WFLD team and system admins never read anyone's CPD. What a
+    # line manager may do with a shared entry is tested in tests/cpd/test_entry_permissions.py.
+    "cpd.view_entry": CPD_OWNER_ONLY,
+    "cpd.edit_entry": CPD_OWNER_ONLY,
+    "cpd.entry_versions": CPD_OWNER_ONLY,
+    "cpd.delete_entry": CPD_OWNER_ONLY,  # a draft: complete entries cannot be deleted
+    "cpd.share_entry": {**CPD_OWNER_ONLY, "practitioner": (302, 404)},
+    # Posted without a comment: the entry page again, with the error.
+    "cpd.add_comment": CPD_OWNER_ONLY,
+    "cpd.mark_recorded": {**CPD_OWNER_ONLY, "practitioner": (302, 404)},
+    # Posted without a file: the entry page again, with the error.
+    "cpd.upload_evidence": CPD_OWNER_ONLY,
+    # Evidence files of those entries (one each).
+    "cpd.download_evidence": CPD_OWNER_ONLY,
+    "cpd.remove_evidence": CPD_OWNER_ONLY,
 }
 
 # URL argument -> (own record id, other record id) from the org fixture and `records`.
@@ -202,6 +229,8 @@ RECORD_ARGUMENTS = {
     "activity_id": lambda org, rec: rec.activities,
     "session_id": lambda org, rec: rec.sessions,
     "booking_id": lambda org, rec: rec.bookings,
+    "entry_id": lambda org, rec: rec.cpd_entries,
+    "evidence_id": lambda org, rec: rec.cpd_evidence,
 }
 # Arguments chosen from an any(...) converter: the test uses the first choice.
 CHOICE_ARGUMENTS = ("action", "fmt")
@@ -347,10 +376,37 @@ def _catalogue_records(org) -> dict[str, tuple[int, int]]:  # noqa: ANN001
     }
 
 
+def _cpd_records(org, now: dt.datetime) -> dict[str, tuple[int, int]]:  # noqa: ANN001
+    """A draft CPD entry of the practitioner's and one of the other practitioner's, neither
+    shared (nor shared through "share everything"), each with a PDF of evidence."""
+    from tests.cpd.builders import make_entry
+    from wfld.accounts.models import User
+    from wfld.cpd import services as cpd_services
+    from wfld.extensions import db
+
+    entries, evidence = [], []
+    for person in (org.practitioner, org.other_practitioner):
+        entry = make_entry(person.staff_id, complete=False, title="Private reflection")
+        assert not entry.shared
+        entries.append(entry.id)
+        evidence.append(
+            cpd_services.add_evidence(
+                entry=entry,
+                stream=io.BytesIO(b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"),
+                filename="supervision-notes.pdf",
+                quota_bytes=10 * 1024 * 1024,
+                actor=db.session.get(User, person.user_id),
+                now=now,
+            ).id
+        )
+    return {"cpd_entries": tuple(entries), "cpd_evidence": tuple(evidence)}
+
+
 @pytest.fixture
 def records(app: Flask, org):  # noqa: ANN001, ANN201
     """Framework records: a published version and a draft, with an item each, and a link;
-    pathway and catalogue records (see _learning_records and _catalogue_records)."""
+    pathway and catalogue records (see _learning_records and _catalogue_records); CPD entries
+    and their evidence (see _cpd_records)."""
     from wfld.extensions import db
     from wfld.frameworks import services
     from wfld.frameworks.documents import from_dict
@@ -386,8 +442,11 @@ def records(app: Flask, org):  # noqa: ANN001, ANN201
         pathways, requirements, assignments, completions = _learning_records(org, now)
         catalogue_records = _catalogue_records(org)
         db.session.commit()
+        cpd_records = _cpd_records(org, now)
+        db.session.commit()
         return SimpleNamespace(
             **catalogue_records,
+            **cpd_records,
             pathways=tuple(p.id for p in pathways),
             requirements=tuple(r.id for r in requirements),
             assignments=tuple(a.id for a in assignments),

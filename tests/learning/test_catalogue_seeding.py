@@ -167,6 +167,8 @@ def test_seed_demo_gives_the_council_upcoming_sessions_once(app):
     again = _seed(app, "demo")
     assert again.exit_code == 0, again.output
     assert "Demo council loaded: nothing new." in again.output
-    assert "Demo learning: 0 sessions, 0 pathways, 0 past completions." in again.output
+    assert "Demo learning: 0 sessions, 0 pathways, 0 past completions, 0 CPD entries." in (
+        again.output
+    )
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LearningSession)) == 6
