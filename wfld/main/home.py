@@ -14,6 +14,10 @@ from typing import Any
 from flask import url_for
 from sqlalchemy import or_, select
 
+from wfld.core.clock import LONDON
+from wfld.cpd import queries as cpd_queries
+from wfld.cpd import readiness as cpd_readiness
+from wfld.cpd.rules import Readiness
 from wfld.learning import permissions as learning_permissions
 from wfld.learning.compliance import build_report
 from wfld.learning.rules import Status
@@ -38,6 +42,7 @@ class HomePage:
     can_manage_accounts: bool = False
     can_view_whole_service: bool = False
     can_manage_pathways: bool = False
+    cpd: Readiness | None = None
 
 
 def build_home(user: Any, *, now: dt.datetime, today: dt.date, due_soon_days: int) -> HomePage:
@@ -55,7 +60,34 @@ def build_home(user: Any, *, now: dt.datetime, today: dt.date, due_soon_days: in
         page.attention = _learning_attention(
             staff, has_team=bool(reports), now=now, today=today, days=due_soon_days
         )
+        page.cpd = cpd_readiness.readiness_of(staff, now=now)
+        page.attention += _cpd_attention(staff, page.cpd, has_team=bool(reports), now=now)
     return page
+
+
+def _cpd_attention(
+    staff: StaffMember, mine: Readiness | None, *, has_team: bool, now: dt.datetime
+) -> list[AttentionItem]:
+    """The person's own renewal when it is not ready; for managers, the CPD shared with them
+    (their team's readiness is one link away, so the home page stays cheap)."""
+    items: list[AttentionItem] = []
+    if mine is not None and not mine.ready and mine.days_left is not None:
+        items.append(
+            AttentionItem(
+                f"Your CPD for {mine.regulator.label}: {mine.headline}", url_for("cpd.my_cpd")
+            )
+        )
+    if has_team:
+        today = now.astimezone(LONDON).date()
+        shared = cpd_queries.count_shared_with(staff.id, today=today)
+        if shared:
+            items.append(
+                AttentionItem(
+                    _count(shared, "CPD entry is", "CPD entries are") + " shared with you",
+                    url_for("cpd.shared_with_me"),
+                )
+            )
+    return items
 
 
 def _learning_attention(
