@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ from flask.cli import AppGroup
 from wfld import PROJECT_ROOT
 from wfld.accounts import services as account_services
 from wfld.accounts.roles import Role
+from wfld.bench.command import bench_command
 from wfld.core import clock
 from wfld.core.errors_domain import RuleBroken
 from wfld.cpd.demo import load_demo_cpd
@@ -24,6 +26,9 @@ from wfld.learning.demo import load_demo_pathways
 from wfld.organisation import queries as org_queries
 from wfld.organisation import services as org_services
 from wfld.organisation.seeding import demo_logins, demo_password, load_demo
+from wfld.synthetic import PASSWORD as SYNTHETIC_PASSWORD
+from wfld.synthetic import PERSONAS as SYNTHETIC_PERSONAS
+from wfld.synthetic.council import NotEmpty, load_synthetic_council, synthetic_council_loaded
 
 seed = AppGroup("seed", help="Load data into the database.")
 users = AppGroup("users", help="Manage sign-in accounts.")
@@ -66,6 +71,45 @@ def seed_demo(if_empty: bool) -> None:
     click.echo(f"Demo sign-ins (password for all: {demo_password(DEMO_DIR)}):")
     for persona, email, description in demo_logins(DEMO_DIR):
         click.echo(f"  {persona:<15} {email:<45} {description}")
+
+
+@seed.command("synthetic")
+@click.option("--staff", default=5000, show_default=True, help="How many people (at least 20).")
+@click.option("--seed", "seed_", default=42, show_default=True, help="Same seed, same data.")
+def seed_synthetic(staff: int, seed_: int) -> None:
+    """Load a large fictional council for measuring speed, into an empty database."""
+    if not current_app.config["DEMO_DATA_ALLOWED"]:
+        raise click.ClickException(
+            "The synthetic council is never loaded in production (WFLD_ENV=production)"
+        )
+    if synthetic_council_loaded():
+        click.echo("The synthetic council is already loaded: nothing changed.")
+        return
+    started = time.perf_counter()
+    try:
+        run = load_synthetic_council(
+            staff=staff,
+            seed=seed_,
+            now=clock.now(),
+            today=clock.today(),
+            frameworks_dir=FRAMEWORKS_DIR,
+            catalogue_file=CATALOGUE_FILE,
+        )
+    except NotEmpty:
+        db.session.rollback()
+        raise click.ClickException(
+            "The database already has staff: load the synthetic council into an empty database "
+            "(for example DATABASE_URL=sqlite:///instance/synthetic.sqlite3)"
+        ) from None
+    except ValueError as problem:
+        db.session.rollback()
+        raise click.ClickException(str(problem)) from None
+    db.session.commit()
+    counts = ", ".join(f"{n} {kind}" for kind, n in run.counts.items())
+    click.echo(f"Synthetic council loaded in {time.perf_counter() - started:.1f} s: {counts}.")
+    click.echo(f"Sign-ins (password for all: {SYNTHETIC_PASSWORD}):")
+    for persona, email in SYNTHETIC_PERSONAS.items():
+        click.echo(f"  {persona:<15} {email}")
 
 
 @seed.command("frameworks")
@@ -187,3 +231,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(users)
     app.cli.add_command(frameworks_cli)
+    app.cli.add_command(bench_command)
