@@ -15,7 +15,7 @@ from sqlalchemy import Select
 from wfld.core.clock import LONDON
 from wfld.learning import queries
 from wfld.learning.models import PathwayRequirement, Stage
-from wfld.learning.rules import SEVERITY, Assessment, Evidence, Status, Terms, assess
+from wfld.learning.rules import SEVERITY, Assessment, Status, assess_done, assess_not_done
 from wfld.organisation.models import StaffMember
 
 
@@ -100,6 +100,10 @@ class ComplianceReport:
     today: dt.date
     people: list[PersonCompliance]
 
+    @property
+    def people_count(self) -> int:
+        return len(self.people)
+
     def by_requirement(self) -> list[Summary]:
         summaries: dict[str, Summary] = {}
         for person in self.people:
@@ -137,57 +141,187 @@ class ComplianceReport:
         return None
 
 
+@dataclass
+class ComplianceSummary:
+    """Counts only, for pages about many people (the service view): no per-person lines."""
+
+    today: dt.date
+    people_count: int
+    requirements: dict[str, Summary]
+    teams: dict[int, Summary]
+
+    def by_requirement(self) -> list[Summary]:
+        return sorted(self.requirements.values(), key=lambda s: (s.percent_complete, s.title))
+
+    def by_team(self) -> list[Summary]:
+        return sorted(self.teams.values(), key=lambda s: (s.percent_complete, s.title))
+
+
+@dataclass(frozen=True)
+class _Need:
+    """A requirement prepared once per report, whoever it applies to."""
+
+    requirement: PathwayRequirement
+    target: Target
+    key: str
+    title: str
+    activity_ids: tuple[int, ...]
+    renewal_months: int | None
+    due_within_days: int | None
+
+
+class _Assessor:
+    """Every (person, requirement) assessment for a set of people, from one batch of queries.
+
+    The rules are pure, so each distinct set of inputs is assessed once: people who did the
+    same renewable course on the same day share the answer. That keeps the service view of
+    thousands of people to a few hundred milliseconds.
+    """
+
+    def __init__(self, scope: Select, *, now: dt.datetime, due_soon_days: int) -> None:
+        self.today = now.astimezone(LONDON).date()
+        self.due_soon_days = due_soon_days
+        by_role = queries.requirements_by_role(scope)
+        by_person = queries.requirements_by_assignment(scope)
+        item_ids = {
+            r.framework_item_id
+            for requirements in (*by_role.values(), *by_person.values())
+            for r in requirements
+            if r.framework_item_id is not None
+        }
+        developing = queries.activities_developing(item_ids)
+        prepared: dict[int, _Need] = {}
+
+        def needs(requirements: list[PathwayRequirement]) -> list[_Need]:
+            out, seen = [], set()
+            for requirement in requirements:
+                need = prepared.get(requirement.id)
+                if need is None:
+                    need = prepared[requirement.id] = _prepare(requirement, developing)
+                if need.key not in seen:  # two pathways asking the same count once
+                    seen.add(need.key)
+                    out.append(need)
+            return out
+
+        self.by_role = {role_id: needs(rs) for role_id, rs in by_role.items()}
+        self.by_person = by_person
+        self._needs = needs
+        self.completions = queries.latest_completions(scope)
+        self.bookings = {
+            key: (start, start.astimezone(LONDON).date())
+            for key, start in queries.next_bookings(scope, now=now).items()
+        }
+        self._done: dict[tuple, Assessment] = {}
+        self._not_done: dict[tuple, Assessment] = {}
+
+    def needs_of(self, staff_id: int, job_role_id: int) -> list[_Need]:
+        if staff_id in self.by_person:
+            return self._needs(
+                [n.requirement for n in self.by_role.get(job_role_id, [])]
+                + self.by_person[staff_id]
+            )
+        return self.by_role.get(job_role_id, [])
+
+    def assess(
+        self, staff_id: int, role_since: dt.date, need: _Need
+    ) -> tuple[Assessment, dt.date | None, dt.datetime | None]:
+        """(assessment, last completed on, next booked at) for one person and requirement."""
+        if len(need.activity_ids) == 1:
+            key = (staff_id, need.activity_ids[0])
+            last = self.completions.get(key)
+            booking = self.bookings.get(key)
+        else:
+            done = [
+                self.completions[(staff_id, a)]
+                for a in need.activity_ids
+                if (staff_id, a) in self.completions
+            ]
+            booked = [
+                self.bookings[(staff_id, a)]
+                for a in need.activity_ids
+                if (staff_id, a) in self.bookings
+            ]
+            last = max(done) if done else None
+            booking = min(booked) if booked else None
+        booked_at, booked_on = booking if booking else (None, None)
+        if last is not None:
+            memo_key = (need.renewal_months, last, booked_on)
+            assessment = self._done.get(memo_key)
+            if assessment is None:
+                assessment = self._done[memo_key] = assess_done(
+                    need.renewal_months,
+                    last,
+                    booked_on,
+                    today=self.today,
+                    due_soon_days=self.due_soon_days,
+                )
+        else:
+            memo_key = (need.due_within_days, role_since, booked_on)
+            assessment = self._not_done.get(memo_key)
+            if assessment is None:
+                assessment = self._not_done[memo_key] = assess_not_done(
+                    need.due_within_days,
+                    role_since,
+                    booked_on,
+                    today=self.today,
+                    due_soon_days=self.due_soon_days,
+                )
+        return assessment, last, booked_at
+
+
+def _prepare(requirement: PathwayRequirement, developing: dict[int, set[int]]) -> _Need:
+    target = target_of(requirement)
+    return _Need(
+        requirement=requirement,
+        target=target,
+        key=target.key,
+        title=requirement.title,
+        activity_ids=(target.id,)
+        if target.kind == "activity"
+        else tuple(sorted(developing.get(target.id, ()))),
+        renewal_months=requirement.renewal_months
+        or (requirement.activity.validity_months if requirement.activity is not None else None),
+        due_within_days=requirement.due_within_days,
+    )
+
+
 def build_report(scope: Select, *, now: dt.datetime, due_soon_days: int) -> ComplianceReport:
     """Compliance for everyone the scope (a SELECT of staff ids) names, on today's date."""
-    today = now.astimezone(LONDON).date()
     people = queries.staff_in(scope)
-    by_role = queries.requirements_by_role(scope)
-    by_person = queries.requirements_by_assignment(scope)
-    completions = queries.latest_completions(scope)
-    bookings = queries.next_bookings(scope, now=now)
-    item_ids = {
-        r.framework_item_id
-        for requirements in (*by_role.values(), *by_person.values())
-        for r in requirements
-        if r.framework_item_id is not None
-    }
-    developing = queries.activities_developing(item_ids)
-
-    report = ComplianceReport(today=today, people=[])
+    assessor = _Assessor(scope, now=now, due_soon_days=due_soon_days)
+    report = ComplianceReport(today=assessor.today, people=[])
     for staff in people:
         person = PersonCompliance(staff)
-        seen: set[str] = set()
-        for requirement in [*by_role.get(staff.job_role_id, []), *by_person.get(staff.id, [])]:
-            target = target_of(requirement)
-            if target.key in seen:  # two pathways asking for the same thing count once
-                continue
-            seen.add(target.key)
-            activity_ids = (
-                {target.id} if target.kind == "activity" else developing.get(target.id, set())
-            )
-            done = [
-                completions[(staff.id, a)] for a in activity_ids if (staff.id, a) in completions
-            ]
-            booked = [bookings[(staff.id, a)] for a in activity_ids if (staff.id, a) in bookings]
-            last_completed_on = max(done) if done else None
-            next_booked_at = min(booked) if booked else None
-            renewal = requirement.renewal_months or (
-                requirement.activity.validity_months if requirement.activity is not None else None
-            )
-            assessment = assess(
-                Terms(due_within_days=requirement.due_within_days, renewal_months=renewal),
-                Evidence(
-                    last_completed_on=last_completed_on,
-                    next_booked_on=next_booked_at.astimezone(LONDON).date()
-                    if next_booked_at
-                    else None,
-                ),
-                role_since=staff.job_role_since,
-                today=today,
-                due_soon_days=due_soon_days,
-            )
-            person.lines.append(
-                Line(requirement, target, assessment, next_booked_at, last_completed_on)
-            )
+        for need in assessor.needs_of(staff.id, staff.job_role_id):
+            assessment, last, booked_at = assessor.assess(staff.id, staff.job_role_since, need)
+            person.lines.append(Line(need.requirement, need.target, assessment, booked_at, last))
         report.people.append(person)
     return report
+
+
+def summarise(scope: Select, *, now: dt.datetime, due_soon_days: int) -> ComplianceSummary:
+    """Status counts by requirement and by team for everyone the scope names."""
+    facts = queries.staff_facts(scope)
+    assessor = _Assessor(scope, now=now, due_soon_days=due_soon_days)
+    by_requirement: dict[str, Counter] = defaultdict(Counter)
+    by_team: dict[int, Counter] = defaultdict(Counter)
+    titles: dict[str, str] = {}
+    for staff_id, team_id, job_role_id, role_since in facts:
+        team = by_team[team_id]
+        for need in assessor.needs_of(staff_id, job_role_id):
+            status = assessor.assess(staff_id, role_since, need)[0].status
+            by_requirement[need.key][status] += 1
+            team[status] += 1
+            titles[need.key] = need.title
+    team_names = queries.team_names(set(by_team))
+    return ComplianceSummary(
+        today=assessor.today,
+        people_count=len(facts),
+        requirements={
+            key: Summary(key, titles[key], counts) for key, counts in by_requirement.items()
+        },
+        teams={
+            team_id: Summary(str(team_id), team_names[team_id], counts)
+            for team_id, counts in by_team.items()
+        },
+    )

@@ -202,6 +202,14 @@ class Completion(db.Model):
     __tablename__ = "completions"
     __table_args__ = (
         Index("ix_completions_staff_activity", "staff_id", "activity_id", "completed_on"),
+        # Covers the compliance query (latest verified completion per person and activity).
+        Index(
+            "ix_completions_staff_status_activity",
+            "staff_id",
+            "status",
+            "activity_id",
+            "completed_on",
+        ),
         CheckConstraint("expires_on IS NULL OR expires_on > completed_on", name="expires_after"),
     )
 

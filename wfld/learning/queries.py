@@ -8,6 +8,7 @@ from collections import defaultdict
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from wfld.core.db import fast_dates, to_date
 from wfld.extensions import db
 from wfld.frameworks.models import (
     Framework,
@@ -137,6 +138,28 @@ def staff_in(scope: Select) -> list[StaffMember]:
     )
 
 
+def staff_facts(scope: Select) -> list[tuple[int, int, int, dt.date]]:
+    """(id, team id, job role id, in role since) of the people the scope selects: plain rows
+    for pages that count over thousands of people."""
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(
+                StaffMember.id,
+                StaffMember.team_id,
+                StaffMember.job_role_id,
+                StaffMember.job_role_since,
+            ).where(StaffMember.id.in_(scope))
+        )
+    ]
+
+
+def team_names(team_ids: set[int]) -> dict[int, str]:
+    if not team_ids:
+        return {}
+    return dict(db.session.execute(select(Team.id, Team.name).where(Team.id.in_(team_ids))).all())
+
+
 def _requirement_options():  # noqa: ANN202
     return (
         joinedload(PathwayRequirement.pathway),
@@ -183,11 +206,15 @@ def requirements_by_assignment(scope: Select) -> dict[int, list[PathwayRequireme
 def latest_completions(scope: Select) -> dict[tuple[int, int], dt.date]:
     """(staff id, activity id) → the date of the latest verified completion."""
     rows = db.session.execute(
-        select(Completion.staff_id, Completion.activity_id, func.max(Completion.completed_on))
+        select(
+            Completion.staff_id,
+            Completion.activity_id,
+            fast_dates(func.max(Completion.completed_on)),
+        )
         .where(Completion.staff_id.in_(scope), Completion.status == CompletionStatus.VERIFIED)
         .group_by(Completion.staff_id, Completion.activity_id)
-    ).all()
-    return {(staff_id, activity_id): day for staff_id, activity_id, day in rows}
+    )
+    return {(staff_id, activity_id): to_date(day) for staff_id, activity_id, day in rows}
 
 
 def next_bookings(scope: Select, *, now: dt.datetime) -> dict[tuple[int, int], dt.datetime]:

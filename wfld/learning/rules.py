@@ -100,28 +100,60 @@ def assess(
       day after that; with no due date it is simply not started.
     - A booked session to come shows as booked, flagged late if already overdue.
     """
-    horizon = today + dt.timedelta(days=due_soon_days)
-    booked = evidence.next_booked_on is not None and evidence.next_booked_on >= today
-
     if evidence.last_completed_on is not None:
-        expires_on = expiry(evidence.last_completed_on, terms.renewal_months)
-        if expires_on is None or expires_on > horizon:
-            return Assessment(Status.COMPLETE, due_on=expires_on, expires_on=expires_on)
-        lapsed = expires_on <= today
-        if booked:
-            return Assessment(
-                Status.BOOKED, due_on=expires_on, expires_on=expires_on, expired=lapsed, late=lapsed
-            )
-        if lapsed:
-            return Assessment(
-                Status.OVERDUE, due_on=expires_on, expires_on=expires_on, expired=True
-            )
-        return Assessment(Status.DUE_SOON, due_on=expires_on, expires_on=expires_on)
+        return assess_done(
+            terms.renewal_months,
+            evidence.last_completed_on,
+            evidence.next_booked_on,
+            today=today,
+            due_soon_days=due_soon_days,
+        )
+    return assess_not_done(
+        terms.due_within_days,
+        role_since,
+        evidence.next_booked_on,
+        today=today,
+        due_soon_days=due_soon_days,
+    )
 
+
+def assess_done(
+    renewal_months: int | None,
+    last_completed_on: dt.date,
+    next_booked_on: dt.date | None,
+    *,
+    today: dt.date,
+    due_soon_days: int = DEFAULT_DUE_SOON_DAYS,
+) -> Assessment:
+    """``assess`` for a requirement done at least once: only the renewal period matters."""
+    horizon = today + dt.timedelta(days=due_soon_days)
+    booked = next_booked_on is not None and next_booked_on >= today
+    expires_on = expiry(last_completed_on, renewal_months)
+    if expires_on is None or expires_on > horizon:
+        return Assessment(Status.COMPLETE, due_on=expires_on, expires_on=expires_on)
+    lapsed = expires_on <= today
+    if booked:
+        return Assessment(
+            Status.BOOKED, due_on=expires_on, expires_on=expires_on, expired=lapsed, late=lapsed
+        )
+    if lapsed:
+        return Assessment(Status.OVERDUE, due_on=expires_on, expires_on=expires_on, expired=True)
+    return Assessment(Status.DUE_SOON, due_on=expires_on, expires_on=expires_on)
+
+
+def assess_not_done(
+    due_within_days: int | None,
+    role_since: dt.date,
+    next_booked_on: dt.date | None,
+    *,
+    today: dt.date,
+    due_soon_days: int = DEFAULT_DUE_SOON_DAYS,
+) -> Assessment:
+    """``assess`` for a requirement never done: due a number of days after taking the role."""
+    horizon = today + dt.timedelta(days=due_soon_days)
+    booked = next_booked_on is not None and next_booked_on >= today
     due_on = (
-        role_since + dt.timedelta(days=terms.due_within_days)
-        if terms.due_within_days is not None
-        else None
+        role_since + dt.timedelta(days=due_within_days) if due_within_days is not None else None
     )
     overdue = due_on is not None and due_on < today
     if booked:

@@ -26,7 +26,7 @@ from wfld.core.forms import apply_errors
 from wfld.extensions import db
 from wfld.frameworks import queries as framework_queries
 from wfld.learning import permissions, queries, services
-from wfld.learning.compliance import ComplianceReport, build_report
+from wfld.learning.compliance import ComplianceReport, ComplianceSummary, build_report, summarise
 from wfld.learning.forms import (
     AssignForm,
     CertificateForm,
@@ -126,7 +126,16 @@ def _service_scope():  # noqa: ANN202
 @bp.route("/compliance")
 @page_requires(permissions.can_view_service_compliance)
 def service_compliance() -> str:
-    report = _report(_service_scope())
+    # Counts only, unless one requirement's people are asked for.
+    report = (
+        _report(_service_scope())
+        if request.args.get("requirement")
+        else summarise(
+            _service_scope(),
+            now=clock.now(),
+            due_soon_days=current_app.config["COMPLIANCE_DUE_SOON_DAYS"],
+        )
+    )
     return _compliance_page(
         report,
         title="Learning compliance across the service",
@@ -142,7 +151,11 @@ def service_compliance_csv() -> Response:
 
 
 def _compliance_page(
-    report: ComplianceReport, *, title: str, csv_endpoint: str, by_team: bool = False
+    report: ComplianceReport | ComplianceSummary,
+    *,
+    title: str,
+    csv_endpoint: str,
+    by_team: bool = False,
 ) -> str:
     requirement_key = request.args.get("requirement") or None
     drill = report.people_for(requirement_key) if requirement_key else None
@@ -184,20 +197,26 @@ CSV_COLUMNS = [
 
 def _csv(report: ComplianceReport, name: str) -> Response:
     def rows() -> Iterator[list[str]]:
+        requirements: dict[int, list[str]] = {}  # the same few dozen, for thousands of rows
         for person in report.people:
             staff = person.staff
+            who = [staff.employee_number, staff.full_name, staff.team.name, staff.job_role.title]
             for line in person.lines:
+                requirement = line.requirement
+                what = requirements.get(requirement.id)
+                if what is None:
+                    what = requirements[requirement.id] = [
+                        requirement.title,
+                        requirement.stage.label,
+                        "Yes" if requirement.is_mandatory else "No",
+                    ]
+                assessment = line.assessment
                 yield [
-                    staff.employee_number,
-                    staff.full_name,
-                    staff.team.name,
-                    staff.job_role.title,
-                    line.requirement.title,
-                    line.requirement.stage.label,
-                    "Yes" if line.requirement.is_mandatory else "No",
-                    line.status.label,
-                    "Yes" if line.assessment.late else "",
-                    line.assessment.due_on.isoformat() if line.assessment.due_on else "",
+                    *who,
+                    *what,
+                    assessment.status.label,
+                    "Yes" if assessment.late else "",
+                    assessment.due_on.isoformat() if assessment.due_on else "",
                     line.last_completed_on.isoformat() if line.last_completed_on else "",
                     line.next_booked_at.date().isoformat() if line.next_booked_at else "",
                 ]
