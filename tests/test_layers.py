@@ -21,6 +21,8 @@ LAYER = {
     "programmes": 5,
     "main": 6,
     "reports": 6,
+    "synthetic": 6,
+    "bench": 7,
 }
 ASSEMBLY = {"__init__", "cli", "models"}  # the app factory, CLI and model registry see everything
 
