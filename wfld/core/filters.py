@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import re
+
 from flask import Flask
+from markupsafe import Markup, escape
 
 from wfld.core.clock import LONDON
 
@@ -48,7 +51,24 @@ def filesize(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}MB"
 
 
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Plain text as HTML paragraphs: a blank line starts a paragraph, a single line break
+    stays a line break. Every piece of the text is escaped."""
+    if not text:
+        return Markup("")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return Markup("").join(
+        Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in part.split("\n")))
+        for part in _BLANK_LINES.split(text)
+        if part.strip()
+    )
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_filter(paragraphs, "paragraphs")
     app.add_template_filter(hours, "hours")
     app.add_template_filter(filesize, "filesize")
     app.add_template_filter(govuk_date, "govuk_date")
