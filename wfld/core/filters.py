@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-
 import re
+from decimal import Decimal
 
 from flask import Flask
 from markupsafe import Markup, escape

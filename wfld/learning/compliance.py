@@ -149,6 +149,11 @@ class ComplianceSummary:
     people_count: int
     requirements: dict[str, Summary]
     teams: dict[int, Summary]
+    # Per requirement: how many are overdue, or booked but already late.
+    late: Counter = field(default_factory=Counter)
+    # The person left out of the counts (``summarise(..., apart=id)``): their own statuses.
+    apart: Counter = field(default_factory=Counter)
+    apart_late: int = 0
 
     def by_requirement(self) -> list[Summary]:
         return sorted(self.requirements.values(), key=lambda s: (s.percent_complete, s.title))
@@ -299,20 +304,41 @@ def build_report(scope: Select, *, now: dt.datetime, due_soon_days: int) -> Comp
     return report
 
 
-def summarise(scope: Select, *, now: dt.datetime, due_soon_days: int) -> ComplianceSummary:
-    """Status counts by requirement and by team for everyone the scope names."""
+def summarise(
+    scope: Select,
+    *,
+    now: dt.datetime,
+    due_soon_days: int,
+    apart: int | None = None,
+    with_teams: bool = True,
+) -> ComplianceSummary:
+    """Status counts by requirement and by team for everyone the scope names.
+
+    ``apart``: one person in the scope (a manager on their home page) whose own statuses are
+    counted separately from everyone else's. ``with_teams=False``: no counts by team."""
     facts = queries.staff_facts(scope)
     assessor = _Assessor(scope, now=now, due_soon_days=due_soon_days)
     by_requirement: dict[str, Counter] = defaultdict(Counter)
     by_team: dict[int, Counter] = defaultdict(Counter)
+    late: Counter = Counter()
     titles: dict[str, str] = {}
+    summary_apart: Counter = Counter()
+    apart_late = 0
     for staff_id, team_id, job_role_id, role_since in facts:
-        team = by_team[team_id]
+        if staff_id != apart and with_teams:
+            team = by_team[team_id]  # a team appears even when nobody in it has requirements
         for need in assessor.needs_of(staff_id, job_role_id):
-            status = assessor.assess(staff_id, role_since, need)[0].status
-            by_requirement[need.key][status] += 1
-            team[status] += 1
+            assessment = assessor.assess(staff_id, role_since, need)[0]
+            if staff_id == apart:
+                summary_apart[assessment.status] += 1
+                apart_late += assessment.is_overdue_or_late
+                continue
+            by_requirement[need.key][assessment.status] += 1
+            if with_teams:
+                team[assessment.status] += 1
             titles[need.key] = need.title
+            if assessment.is_overdue_or_late:
+                late[need.key] += 1
     team_names = queries.team_names(set(by_team))
     return ComplianceSummary(
         today=assessor.today,
@@ -324,4 +350,7 @@ def summarise(scope: Select, *, now: dt.datetime, due_soon_days: int) -> Complia
             team_id: Summary(str(team_id), team_names[team_id], counts)
             for team_id, counts in by_team.items()
         },
+        late=late,
+        apart=summary_apart,
+        apart_late=apart_late,
     )

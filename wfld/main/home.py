@@ -7,7 +7,6 @@ requirements and, for line managers, their team's overdue learning.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +18,7 @@ from wfld.cpd import queries as cpd_queries
 from wfld.cpd import readiness as cpd_readiness
 from wfld.cpd.rules import Readiness
 from wfld.learning import permissions as learning_permissions
-from wfld.learning.compliance import build_report
+from wfld.learning.compliance import summarise
 from wfld.learning.rules import Status
 from wfld.organisation import permissions, queries
 from wfld.organisation.models import StaffMember
@@ -102,46 +101,35 @@ def _learning_attention(
                 StaffMember.id.in_(queries.chain_below(staff.id, today=today)),
             )
         )
-    report = build_report(scope, now=now, due_soon_days=days)
+    summary = summarise(scope, now=now, due_soon_days=days, apart=staff.id, with_teams=False)
     items: list[AttentionItem] = []
-    mine = next((p for p in report.people if p.staff.id == staff.id), None)
-    if mine is not None:
-        late, soon = mine.late, mine.count(Status.DUE_SOON)
-        my_learning = url_for("learning.my_learning")
-        if late:
-            items.append(
-                AttentionItem(
-                    _count(
-                        late,
-                        "of your learning requirements is",
-                        "of your learning requirements are",
-                    )
-                    + " overdue",
-                    my_learning,
+    late, soon = summary.apart_late, summary.apart[Status.DUE_SOON]
+    my_learning = url_for("learning.my_learning")
+    if late:
+        items.append(
+            AttentionItem(
+                _count(
+                    late,
+                    "of your learning requirements is",
+                    "of your learning requirements are",
                 )
+                + " overdue",
+                my_learning,
             )
-        if soon:
-            items.append(
-                AttentionItem(
-                    _count(soon, "learning requirement is", "learning requirements are")
-                    + f" due in the next {days} days",
-                    my_learning,
-                )
+        )
+    if soon:
+        items.append(
+            AttentionItem(
+                _count(soon, "learning requirement is", "learning requirements are")
+                + f" due in the next {days} days",
+                my_learning,
             )
-    overdue: Counter = Counter()
-    titles: dict[str, str] = {}
-    for person in report.people:
-        if person.staff.id == staff.id:
-            continue
-        for line in person.lines:
-            if line.assessment.is_overdue_or_late:
-                overdue[line.target.key] += 1
-                titles[line.target.key] = line.requirement.title
-    for key, n in overdue.most_common(MAX_TEAM_ITEMS):
+        )
+    for key, n in summary.late.most_common(MAX_TEAM_ITEMS):
         people = "1 of your team is" if n == 1 else f"{n} of your team are"
         items.append(
             AttentionItem(
-                f"{people} overdue {titles[key]}",
+                f"{people} overdue {summary.requirements[key].title}",
                 url_for("learning.team_compliance", requirement=key),
             )
         )
