@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -15,6 +16,7 @@ from tests.helpers import QueryCounter, page, sign_in, submit
 from wfld.core import clock
 from wfld.extensions import db
 from wfld.learning import services
+from wfld.learning.compliance import build_report, summarise
 from wfld.learning.models import (
     Booking,
     BookingStatus,
@@ -275,6 +277,10 @@ def test_csv_cells_cannot_run_as_formulas(app, client, org, learning):
         ("senior_manager", "/learning/compliance.csv"),
         ("line_manager", "/learning/team"),
         ("line_manager", "/"),
+        ("senior_manager", "/"),
+        ("wfld_admin", "/"),
+        ("system_admin", "/"),
+        ("practitioner", "/"),
         ("practitioner", "/learning/me"),
     ],
 )
@@ -412,3 +418,41 @@ def test_expected_levels_by_role_show_on_my_learning(app, client, org):
         in page(client.get("/learning/me")).text()
     )
     assert other_level_id != level_id
+
+
+def test_counts_only_summary_agrees_with_the_full_report(app, org, learning):
+    """The service view and home pages count without per-person lines: same answers."""
+    with app.app_context():
+        team = db.session.get(Team, org.team_a)
+        role = db.session.get(JobRole, org.role_social_worker)
+        safeguarding = db.session.get(LearningActivity, learning["safeguarding"])
+        for i, done_on in enumerate([None, dt.date(2025, 1, 1), dt.date(2023, 12, 20), None]):
+            person = make_staff("Extra", f"Worker{i:02d}", team=team, role=role)
+            if done_on:
+                _complete(person.id, safeguarding, done_on)
+        db.session.commit()
+        scope = select(StaffMember.id)
+        full = build_report(scope, now=NOW, due_soon_days=60)
+        counts = summarise(scope, now=NOW, due_soon_days=60)
+        assert counts.people_count == len(full.people)
+
+        def table(summaries):  # noqa: ANN001, ANN202
+            return {(s.key, s.title): dict(s.counts) for s in summaries}
+
+        assert table(counts.by_requirement()) == table(full.by_requirement())
+        assert table(counts.by_team()) == table(full.by_team())
+        late = {
+            key: sum(
+                1
+                for p in full.people
+                for line in p.lines
+                if line.target.key == key and line.assessment.is_overdue_or_late
+            )
+            for key in counts.requirements
+        }
+        assert dict(counts.late) == {k: n for k, n in late.items() if n}
+
+        apart = summarise(scope, now=NOW, due_soon_days=60, apart=org.practitioner.staff_id)
+        mine = next(p for p in full.people if p.staff.id == org.practitioner.staff_id)
+        assert dict(apart.apart) == dict(Counter(line.status for line in mine.lines))
+        assert apart.apart_late == mine.late == 1
