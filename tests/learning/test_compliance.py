@@ -456,3 +456,58 @@ def test_counts_only_summary_agrees_with_the_full_report(app, org, learning):
         mine = next(p for p in full.people if p.staff.id == org.practitioner.staff_id)
         assert dict(apart.apart) == dict(Counter(line.status for line in mine.lines))
         assert apart.apart_late == mine.late == 1
+
+
+def test_one_requirements_people_worst_first_a_page_at_a_time(
+    app, client, org, learning, monkeypatch
+):
+    """Drill-down from the service or team view: overdue first, then by name, paginated."""
+    with app.app_context():
+        team = db.session.get(Team, org.team_a)
+        role = db.session.get(JobRole, org.role_social_worker)
+        safeguarding = db.session.get(LearningActivity, learning["safeguarding"])
+        for i in range(5):
+            person = make_staff("Done", f"Worker{i}", team=team, role=role)
+            _complete(person.id, safeguarding, dt.date(2026, 1, 1))
+        db.session.commit()
+    monkeypatch.setattr("wfld.learning.views.DRILL_PAGE_SIZE", 3)
+    key = f"activity-{learning['safeguarding']}"
+    sign_in(client, org.senior_manager.email)
+
+    first = page(client.get(f"/learning/compliance?requirement={key}"))
+    assert first.soup.h1.get_text(strip=True) == "Safeguarding Children Level 3"
+    names = [a.get_text(strip=True) for a in first.soup.select("tbody td:first-child a")]
+    statuses = [t.get_text(strip=True) for t in first.soup.select("tbody strong.govuk-tag")]
+    assert len(names) == 3
+    assert statuses[0].startswith("Overdue"), "the practitioner's expired certificate leads"
+    assert first.soup.select_one("nav.govuk-pagination")
+
+    everyone = []
+    for n in (1, 2):
+        result = page(client.get(f"/learning/compliance?requirement={key}&page={n}"))
+        everyone += [a.get_text(strip=True) for a in result.soup.select("tbody td:first-child a")]
+    assert len(everyone) == len(set(everyone)) == 6, "each person once over the two pages"
+    completed = [name for name in everyone if name.startswith("Done")]
+    assert completed == sorted(completed), "same status: by name"
+
+    # Past the last page shows the last page; an unknown requirement is not found.
+    assert client.get(f"/learning/compliance?requirement={key}&page=99").status_code == 200
+    assert client.get("/learning/compliance?requirement=activity-999999").status_code == 404
+    assert client.get("/learning/compliance?requirement=nonsense").status_code == 404
+
+
+def test_drill_down_statements_do_not_grow_with_people(app, client, org, learning):
+    key = f"activity-{learning['safeguarding']}"
+    sign_in(client, org.senior_manager.email)
+    path = f"/learning/compliance?requirement={key}"
+    with QueryCounter(app) as small:
+        assert client.get(path).status_code == 200
+    with app.app_context():
+        team = db.session.get(Team, org.team_b)
+        role = db.session.get(JobRole, org.role_social_worker)
+        for i in range(30):
+            make_staff("Extra", f"Worker{i:02d}", team=team, role=role)
+        db.session.commit()
+    with QueryCounter(app) as large:
+        assert client.get(path).status_code == 200
+    assert large.count == small.count <= 12, large.statements

@@ -123,23 +123,6 @@ class ComplianceReport:
                 summary.counts[line.status] += 1
         return sorted(summaries.values(), key=lambda s: (s.percent_complete, s.title))
 
-    def people_for(self, target_key: str) -> list[tuple[PersonCompliance, Line]]:
-        """Everyone the requirement applies to, worst first."""
-        rows = [
-            (person, line)
-            for person in self.people
-            for line in person.lines
-            if line.target.key == target_key
-        ]
-        return sorted(rows, key=lambda r: (SEVERITY.index(r[1].status), r[0].staff.last_name))
-
-    def title_of(self, target_key: str) -> str | None:
-        for person in self.people:
-            for line in person.lines:
-                if line.target.key == target_key:
-                    return line.requirement.title
-        return None
-
 
 @dataclass
 class ComplianceSummary:
@@ -353,4 +336,63 @@ def summarise(
         late=late,
         apart=summary_apart,
         apart_late=apart_late,
+    )
+
+
+@dataclass
+class DrillDown:
+    """One requirement's people, worst first, a page at a time."""
+
+    key: str
+    title: str
+    total: int
+    page: int
+    pages: int
+    rows: list[tuple[StaffMember, Line]]
+    first: int = 0  # the position of the first and last row shown, counting from 1
+    last: int = 0
+
+
+def drill_down(
+    scope: Select,
+    target_key: str,
+    *,
+    now: dt.datetime,
+    due_soon_days: int,
+    page: int,
+    per_page: int,
+) -> DrillDown | None:
+    """Everyone in the scope the requirement applies to, overdue first, then by name; only
+    the page shown is loaded as records. None when nobody in the scope has the requirement."""
+    assessor = _Assessor(scope, now=now, due_soon_days=due_soon_days)
+    found = []
+    need_of_key: _Need | None = None
+    for staff_id, last_name, first_name, job_role_id, role_since in queries.staff_names(scope):
+        for need in assessor.needs_of(staff_id, job_role_id):
+            if need.key == target_key:
+                need_of_key = need
+                assessment, last, booked_at = assessor.assess(staff_id, role_since, need)
+                rank = SEVERITY.index(assessment.status)
+                found.append(
+                    (rank, last_name, first_name, staff_id, need, assessment, last, booked_at)
+                )
+    if need_of_key is None:
+        return None
+    found.sort(key=lambda row: row[:4])
+    pages = max(1, -(-len(found) // per_page))
+    page = min(max(1, page), pages)
+    shown = found[(page - 1) * per_page : page * per_page]
+    staff = queries.staff_by_id([row[3] for row in shown])
+    return DrillDown(
+        key=target_key,
+        title=need_of_key.title,
+        total=len(found),
+        page=page,
+        pages=pages,
+        rows=[
+            (staff[staff_id], Line(need.requirement, need.target, assessment, booked_at, last))
+            for _, _, _, staff_id, need, assessment, last, booked_at in shown
+        ],
+        first=(page - 1) * per_page + 1,
+        last=(page - 1) * per_page + len(shown),
     )

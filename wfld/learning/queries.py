@@ -154,6 +154,34 @@ def staff_facts(scope: Select) -> list[tuple[int, int, int, dt.date]]:
     ]
 
 
+def staff_names(scope: Select) -> list[tuple[int, str, str, int, dt.date]]:
+    """(id, last name, first name, job role id, in role since) of the people in the scope."""
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(
+                StaffMember.id,
+                StaffMember.last_name,
+                StaffMember.first_name,
+                StaffMember.job_role_id,
+                StaffMember.job_role_since,
+            ).where(StaffMember.id.in_(scope))
+        )
+    ]
+
+
+def staff_by_id(ids: list[int]) -> dict[int, StaffMember]:
+    """The people with these ids, with their team loaded."""
+    if not ids:
+        return {}
+    return {
+        staff.id: staff
+        for staff in db.session.scalars(
+            select(StaffMember).where(StaffMember.id.in_(ids)).options(joinedload(StaffMember.team))
+        )
+    }
+
+
 def team_names(team_ids: set[int]) -> dict[int, str]:
     if not team_ids:
         return {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from flask import (
     Blueprint,
@@ -26,7 +26,13 @@ from wfld.core.forms import apply_errors
 from wfld.extensions import db
 from wfld.frameworks import queries as framework_queries
 from wfld.learning import permissions, queries, services
-from wfld.learning.compliance import ComplianceReport, ComplianceSummary, build_report, summarise
+from wfld.learning.compliance import (
+    ComplianceReport,
+    ComplianceSummary,
+    build_report,
+    drill_down,
+    summarise,
+)
 from wfld.learning.forms import (
     AssignForm,
     CertificateForm,
@@ -103,9 +109,12 @@ def _team_scope():  # noqa: ANN202
 @bp.route("/team")
 @page_requires(permissions.can_view_team_compliance)
 def team_compliance() -> str:
-    report = _report(_team_scope())
+    scope = _team_scope()
     return _compliance_page(
-        report, title="Your team’s learning", csv_endpoint="learning.team_compliance_csv"
+        scope,
+        lambda: _report(scope),
+        title="Your team’s learning",
+        csv_endpoint="learning.team_compliance_csv",
     )
 
 
@@ -126,18 +135,13 @@ def _service_scope():  # noqa: ANN202
 @bp.route("/compliance")
 @page_requires(permissions.can_view_service_compliance)
 def service_compliance() -> str:
-    # Counts only, unless one requirement's people are asked for.
-    report = (
-        _report(_service_scope())
-        if request.args.get("requirement")
-        else summarise(
-            _service_scope(),
-            now=clock.now(),
-            due_soon_days=current_app.config["COMPLIANCE_DUE_SOON_DAYS"],
-        )
-    )
+    scope = _service_scope()
     return _compliance_page(
-        report,
+        scope,
+        # Thousands of people: counts only, no per-person lines.
+        lambda: summarise(
+            scope, now=clock.now(), due_soon_days=current_app.config["COMPLIANCE_DUE_SOON_DAYS"]
+        ),
         title="Learning compliance across the service",
         csv_endpoint="learning.service_compliance_csv",
         by_team=True,
@@ -150,32 +154,49 @@ def service_compliance_csv() -> Response:
     return _csv(_report(_service_scope()), "service-compliance")
 
 
+DRILL_PAGE_SIZE = 100
+STATUS_COLUMNS = [
+    Status.COMPLETE,
+    Status.BOOKED,
+    Status.DUE_SOON,
+    Status.OVERDUE,
+    Status.NOT_STARTED,
+]
+
+
 def _compliance_page(
-    report: ComplianceReport | ComplianceSummary,
+    scope,  # noqa: ANN001 - a SELECT of staff ids
+    build: Callable[[], ComplianceReport | ComplianceSummary],
     *,
     title: str,
     csv_endpoint: str,
     by_team: bool = False,
 ) -> str:
+    """The summary tables, or one requirement's people (``?requirement=``) a page at a time."""
+    team_id = request.args.get("team", type=int)
     requirement_key = request.args.get("requirement") or None
-    drill = report.people_for(requirement_key) if requirement_key else None
+    if requirement_key:
+        drill = drill_down(
+            scope,
+            requirement_key,
+            now=clock.now(),
+            due_soon_days=current_app.config["COMPLIANCE_DUE_SOON_DAYS"],
+            page=request.args.get("page", 1, type=int),
+            per_page=DRILL_PAGE_SIZE,
+        )
+        if drill is None:
+            abort(404)
+        return render_template(
+            "learning/compliance_drill.html", drill=drill, title=title, team_id=team_id
+        )
     return render_template(
         "learning/compliance.html",
-        report=report,
+        report=build(),
         title=title,
         csv_endpoint=csv_endpoint,
         by_team=by_team,
-        team_id=request.args.get("team", type=int),
-        requirement_key=requirement_key,
-        requirement_title=report.title_of(requirement_key) if requirement_key else None,
-        drill=drill,
-        statuses=[
-            Status.COMPLETE,
-            Status.BOOKED,
-            Status.DUE_SOON,
-            Status.OVERDUE,
-            Status.NOT_STARTED,
-        ],
+        team_id=team_id,
+        statuses=STATUS_COLUMNS,
     )
 
 
