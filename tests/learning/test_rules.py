@@ -425,3 +425,18 @@ def test_severity_lists_each_status_once_worst_first():
     assert set(SEVERITY) == set(Status)
     assert SEVERITY[0] is Status.OVERDUE
     assert SEVERITY[-1] is Status.COMPLETE
+
+
+def test_month_arithmetic_matches_dateutil_everywhere():
+    """add_months is a fast stand-in for relativedelta(months=n): same answers, month ends too."""
+    import random
+
+    from dateutil.relativedelta import relativedelta
+
+    from wfld.learning.rules import add_months
+
+    chance = random.Random(7)
+    for _ in range(5000):
+        day = dt.date(1995, 1, 1) + dt.timedelta(days=chance.randint(0, 15000))
+        months = chance.randint(0, 150)
+        assert add_months(day, months) == day + relativedelta(months=months), (day, months)

@@ -126,3 +126,14 @@ def to_date(value: str | dt.date | None) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(value)
+
+
+def plain_rows(session: Any, statement: Any) -> list[tuple]:
+    """The statement's rows as the driver returns them: plain tuples, without SQLAlchemy's
+    per-row processing (so dates stay ISO text on SQLite: see ``fast_dates``). Only for
+    queries that fetch tens of thousands of rows of simple values."""
+    result = session.connection().execute(statement)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()

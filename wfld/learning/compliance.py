@@ -154,6 +154,7 @@ class _Need:
     key: str
     title: str
     activity_ids: tuple[int, ...]
+    single: int | None  # the one activity that meets it, when there is only one
     renewal_months: int | None
     due_within_days: int | None
 
@@ -201,6 +202,7 @@ class _Assessor:
         }
         self._done: dict[tuple, Assessment] = {}
         self._not_done: dict[tuple, Assessment] = {}
+        self._judged: dict[tuple, tuple[Status, bool]] = {}
 
     def needs_of(self, staff_id: int, job_role_id: int) -> list[_Need]:
         if staff_id in self.by_person:
@@ -210,28 +212,47 @@ class _Assessor:
             )
         return self.by_role.get(job_role_id, [])
 
-    def assess(
-        self, staff_id: int, role_since: dt.date, need: _Need
-    ) -> tuple[Assessment, dt.date | None, dt.datetime | None]:
-        """(assessment, last completed on, next booked at) for one person and requirement."""
-        if len(need.activity_ids) == 1:
-            key = (staff_id, need.activity_ids[0])
-            last = self.completions.get(key)
-            booking = self.bookings.get(key)
+    def evidence(
+        self, staff_id: int, need: _Need
+    ) -> tuple[dt.date | None, tuple[dt.datetime, dt.date] | None]:
+        """(latest completion, earliest booking to come as (start, London day)) for one
+        person and requirement: any of the activities that meet it."""
+        if need.single:
+            key = (staff_id, need.single)
+            return self.completions.get(key), self.bookings.get(key)
+        done = [
+            self.completions[(staff_id, a)]
+            for a in need.activity_ids
+            if (staff_id, a) in self.completions
+        ]
+        booked = [
+            self.bookings[(staff_id, a)]
+            for a in need.activity_ids
+            if (staff_id, a) in self.bookings
+        ]
+        return (max(done) if done else None), (min(booked) if booked else None)
+
+    def judge(
+        self,
+        need: _Need,
+        last: dt.date | None,
+        booked_on: dt.date | None,
+        role_since: dt.date,
+    ) -> tuple[Status, bool]:
+        """(status, overdue or late), from the rules, once per distinct set of inputs."""
+        if last is not None:
+            memo_key: tuple = (need.renewal_months, last, booked_on)
         else:
-            done = [
-                self.completions[(staff_id, a)]
-                for a in need.activity_ids
-                if (staff_id, a) in self.completions
-            ]
-            booked = [
-                self.bookings[(staff_id, a)]
-                for a in need.activity_ids
-                if (staff_id, a) in self.bookings
-            ]
-            last = max(done) if done else None
-            booking = min(booked) if booked else None
-        booked_at, booked_on = booking if booking else (None, None)
+            memo_key = (need.due_within_days, role_since, booked_on, None)
+        judged = self._judged.get(memo_key)
+        if judged is None:
+            assessment = self._assessment(need, last, booked_on, role_since)
+            judged = self._judged[memo_key] = (assessment.status, assessment.is_overdue_or_late)
+        return judged
+
+    def _assessment(
+        self, need: _Need, last: dt.date | None, booked_on: dt.date | None, role_since: dt.date
+    ) -> Assessment:
         if last is not None:
             memo_key = (need.renewal_months, last, booked_on)
             assessment = self._done.get(memo_key)
@@ -243,30 +264,40 @@ class _Assessor:
                     today=self.today,
                     due_soon_days=self.due_soon_days,
                 )
-        else:
-            memo_key = (need.due_within_days, role_since, booked_on)
-            assessment = self._not_done.get(memo_key)
-            if assessment is None:
-                assessment = self._not_done[memo_key] = assess_not_done(
-                    need.due_within_days,
-                    role_since,
-                    booked_on,
-                    today=self.today,
-                    due_soon_days=self.due_soon_days,
-                )
-        return assessment, last, booked_at
+            return assessment
+        memo_key = (need.due_within_days, role_since, booked_on)
+        assessment = self._not_done.get(memo_key)
+        if assessment is None:
+            assessment = self._not_done[memo_key] = assess_not_done(
+                need.due_within_days,
+                role_since,
+                booked_on,
+                today=self.today,
+                due_soon_days=self.due_soon_days,
+            )
+        return assessment
+
+    def assess(
+        self, staff_id: int, role_since: dt.date, need: _Need
+    ) -> tuple[Assessment, dt.date | None, dt.datetime | None]:
+        """(assessment, last completed on, next booked at) for one person and requirement."""
+        last, booking = self.evidence(staff_id, need)
+        booked_at, booked_on = booking if booking else (None, None)
+        return self._assessment(need, last, booked_on, role_since), last, booked_at
 
 
 def _prepare(requirement: PathwayRequirement, developing: dict[int, set[int]]) -> _Need:
     target = target_of(requirement)
+    activity_ids = (
+        (target.id,) if target.kind == "activity" else tuple(sorted(developing.get(target.id, ())))
+    )
     return _Need(
         requirement=requirement,
         target=target,
         key=target.key,
         title=requirement.title,
-        activity_ids=(target.id,)
-        if target.kind == "activity"
-        else tuple(sorted(developing.get(target.id, ()))),
+        activity_ids=activity_ids,
+        single=activity_ids[0] if len(activity_ids) == 1 else None,
         renewal_months=requirement.renewal_months
         or (requirement.activity.validity_months if requirement.activity is not None else None),
         due_within_days=requirement.due_within_days,
@@ -298,44 +329,62 @@ def summarise(
     """Status counts by requirement and by team for everyone the scope names.
 
     ``apart``: one person in the scope (a manager on their home page) whose own statuses are
-    counted separately from everyone else's. ``with_teams=False``: no counts by team."""
+    counted separately from everyone else's. ``with_teams=False``: no counts by team.
+
+    The loop below runs once per person and requirement (about 90,000 times for a council of
+    5,000), so it counts into flat counters and looks up each distinct rule input once."""
     facts = queries.staff_facts(scope)
     assessor = _Assessor(scope, now=now, due_soon_days=due_soon_days)
-    by_requirement: dict[str, Counter] = defaultdict(Counter)
-    by_team: dict[int, Counter] = defaultdict(Counter)
+    by_requirement: Counter = Counter()  # (requirement key, status) -> people
+    by_team: Counter = Counter()  # (team id, status) -> people
     late: Counter = Counter()
     titles: dict[str, str] = {}
-    summary_apart: Counter = Counter()
-    apart_late = 0
+    teams: set[int] = set()
+    mine: Counter = Counter()
+    mine_late = 0
+    completions, bookings = assessor.completions.get, assessor.bookings.get
     for staff_id, team_id, job_role_id, role_since in facts:
-        if staff_id != apart and with_teams:
-            team = by_team[team_id]  # a team appears even when nobody in it has requirements
-        for need in assessor.needs_of(staff_id, job_role_id):
-            assessment = assessor.assess(staff_id, role_since, need)[0]
-            if staff_id == apart:
-                summary_apart[assessment.status] += 1
-                apart_late += assessment.is_overdue_or_late
-                continue
-            by_requirement[need.key][assessment.status] += 1
+        needs = assessor.needs_of(staff_id, job_role_id)
+        if staff_id == apart:
+            for need in needs:
+                assessment = assessor.assess(staff_id, role_since, need)[0]
+                mine[assessment.status] += 1
+                mine_late += assessment.is_overdue_or_late
+            continue
+        teams.add(team_id)
+        for need in needs:
+            if need.single:
+                key = (staff_id, need.single)
+                last, booking = completions(key), bookings(key)
+            else:
+                last, booking = assessor.evidence(staff_id, need)
+            status, is_late = assessor.judge(
+                need, last, booking[1] if booking else None, role_since
+            )
+            by_requirement[need.key, status] += 1
             if with_teams:
-                team[assessment.status] += 1
-            titles[need.key] = need.title
-            if assessment.is_overdue_or_late:
+                by_team[team_id, status] += 1
+            if is_late:
                 late[need.key] += 1
-    team_names = queries.team_names(set(by_team))
+            titles[need.key] = need.title
+    requirements: dict[str, Summary] = {}
+    for (key, status), n in by_requirement.items():
+        requirements.setdefault(key, Summary(key, titles[key])).counts[status] = n
+    team_summaries: dict[int, Summary] = {}
+    if with_teams:
+        names = queries.team_names(teams)
+        # A team appears even when nobody in it has requirements.
+        team_summaries = {t: Summary(str(t), names[t]) for t in teams}
+        for (team_id, status), n in by_team.items():
+            team_summaries[team_id].counts[status] = n
     return ComplianceSummary(
         today=assessor.today,
         people_count=len(facts),
-        requirements={
-            key: Summary(key, titles[key], counts) for key, counts in by_requirement.items()
-        },
-        teams={
-            team_id: Summary(str(team_id), team_names[team_id], counts)
-            for team_id, counts in by_team.items()
-        },
+        requirements=requirements,
+        teams=team_summaries,
         late=late,
-        apart=summary_apart,
-        apart_late=apart_late,
+        apart=mine,
+        apart_late=mine_late,
     )
 
 

@@ -6,11 +6,10 @@ first within N days of taking on the role, then again every M months if it is re
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-
-from dateutil.relativedelta import relativedelta
 
 DEFAULT_DUE_SOON_DAYS = 60
 
@@ -80,7 +79,18 @@ def expiry(completed_on: dt.date, renewal_months: int | None) -> dt.date | None:
     """Renewal runs from the completion date, not from the date it was due."""
     if renewal_months is None:
         return None
-    return completed_on + relativedelta(months=renewal_months)
+    return add_months(completed_on, renewal_months)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, or the month's last day when it is shorter (31 January
+    + 1 month = 28 or 29 February), as dateutil's relativedelta does; a few times faster,
+    which matters when a service view checks 90,000 requirements."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    if day.day <= 28:
+        return dt.date(year, month, day.day)
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def assess(
