@@ -6,8 +6,13 @@ BIN := $(VENV)/bin
 PYTEST := $(BIN)/python -m pytest
 DEV_ENV := WFLD_ENV=development
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+LOAD_BACKEND ?= sqlite
+LOAD_USERS ?= 8
+LOAD_DURATION ?= 60s
+LOAD_WORKERS ?= 4
+LOAD_ARGS ?=
 
-.PHONY: install run test test-sqlite test-postgresql test-browser browser-deps lint clean
+.PHONY: install run test test-sqlite test-postgresql test-browser browser-deps lint clean load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +71,11 @@ browser-deps:
 	else \
 		echo "Chromium is missing and cannot be installed here: browser tests will skip (they fail under CI=true)"; \
 	fi
+
+## load: gunicorn on loopback under LOAD_USERS locust users for LOAD_DURATION (LOAD_BACKEND=sqlite|postgresql)
+load: install
+	$(BIN)/python -m wfld.bench.load --backend $(LOAD_BACKEND) --users $(LOAD_USERS) \
+		--duration $(LOAD_DURATION) --workers $(LOAD_WORKERS) $(LOAD_ARGS)
 
 lint: install
 	$(BIN)/ruff check wfld tests config.py wsgi.py
