@@ -159,6 +159,9 @@ class _Need:
     due_within_days: int | None
 
 
+NOTHING: dict = {}
+
+
 class _Assessor:
     """Every (person, requirement) assessment for a set of people, from one batch of queries.
 
@@ -195,10 +198,15 @@ class _Assessor:
         self.by_role = {role_id: needs(rs) for role_id, rs in by_role.items()}
         self.by_person = by_person
         self._needs = needs
+        # activity id -> {staff id -> ...}: the latest completion, and the earliest booking
+        # to come as (start, London day).
         self.completions = queries.latest_completions(scope)
         self.bookings = {
-            key: (start, start.astimezone(LONDON).date())
-            for key, start in queries.next_bookings(scope, now=now).items()
+            activity_id: {
+                staff_id: (start, start.astimezone(LONDON).date())
+                for staff_id, start in starts.items()
+            }
+            for activity_id, starts in queries.next_bookings(scope, now=now).items()
         }
         self._done: dict[tuple, Assessment] = {}
         self._not_done: dict[tuple, Assessment] = {}
@@ -217,20 +225,43 @@ class _Assessor:
     ) -> tuple[dt.date | None, tuple[dt.datetime, dt.date] | None]:
         """(latest completion, earliest booking to come as (start, London day)) for one
         person and requirement: any of the activities that meet it."""
-        if need.single:
-            key = (staff_id, need.single)
-            return self.completions.get(key), self.bookings.get(key)
         done = [
-            self.completions[(staff_id, a)]
+            day
             for a in need.activity_ids
-            if (staff_id, a) in self.completions
+            if (day := self.completions.get(a, NOTHING).get(staff_id)) is not None
         ]
         booked = [
-            self.bookings[(staff_id, a)]
+            booking
             for a in need.activity_ids
-            if (staff_id, a) in self.bookings
+            if (booking := self.bookings.get(a, NOTHING).get(staff_id)) is not None
         ]
         return (max(done) if done else None), (min(booked) if booked else None)
+
+    def judge_many(
+        self, need: _Need, people: list[tuple[int, int, dt.date]]
+    ) -> list[tuple[Status, bool]]:
+        """``judge`` for many people (staff id, team id, in role since) at once: the hot loop
+        of the service view, so it looks up what it needs once and keeps to local names."""
+        if need.single is None:
+            out = []
+            for staff_id, _, role_since in people:
+                last, booking = self.evidence(staff_id, need)
+                out.append(self.judge(need, last, booking[1] if booking else None, role_since))
+            return out
+        completions = self.completions.get(need.single, NOTHING).get
+        bookings = self.bookings.get(need.single, NOTHING).get
+        judge, judged = self.judge, self._judged
+        renewal, due = need.renewal_months, need.due_within_days
+        out = []
+        append = out.append
+        for staff_id, _, role_since in people:
+            last = completions(staff_id)
+            booking = bookings(staff_id)
+            booked_on = booking[1] if booking else None
+            key = (renewal, last, booked_on) if last else (due, role_since, booked_on, None)
+            result = judged.get(key)
+            append(result or judge(need, last, booked_on, role_since))
+        return out
 
     def judge(
         self,
@@ -331,49 +362,62 @@ def summarise(
     ``apart``: one person in the scope (a manager on their home page) whose own statuses are
     counted separately from everyone else's. ``with_teams=False``: no counts by team.
 
-    The loop below runs once per person and requirement (about 90,000 times for a council of
-    5,000), so it counts into flat counters and looks up each distinct rule input once."""
+    About 90,000 (person, requirement) pairs for a council of 5,000, so people are grouped by
+    job role and each requirement of the role runs one tight loop over them; a distinct set
+    of rule inputs is judged once."""
     facts = queries.staff_facts(scope)
     assessor = _Assessor(scope, now=now, due_soon_days=due_soon_days)
+    by_role: dict[int, list[tuple[int, int, dt.date]]] = defaultdict(list)
+    one_by_one = []  # people with pathways of their own, and the person apart
+    teams: set[int] = set()
+    for staff_id, team_id, job_role_id, role_since in facts:
+        if staff_id == apart or staff_id in assessor.by_person:
+            one_by_one.append((staff_id, team_id, job_role_id, role_since))
+        else:
+            by_role[job_role_id].append((staff_id, team_id, role_since))
+        if staff_id != apart:
+            teams.add(team_id)  # a team appears even when nobody in it has requirements
+
     by_requirement: Counter = Counter()  # (requirement key, status) -> people
     by_team: Counter = Counter()  # (team id, status) -> people
     late: Counter = Counter()
     titles: dict[str, str] = {}
-    teams: set[int] = set()
+    for job_role_id, people in by_role.items():
+        team_ids = [team_id for _, team_id, _ in people]
+        for need in assessor.by_role.get(job_role_id, []):
+            results = assessor.judge_many(need, people)
+            statuses = [status for status, _ in results]
+            for status, n in Counter(statuses).items():
+                by_requirement[need.key, status] += n
+            if with_teams:
+                by_team.update(zip(team_ids, statuses, strict=True))
+            late[need.key] += sum(is_late for _, is_late in results)
+            titles[need.key] = need.title
+
     mine: Counter = Counter()
     mine_late = 0
-    completions, bookings = assessor.completions.get, assessor.bookings.get
-    for staff_id, team_id, job_role_id, role_since in facts:
-        needs = assessor.needs_of(staff_id, job_role_id)
-        if staff_id == apart:
-            for need in needs:
-                assessment = assessor.assess(staff_id, role_since, need)[0]
-                mine[assessment.status] += 1
-                mine_late += assessment.is_overdue_or_late
-            continue
-        teams.add(team_id)
-        for need in needs:
-            if need.single:
-                key = (staff_id, need.single)
-                last, booking = completions(key), bookings(key)
-            else:
-                last, booking = assessor.evidence(staff_id, need)
+    for staff_id, team_id, job_role_id, role_since in one_by_one:
+        for need in assessor.needs_of(staff_id, job_role_id):
+            last, booking = assessor.evidence(staff_id, need)
             status, is_late = assessor.judge(
                 need, last, booking[1] if booking else None, role_since
             )
+            if staff_id == apart:
+                mine[status] += 1
+                mine_late += is_late
+                continue
             by_requirement[need.key, status] += 1
             if with_teams:
                 by_team[team_id, status] += 1
-            if is_late:
-                late[need.key] += 1
+            late[need.key] += is_late
             titles[need.key] = need.title
+
     requirements: dict[str, Summary] = {}
     for (key, status), n in by_requirement.items():
         requirements.setdefault(key, Summary(key, titles[key])).counts[status] = n
     team_summaries: dict[int, Summary] = {}
     if with_teams:
         names = queries.team_names(teams)
-        # A team appears even when nobody in it has requirements.
         team_summaries = {t: Summary(str(t), names[t]) for t in teams}
         for (team_id, status), n in by_team.items():
             team_summaries[team_id].counts[status] = n
@@ -382,7 +426,7 @@ def summarise(
         people_count=len(facts),
         requirements=requirements,
         teams=team_summaries,
-        late=late,
+        late=+late,
         apart=mine,
         apart_late=mine_late,
     )

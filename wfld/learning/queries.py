@@ -231,27 +231,27 @@ def requirements_by_assignment(scope: Select) -> dict[int, list[PathwayRequireme
     return out
 
 
-def latest_completions(scope: Select) -> dict[tuple[int, int], dt.date]:
-    """(staff id, activity id) → the date of the latest verified completion."""
+def latest_completions(scope: Select) -> dict[int, dict[int, dt.date]]:
+    """activity id → {staff id → the date of their latest verified completion}."""
     rows = plain_rows(
         db.session,
         select(
-            Completion.staff_id,
             Completion.activity_id,
+            Completion.staff_id,
             fast_dates(func.max(Completion.completed_on)),
         )
         .where(Completion.staff_id.in_(scope), Completion.status == CompletionStatus.VERIFIED)
         .group_by(Completion.staff_id, Completion.activity_id),
     )
     days: dict = {}  # a few thousand distinct dates among tens of thousands of rows
-    return {
-        (staff_id, activity_id): days.get(day) or days.setdefault(day, to_date(day))
-        for staff_id, activity_id, day in rows
-    }
+    out: dict[int, dict[int, dt.date]] = defaultdict(dict)
+    for activity_id, staff_id, day in rows:
+        out[activity_id][staff_id] = days.get(day) or days.setdefault(day, to_date(day))
+    return out
 
 
-def next_bookings(scope: Select, *, now: dt.datetime) -> dict[tuple[int, int], dt.datetime]:
-    """(staff id, activity id) → the start of the earliest booked session still to come."""
+def next_bookings(scope: Select, *, now: dt.datetime) -> dict[int, dict[int, dt.datetime]]:
+    """activity id → {staff id → the start of their earliest booked session still to come}."""
     rows = db.session.execute(
         select(Booking.staff_id, LearningSession.activity_id, func.min(LearningSession.starts_at))
         .join(LearningSession, LearningSession.id == Booking.session_id)
@@ -263,10 +263,10 @@ def next_bookings(scope: Select, *, now: dt.datetime) -> dict[tuple[int, int], d
         )
         .group_by(Booking.staff_id, LearningSession.activity_id)
     ).all()
-    return {
-        (staff_id, activity_id): start if start.tzinfo else start.replace(tzinfo=dt.UTC)
-        for staff_id, activity_id, start in rows
-    }
+    out: dict[int, dict[int, dt.datetime]] = defaultdict(dict)
+    for staff_id, activity_id, start in rows:
+        out[activity_id][staff_id] = start if start.tzinfo else start.replace(tzinfo=dt.UTC)
+    return out
 
 
 def activities_developing(item_ids: set[int]) -> dict[int, set[int]]:
