@@ -12,6 +12,8 @@ from typing import Any
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from wfld.core.runtime import default_collection
+
 
 class _RefuseEverything(URLFetcher):
     def fetch(self, url: str, headers: Any = None) -> Any:
@@ -20,4 +22,5 @@ class _RefuseEverything(URLFetcher):
 
 def render_pdf(html: str) -> bytes:
     """The PDF of a self-contained HTML document (inline CSS, no images by URL)."""
-    return HTML(string=html, url_fetcher=_RefuseEverything()).write_pdf()
+    with default_collection():
+        return HTML(string=html, url_fetcher=_RefuseEverything()).write_pdf()
