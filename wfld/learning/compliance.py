@@ -160,6 +160,16 @@ class _Need:
 
 
 NOTHING: dict = {}
+# Up to this many people, the queries after the first name them by id: the database then
+# knows how few rows to expect (a team's line-management chain is a recursive query whose
+# size PostgreSQL cannot estimate, and it chose whole-table plans for it). Beyond it, the
+# scope's own SELECT is cheaper than a statement with thousands of parameters.
+LISTED_PEOPLE = 1_000
+
+
+def _who(scope: Select, ids: list[int]) -> Select | list[int]:
+    """What the queries after the first one filter people by: their ids, or the scope."""
+    return ids if len(ids) <= LISTED_PEOPLE else scope
 
 
 class _Assessor:
@@ -170,10 +180,17 @@ class _Assessor:
     thousands of people to a few hundred milliseconds.
     """
 
-    def __init__(self, scope: Select, *, now: dt.datetime, due_soon_days: int) -> None:
+    def __init__(
+        self,
+        scope: Select | list[int],
+        role_ids: set[int],
+        *,
+        now: dt.datetime,
+        due_soon_days: int,
+    ) -> None:
         self.today = now.astimezone(LONDON).date()
         self.due_soon_days = due_soon_days
-        by_role = queries.requirements_by_role(scope)
+        by_role = queries.requirements_by_role(role_ids)
         by_person = queries.requirements_by_assignment(scope)
         item_ids = {
             r.framework_item_id
@@ -200,7 +217,10 @@ class _Assessor:
         self._needs = needs
         # activity id -> {staff id -> ...}: the latest completion, and the earliest booking
         # to come as (start, London day).
-        self.completions = queries.latest_completions(scope)
+        for requirements in by_person.values():
+            needs(requirements)  # prepared now, so that their activities are fetched
+        needed = {a for need in prepared.values() for a in need.activity_ids}
+        self.completions = queries.latest_completions(scope, needed)
         self.bookings = {
             activity_id: {
                 staff_id: (start, start.astimezone(LONDON).date())
@@ -338,7 +358,12 @@ def _prepare(requirement: PathwayRequirement, developing: dict[int, set[int]]) -
 def build_report(scope: Select, *, now: dt.datetime, due_soon_days: int) -> ComplianceReport:
     """Compliance for everyone the scope (a SELECT of staff ids) names, on today's date."""
     people = queries.staff_in(scope)
-    assessor = _Assessor(scope, now=now, due_soon_days=due_soon_days)
+    assessor = _Assessor(
+        _who(scope, [p.id for p in people]),
+        {p.job_role_id for p in people},
+        now=now,
+        due_soon_days=due_soon_days,
+    )
     report = ComplianceReport(today=assessor.today, people=[])
     for staff in people:
         person = PersonCompliance(staff)
@@ -366,7 +391,12 @@ def summarise(
     job role and each requirement of the role runs one tight loop over them; a distinct set
     of rule inputs is judged once."""
     facts = queries.staff_facts(scope)
-    assessor = _Assessor(scope, now=now, due_soon_days=due_soon_days)
+    assessor = _Assessor(
+        _who(scope, [f[0] for f in facts]),
+        {f[2] for f in facts},
+        now=now,
+        due_soon_days=due_soon_days,
+    )
     by_role: dict[int, list[tuple[int, int, dt.date]]] = defaultdict(list)
     one_by_one = []  # people with pathways of their own, and the person apart
     teams: set[int] = set()
@@ -457,10 +487,16 @@ def drill_down(
 ) -> DrillDown | None:
     """Everyone in the scope the requirement applies to, overdue first, then by name; only
     the page shown is loaded as records. None when nobody in the scope has the requirement."""
-    assessor = _Assessor(scope, now=now, due_soon_days=due_soon_days)
+    people = queries.staff_names(scope)
+    assessor = _Assessor(
+        _who(scope, [p[0] for p in people]),
+        {p[3] for p in people},
+        now=now,
+        due_soon_days=due_soon_days,
+    )
     found = []
     need_of_key: _Need | None = None
-    for staff_id, last_name, first_name, job_role_id, role_since in queries.staff_names(scope):
+    for staff_id, last_name, first_name, job_role_id, role_since in people:
         for need in assessor.needs_of(staff_id, job_role_id):
             if need.key == target_key:
                 need_of_key = need

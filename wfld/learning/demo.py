@@ -69,7 +69,9 @@ def _demo_history(*, now: dt.datetime, today: dt.date) -> int:
         return 0
     activities = {a.id: a for a in db.session.scalars(select(LearningActivity))}
     staff = db.session.scalars(select(StaffMember).order_by(StaffMember.employee_number)).all()
-    requirements = queries.requirements_by_role(select(StaffMember.id))
+    requirements = queries.requirements_by_role(
+        set(db.session.scalars(select(StaffMember.job_role_id).distinct()))
+    )
     added = 0
     for person in staff:
         rng = random.Random(person.employee_number)

@@ -122,7 +122,8 @@ def find_assignment(pathway_id: int, staff_id: int) -> PathwayAssignment | None:
     )
 
 
-# Compliance inputs: each a single statement over a set of people ------------------------
+# Compliance inputs: each a single statement over a set of people (a SELECT of their ids,
+# or the ids themselves) ---------------------------------------------------------------
 def staff_in(scope: Select) -> list[StaffMember]:
     """The people whose ids the scope selects, with team, service area and role loaded."""
     return list(
@@ -198,14 +199,15 @@ def _requirement_options():  # noqa: ANN202
     )
 
 
-def requirements_by_role(scope: Select) -> dict[int, list[PathwayRequirement]]:
-    """job role id → requirements of the active pathways of that role, for roles held in scope."""
-    roles_in_scope = select(StaffMember.job_role_id).where(StaffMember.id.in_(scope))
+def requirements_by_role(role_ids: set[int]) -> dict[int, list[PathwayRequirement]]:
+    """job role id → requirements of the active pathways of that role, for these roles."""
+    if not role_ids:
+        return {}
     rows = db.session.execute(
         select(pathway_roles.c.job_role_id, PathwayRequirement)
         .join(PathwayRequirement, PathwayRequirement.pathway_id == pathway_roles.c.pathway_id)
         .join(Pathway, Pathway.id == PathwayRequirement.pathway_id)
-        .where(Pathway.is_active.is_(True), pathway_roles.c.job_role_id.in_(roles_in_scope))
+        .where(Pathway.is_active.is_(True), pathway_roles.c.job_role_id.in_(sorted(role_ids)))
         .options(*_requirement_options())
         .order_by(Pathway.name, PathwayRequirement.position)
     ).all()
@@ -215,7 +217,7 @@ def requirements_by_role(scope: Select) -> dict[int, list[PathwayRequirement]]:
     return out
 
 
-def requirements_by_assignment(scope: Select) -> dict[int, list[PathwayRequirement]]:
+def requirements_by_assignment(scope: Select | list[int]) -> dict[int, list[PathwayRequirement]]:
     """staff id → requirements of pathways assigned to them personally."""
     rows = db.session.execute(
         select(PathwayAssignment.staff_id, PathwayRequirement)
@@ -231,8 +233,13 @@ def requirements_by_assignment(scope: Select) -> dict[int, list[PathwayRequireme
     return out
 
 
-def latest_completions(scope: Select) -> dict[int, dict[int, dt.date]]:
-    """activity id → {staff id → the date of their latest verified completion}."""
+def latest_completions(
+    scope: Select | list[int], activity_ids: set[int]
+) -> dict[int, dict[int, dt.date]]:
+    """activity id → {staff id → the date of their latest verified completion}, for these
+    activities."""
+    if not activity_ids:
+        return {}
     rows = plain_rows(
         db.session,
         select(
@@ -240,7 +247,11 @@ def latest_completions(scope: Select) -> dict[int, dict[int, dt.date]]:
             Completion.staff_id,
             fast_dates(func.max(Completion.completed_on)),
         )
-        .where(Completion.staff_id.in_(scope), Completion.status == CompletionStatus.VERIFIED)
+        .where(
+            Completion.staff_id.in_(scope),
+            Completion.status == CompletionStatus.VERIFIED,
+            Completion.activity_id.in_(sorted(activity_ids)),
+        )
         .group_by(Completion.staff_id, Completion.activity_id),
     )
     days: dict = {}  # a few thousand distinct dates among tens of thousands of rows
@@ -250,7 +261,9 @@ def latest_completions(scope: Select) -> dict[int, dict[int, dt.date]]:
     return out
 
 
-def next_bookings(scope: Select, *, now: dt.datetime) -> dict[int, dict[int, dt.datetime]]:
+def next_bookings(
+    scope: Select | list[int], *, now: dt.datetime
+) -> dict[int, dict[int, dt.datetime]]:
     """activity id → {staff id → the start of their earliest booked session still to come}."""
     rows = db.session.execute(
         select(Booking.staff_id, LearningSession.activity_id, func.min(LearningSession.starts_at))
