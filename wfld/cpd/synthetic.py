@@ -112,8 +112,9 @@ WEIGHTS = {
     ActivityType.QUALIFICATION: 2,
     ActivityType.OTHER: 1,
 }
-YEARS = 10
-PER_PERSON = (30, 50)
+YEARS = 10  # the oldest entries
+PER_PERSON = (40, 55)  # for anyone with FULL_AFTER years or more in post; fewer for newer staff
+FULL_AFTER = 4
 
 
 def generate_cpd(run: SyntheticRun, org: Organisation, *, heavy_entries: int) -> None:
@@ -150,7 +151,7 @@ def _dates(
         return []
     if exactly is None:
         span_years = max(0.5, (last - first).days / 365)
-        count = round(rng.randint(*PER_PERSON) * min(1.0, span_years / YEARS) + 2)
+        count = round(rng.randint(*PER_PERSON) * min(1.0, span_years / FULL_AFTER) + 2)
     else:
         count = exactly
     return sorted(day_between(rng, first, last) for _ in range(count))
