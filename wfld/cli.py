@@ -28,7 +28,12 @@ from wfld.organisation import services as org_services
 from wfld.organisation.seeding import demo_logins, demo_password, load_demo
 from wfld.synthetic import PASSWORD as SYNTHETIC_PASSWORD
 from wfld.synthetic import PERSONAS as SYNTHETIC_PERSONAS
-from wfld.synthetic.council import NotEmpty, load_synthetic_council, synthetic_council_loaded
+from wfld.synthetic.council import (
+    NotEmpty,
+    load_synthetic_council,
+    settle_after_load,
+    synthetic_council_loaded,
+)
 
 seed = AppGroup("seed", help="Load data into the database.")
 users = AppGroup("users", help="Manage sign-in accounts.")
@@ -105,6 +110,7 @@ def seed_synthetic(staff: int, seed_: int) -> None:
         db.session.rollback()
         raise click.ClickException(str(problem)) from None
     db.session.commit()
+    settle_after_load()
     counts = ", ".join(f"{n} {kind}" for kind, n in run.counts.items())
     click.echo(f"Synthetic council loaded in {time.perf_counter() - started:.1f} s: {counts}.")
     click.echo(f"Sign-ins (password for all: {SYNTHETIC_PASSWORD}):")
