@@ -159,7 +159,7 @@ class _Need:
     due_within_days: int | None
 
 
-NOTHING: dict = {}
+NOTHING: dict = {}  # what an activity nobody has done or booked maps to (never written)
 # Up to this many people, the queries after the first name them by id: the database then
 # knows how few rows to expect (a team's line-management chain is a recursive query whose
 # size PostgreSQL cannot estimate, and it chose whole-table plans for it). Beyond it, the
@@ -215,11 +215,11 @@ class _Assessor:
         self.by_role = {role_id: needs(rs) for role_id, rs in by_role.items()}
         self.by_person = by_person
         self._needs = needs
-        # activity id -> {staff id -> ...}: the latest completion, and the earliest booking
-        # to come as (start, London day).
         for requirements in by_person.values():
             needs(requirements)  # prepared now, so that their activities are fetched
         needed = {a for need in prepared.values() for a in need.activity_ids}
+        # activity id -> {staff id -> ...}: the latest completion, and the earliest booking
+        # to come as (start, London day).
         self.completions = queries.latest_completions(scope, needed)
         self.bookings = {
             activity_id: {
