@@ -297,7 +297,23 @@ class _Assessor:
             memo_key = (need.due_within_days, role_since, booked_on, None)
         judged = self._judged.get(memo_key)
         if judged is None:
-            assessment = self._assessment(need, last, booked_on, role_since)
+            assessment = (
+                assess_done(
+                    need.renewal_months,
+                    last,
+                    booked_on,
+                    today=self.today,
+                    due_soon_days=self.due_soon_days,
+                )
+                if last is not None
+                else assess_not_done(
+                    need.due_within_days,
+                    role_since,
+                    booked_on,
+                    today=self.today,
+                    due_soon_days=self.due_soon_days,
+                )
+            )
             judged = self._judged[memo_key] = (assessment.status, assessment.is_overdue_or_late)
         return judged
 
