@@ -10,6 +10,7 @@ from flask import Flask
 from markupsafe import Markup, escape
 
 from wfld.core.clock import LONDON
+from wfld.core.dates import long_date
 
 
 def govuk_date(value: dt.date | dt.datetime | None) -> str:
@@ -17,7 +18,7 @@ def govuk_date(value: dt.date | dt.datetime | None) -> str:
         return ""
     if isinstance(value, dt.datetime):
         value = value.astimezone(LONDON).date()
-    return f"{value.day} {value:%B %Y}"
+    return long_date(value)
 
 
 def govuk_time(value: dt.datetime | None) -> str:

@@ -26,6 +26,8 @@ from itertools import pairwise
 from dateutil.relativedelta import relativedelta
 
 from wfld.core.clock import LONDON
+from wfld.core.dates import day_month
+from wfld.core.dates import long_date as format_date  # the name the rest of cpd uses
 from wfld.organisation.models import Regulator
 
 # --- regulator terms, as data ----------------------------------------------------------------
@@ -312,7 +314,7 @@ def swe_headline(pieces: int, peer_pieces: int, *, year: RegistrationYear, today
 
 def _swe_time_left(year: RegistrationYear, today: dt.date) -> str:
     days_left = (year.ends_on - today).days
-    closes_on = _day_month(year.ends_on)
+    closes_on = day_month(year.ends_on)
     if days_left < 0:
         return f"renewal closed on {format_date(year.ends_on)}"
     if days_left == 0:
@@ -575,31 +577,6 @@ def london_date(now: dt.datetime) -> dt.date:
     if now.tzinfo is None:
         raise ValueError("needs an aware datetime")
     return now.astimezone(LONDON).date()
-
-
-def format_date(day: dt.date) -> str:
-    """GOV.UK style: 4 March 2027."""
-    return f"{_day_month(day)} {day.year}"
-
-
-def _day_month(day: dt.date) -> str:
-    return f"{day.day} {_MONTHS[day.month - 1]}"
-
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def format_hours(hours: Decimal) -> str:
