@@ -102,7 +102,7 @@ COUNCIL_CORE = [
 COMMON_CORE = [
     "Effective communication and engagement with children, young people and families",
     "Child and young person development",
-    "Safeguarding and promoting the welfare of the child",
+    "Safeguarding and promoting the welfare of the child or young person",  # the 2010 wording
     "Supporting transitions",
     "Multi-agency working",
     "Sharing information",
@@ -117,6 +117,32 @@ SWE_PS4 = [
     ("4.7", "Recording your learning"),
     ("4.8", "Values and ethics"),
 ]
+# Social Work England's sentence for each part ("As a social worker, I will: ..."), kept as the
+# item's description; 4.1 exactly as DOMAIN.md gives it.
+SWE_PS4_SENTENCES = {
+    "4.1": "Incorporate feedback from a range of sources, including from people with lived "
+    "experience of my social work practice",
+    "4.2": "Use supervision and feedback to critically reflect on, and identify my learning needs, "
+    "including how I use research and evidence to inform my practice",
+    "4.3": "Keep my practice up to date and record how I use research, theories and frameworks to "
+    "inform my practice and my professional judgement",
+    "4.4": "Demonstrate good subject knowledge on key aspects of social work practice and develop "
+    "knowledge of current issues in society and social policies impacting on social work",
+    "4.5": "Contribute to an open and creative learning culture in the workplace to discuss, "
+    "reflect on and share best practice",
+    "4.6": "Reflect on my learning activities and evidence what impact continuing professional "
+    "development has on the quality of my practice",
+    "4.7": "Record my learning and reflection on a regular basis and in accordance with Social "
+    "Work England's guidance on continuing professional development",
+    "4.8": "Reflect on my own values and challenge the impact they have on my practice",
+}
+KSS_TITLE = "Post-qualifying standard: knowledge and skills statement for "
+NMC_CODE_THEMES = [
+    "Prioritise people",
+    "Practise effectively",
+    "Preserve safety",
+    "Promote professionalism and trust",
+]
 ALL_CODES = {
     "PCF",
     "KSS-CF-PRACTITIONER",
@@ -126,6 +152,7 @@ ALL_CODES = {
     "COUNCIL-CORE",
     "CCSK",
     "SWE-PS4",
+    "NMC-CODE",
 }
 
 
@@ -156,7 +183,7 @@ def titles(version, kind: ItemKind) -> list[str]:
     return [i.title for i in items]
 
 
-def test_seed_loads_the_eight_reference_frameworks(app, seeded):
+def test_seed_loads_the_nine_reference_frameworks(app, seeded):
     with app.app_context():
         assert {f.code for f in queries.list_frameworks()} == ALL_CODES
         for code in ALL_CODES:
@@ -218,13 +245,91 @@ def test_council_core_common_core_and_swe_standard_4(app, seeded):
         assert {i.kind for i in items} == {ItemKind.STATEMENT}
 
 
+def test_swe_standard_4_keeps_social_work_englands_sentence_as_each_description(app, seeded):
+    with app.app_context():
+        items = top_level(only_version("SWE-PS4"))
+        assert {i.code: i.description for i in items} == SWE_PS4_SENTENCES
+        assert [i.title for i in items] == [title for _, title in SWE_PS4], "short labels kept"
+
+
+def test_kss_titles_carry_the_post_qualifying_standard_prefix(app, seeded):
+    with app.app_context():
+        titles_by_code = {
+            code: queries.find_framework_by_code(code).title
+            for code in ("KSS-CF-PRACTITIONER", "KSS-CF-SUPERVISOR", "KSS-CF-LEADER")
+        }
+    assert titles_by_code == {
+        "KSS-CF-PRACTITIONER": KSS_TITLE + "child and family practitioners",
+        "KSS-CF-SUPERVISOR": KSS_TITLE + "practice supervisors",
+        "KSS-CF-LEADER": KSS_TITLE + "practice leaders",
+    }
+
+
+def test_practitioner_kss_is_described_as_superseded_from_1_april_2027(app, seeded):
+    with app.app_context():
+        version = only_version("KSS-CF-PRACTITIONER")
+        framework = version.framework
+        assert framework.custodian == "Department for Education"
+        sentences = framework.description.split(". ")
+        assert sentences[1] == (
+            "Superseded for child and family practitioners from 1 April 2027; it is used until "
+            "31 March 2027, and from 1 April 2027 the Department for Education says employers "
+            "should use the child and family social worker early career standards instead."
+        )
+        assert version.effective_to == dt.date(2027, 3, 31)
+
+
+def test_early_career_standards_are_labelled_the_2025_consultation_draft(app, seeded):
+    with app.app_context():
+        version = only_version("ECS-CF")
+        framework = version.framework
+        assert version.label == "2025 consultation draft"
+        assert version.name == (
+            "Child and family social worker early career standards (2025 consultation draft)"
+        )
+        assert framework.description.startswith(
+            "What is stored here is the 2025 consultation draft. The final standards were "
+            "published on 18 February 2026 and apply from 1 April 2027"
+        )
+        assert framework.description.endswith(
+            "A WFLD admin should import or complete the final text, then publish it."
+        )
+
+
+def test_common_core_custodians_and_2010_wording(app, seeded):
+    with app.app_context():
+        version = only_version("CCSK")
+        framework = version.framework
+        assert version.label == "2010"
+        assert framework.custodian == (
+            "Department for Education and Skills (2005); refreshed by the Children's Workforce "
+            "Development Council (March 2010)"
+        )
+        safeguarding = top_level(version)[2]
+        assert (safeguarding.code, safeguarding.title) == (
+            "3",
+            "Safeguarding and promoting the welfare of the child or young person",
+        )
+
+
+def test_nmc_code_is_a_framework_of_four_themes(app, seeded):
+    with app.app_context():
+        version = only_version("NMC-CODE")
+        framework = version.framework
+        assert framework.custodian == "Nursing and Midwifery Council"
+        assert version.status is VersionStatus.PUBLISHED
+        assert titles(version, ItemKind.DOMAIN) == NMC_CODE_THEMES
+        descriptions = [i.description for i in top_level(version)]
+        assert all(d and "\n" not in d and len(d) < 120 for d in descriptions), "one line each"
+
+
 def test_seeding_twice_creates_nothing(app, seeded):
     with app.app_context():
         before = row_counts()
-    assert before["FrameworkVersion"] == 8
+    assert before["FrameworkVersion"] == 9
     second = app.test_cli_runner().invoke(args=["seed", "frameworks"])
     assert second.exit_code == 0, second.output
-    assert second.output.count("(unchanged)") == 8
+    assert second.output.count("(unchanged)") == 9
     assert "new version" not in second.output
     with app.app_context():
         assert row_counts() == before
