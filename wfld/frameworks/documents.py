@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from wfld.core.csvfile import csv_text, csv_unsafe
 from wfld.frameworks.models import ItemKind, VersionStatus
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
@@ -339,7 +340,7 @@ def parse_csv(text: str) -> FrameworkDoc:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if reader.fieldnames is None or [h.strip() for h in reader.fieldnames] != CSV_HEADER:
         raise DocumentError([f"line 1: the columns must be exactly: {', '.join(CSV_HEADER)}"])
-    rows = [(_start_line(reader.line_num, row), row) for row in reader]
+    rows = [(_start_line(reader.line_num, row), _unprefixed(row)) for row in reader]
     if not rows:
         raise DocumentError(["line 2: the file has no levels or items"])
     problems: list[str] = []
@@ -411,6 +412,12 @@ def parse_csv(text: str) -> FrameworkDoc:
     return from_dict(data)
 
 
+def _unprefixed(row: dict) -> dict:
+    """Our exports put an apostrophe before a cell that a spreadsheet would run as a formula
+    (=, +, -, @): take it off again, so an exported file imports as it was."""
+    return {k: csv_unsafe(v) if isinstance(v, str) else v for k, v in row.items()}
+
+
 def _start_line(end_line: int, row: dict) -> int:
     """The line a row starts on: the reader is at its last line, and a quoted value may hold
     line breaks."""
@@ -425,9 +432,12 @@ def to_json(doc: FrameworkDoc) -> str:
 
 
 def to_csv(doc: FrameworkDoc) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
+    return csv_text(CSV_HEADER, csv_rows(doc))
+
+
+def csv_rows(doc: FrameworkDoc) -> list[list[str]]:
+    """One row per level, then per item (depth first); written by the one formula-safe
+    CSV writer, whose apostrophes parse_csv takes off again."""
     common = [
         doc.code,
         doc.title,
@@ -440,12 +450,11 @@ def to_csv(doc: FrameworkDoc) -> str:
         doc.effective_to.isoformat() if doc.effective_to else "",
         doc.note or "",
     ]
-    for level in doc.levels:
-        writer.writerow([*common, "level", level.code, "", "", level.title, ""])
+    rows = [[*common, "level", level.code, "", "", level.title, ""] for level in doc.levels]
 
     def walk(items: list[ItemDoc], parent: str) -> None:
         for item in items:
-            writer.writerow(
+            rows.append(
                 [
                     *common,
                     "item",
@@ -459,4 +468,4 @@ def to_csv(doc: FrameworkDoc) -> str:
             walk(item.children, item.code)
 
     walk(doc.items, "")
-    return out.getvalue()
+    return rows

@@ -16,11 +16,12 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from wfld.core import clock
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
+from wfld.core.csvfile import csv_download
 from wfld.core.errors_domain import RuleBroken
 from wfld.core.forms import apply_errors
 from wfld.extensions import db
 from wfld.frameworks import permissions, queries, services
-from wfld.frameworks.documents import DocumentError, parse_text, to_csv, to_json
+from wfld.frameworks.documents import CSV_HEADER, DocumentError, csv_rows, parse_text, to_json
 from wfld.frameworks.forms import (
     CrosswalkLinkForm,
     EditItemForm,
@@ -81,9 +82,11 @@ def view_version(version_id: int) -> str:
 def export_version(version_id: int, fmt: str) -> Response:
     version = allowed_or_404(queries.find_version(version_id), permissions.can_view_version)
     doc = services.document_for(version)
-    response = make_response(to_json(doc) if fmt == "json" else to_csv(doc))
-    response.mimetype = "application/json" if fmt == "json" else "text/csv"
     filename = f"{version.framework.code.lower()}-v{version.number}.{fmt}"
+    if fmt == "csv":
+        return csv_download(CSV_HEADER, csv_rows(doc), filename)
+    response = make_response(to_json(doc))
+    response.mimetype = "application/json"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
