@@ -316,7 +316,16 @@ def test_wfld_admin_builds_a_pathway_for_a_role(app, client, org, learning):
     assert response.status_code == 302
     pathway_path = response.headers["Location"]
     add = f"{pathway_path}/requirements/new"
-    neither = page(submit(client, add, {"stage": "induction", "is_mandatory": "yes"}))
+    # What the form arrives with: applies from today, 90 days for people already in the role.
+    form = page(client.get(add))
+    assert [i["value"] for i in form.soup.select("input[name=applies_from]")] == [
+        "23",
+        "11",
+        "2026",
+    ]
+    assert form.soup.select_one("input[name=grace_days]")["value"] == "90"
+    prefilled = {"applies_from": ["23", "11", "2026"], "grace_days": "90"}
+    neither = page(submit(client, add, {"stage": "induction", "is_mandatory": "yes", **prefilled}))
     assert neither.error_summary() == {
         "#activity": "Choose a learning activity or a framework item (one of them)"
     }
@@ -328,6 +337,7 @@ def test_wfld_admin_builds_a_pathway_for_a_role(app, client, org, learning):
             "activity": str(learning["court"]),
             "is_mandatory": "yes",
             "due_within_days": "60",
+            **prefilled,
         },
     )
     assert ok.status_code == 302
@@ -335,12 +345,22 @@ def test_wfld_admin_builds_a_pathway_for_a_role(app, client, org, learning):
         submit(
             client,
             add,
-            {"stage": "mandatory", "activity": str(learning["court"]), "is_mandatory": "no"},
+            {
+                "stage": "mandatory",
+                "activity": str(learning["court"]),
+                "is_mandatory": "no",
+                **prefilled,
+            },
         )
     )
     assert duplicate.error_summary() == {"#activity": "This pathway already has this requirement"}
     view = page(client.get(pathway_path))
-    assert "Court Skills" in view.text() and "Within 60 days of starting the role" in view.text()
+    court = next(tr for tr in view.soup.select("tbody tr") if "Court Skills" in tr.get_text())
+    first_due = court.select("td")[2]
+    assert first_due.get_text(" ", strip=True) == (
+        "Within 60 days of starting the role "
+        "People in the role before 23 November 2026: within 90 days of 23 November 2026"
+    )
 
     client.delete_cookie("wfld_session")
     sign_in(client, org.other_practitioner.email)  # a family support worker

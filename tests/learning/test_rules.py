@@ -440,3 +440,122 @@ def test_month_arithmetic_matches_dateutil_everywhere():
         day = dt.date(1995, 1, 1) + dt.timedelta(days=chance.randint(0, 15000))
         months = chance.randint(0, 150)
         assert add_months(day, months) == day + relativedelta(months=months), (day, months)
+
+
+# --- applies-from dates and grace for people already in post ------------------------------
+# A yearly requirement due within 30 days of starting, added to the pathway today with 90
+# days' grace for people already in the role.
+ADDED_TODAY = Terms(due_within_days=30, renewal_months=12, applies_from=TODAY, grace_days=90)
+
+
+def test_added_today_people_in_post_for_years_are_not_overdue():
+    result = assess(ADDED_TODAY, Evidence(), role_since=dt.date(2012, 4, 1), today=TODAY)
+    assert result == Assessment(Status.NOT_STARTED, due_on=dt.date(2024, 8, 30))
+
+
+def test_added_today_in_post_people_are_due_soon_near_the_end_of_the_grace():
+    later = dt.date(2024, 7, 15)
+    result = assess(ADDED_TODAY, Evidence(), role_since=dt.date(2012, 4, 1), today=later)
+    assert result == Assessment(Status.DUE_SOON, due_on=dt.date(2024, 8, 30))
+
+
+def test_added_today_in_post_people_are_overdue_the_day_after_the_grace():
+    result = assess(
+        ADDED_TODAY, Evidence(), role_since=dt.date(2012, 4, 1), today=dt.date(2024, 8, 31)
+    )
+    assert result == Assessment(Status.OVERDUE, due_on=dt.date(2024, 8, 30))
+
+
+def test_new_starter_after_applies_from_keeps_the_days_from_starting_the_role():
+    result = assess(
+        ADDED_TODAY, Evidence(), role_since=dt.date(2024, 6, 10), today=dt.date(2024, 7, 15)
+    )
+    assert result == Assessment(Status.OVERDUE, due_on=dt.date(2024, 7, 10))
+
+
+def test_starting_on_the_applies_from_day_counts_as_a_new_starter():
+    result = assess(ADDED_TODAY, Evidence(), role_since=TODAY, today=TODAY)
+    assert result == Assessment(Status.DUE_SOON, due_on=dt.date(2024, 7, 1))
+
+
+def test_someone_who_started_just_before_gets_no_less_time_than_a_new_starter():
+    long_first_deadline = Terms(
+        due_within_days=180, renewal_months=None, applies_from=TODAY, grace_days=30
+    )
+    result = assess(long_first_deadline, Evidence(), role_since=YESTERDAY, today=TODAY)
+    assert result.due_on == YESTERDAY + dt.timedelta(days=180)
+
+
+def test_applies_from_in_the_future_is_not_yet_due():
+    next_year = Terms(
+        due_within_days=0, renewal_months=None, applies_from=dt.date(2025, 4, 1), grace_days=60
+    )
+    result = assess(next_year, Evidence(), role_since=LONG_AGO, today=TODAY)
+    assert result == Assessment(Status.NOT_STARTED, due_on=dt.date(2025, 5, 31))
+    assert not result.is_overdue_or_late
+
+
+def test_a_lapsed_renewal_when_added_gets_the_grace_from_the_applies_from_date():
+    # Done in 2021, expired in 2022, years before the requirement was added.
+    result = assess(ADDED_TODAY, completed(dt.date(2021, 3, 1)), role_since=LONG_AGO, today=TODAY)
+    assert result == Assessment(Status.NOT_STARTED, due_on=dt.date(2024, 8, 30))
+
+
+# A renewal with no applies-from date (it has always applied) and 90 days' grace.
+ALWAYS = Terms(due_within_days=30, renewal_months=12, grace_days=90)
+
+
+def test_role_change_with_a_renewal_lapsed_under_the_old_role_gets_the_grace():
+    # Expired on 1 March 2024, under the old role; took the new role on 1 May 2024.
+    result = assess(
+        ALWAYS, completed(dt.date(2023, 3, 1)), role_since=dt.date(2024, 5, 1), today=TODAY
+    )
+    assert result == Assessment(Status.DUE_SOON, due_on=dt.date(2024, 7, 30))
+    assert not result.is_overdue_or_late
+
+
+def test_role_change_grace_runs_out_like_a_first_deadline():
+    result = assess(
+        ALWAYS,
+        completed(dt.date(2023, 3, 1)),
+        role_since=dt.date(2024, 5, 1),
+        today=dt.date(2024, 7, 31),
+    )
+    assert result == Assessment(Status.OVERDUE, due_on=dt.date(2024, 7, 30))
+
+
+def test_role_change_grace_with_a_booking_is_booked_not_late():
+    result = assess(
+        ALWAYS,
+        completed(dt.date(2023, 3, 1), booked=dt.date(2024, 7, 1)),
+        role_since=dt.date(2024, 5, 1),
+        today=TODAY,
+    )
+    assert result == Assessment(Status.BOOKED, due_on=dt.date(2024, 7, 30))
+
+
+def test_a_renewal_expiring_after_the_role_change_expires_as_normal():
+    # Took the new role on 1 May 2024 while still valid; it expired on 20 May 2024.
+    result = assess(
+        ALWAYS, completed(dt.date(2023, 5, 20)), role_since=dt.date(2024, 5, 1), today=TODAY
+    )
+    assert result == Assessment(
+        Status.OVERDUE, due_on=dt.date(2024, 5, 20), expires_on=dt.date(2024, 5, 20), expired=True
+    )
+
+
+def test_a_renewal_expiring_on_the_first_day_in_the_new_role_gets_the_grace():
+    result = assess(
+        ALWAYS, completed(dt.date(2023, 5, 1)), role_since=dt.date(2024, 5, 1), today=TODAY
+    )
+    assert result == Assessment(Status.DUE_SOON, due_on=dt.date(2024, 7, 30))
+
+
+def test_without_grace_days_a_lapsed_renewal_is_overdue_at_once_as_before():
+    result = assess(
+        Terms(due_within_days=30, renewal_months=12),
+        completed(dt.date(2023, 3, 1)),
+        role_since=dt.date(2024, 5, 1),
+        today=TODAY,
+    )
+    assert result.status is Status.OVERDUE and result.expired

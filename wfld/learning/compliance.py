@@ -15,7 +15,14 @@ from sqlalchemy import Select
 from wfld.core.clock import LONDON
 from wfld.learning import queries
 from wfld.learning.models import PathwayRequirement, Stage
-from wfld.learning.rules import SEVERITY, Assessment, Status, assess_done, assess_not_done
+from wfld.learning.rules import (
+    SEVERITY,
+    Assessment,
+    Status,
+    assess_done,
+    assess_not_done,
+    starts_applying,
+)
 from wfld.organisation.models import StaffMember
 
 
@@ -157,6 +164,8 @@ class _Need:
     single: int | None  # the one activity that meets it, when there is only one
     renewal_months: int | None
     due_within_days: int | None
+    applies_from: dt.date | None
+    grace_days: int | None
 
 
 NOTHING: dict = {}  # what an activity nobody has done or booked maps to (never written)
@@ -228,8 +237,7 @@ class _Assessor:
             }
             for activity_id, starts in queries.next_bookings(scope, now=now).items()
         }
-        self._done: dict[tuple, Assessment] = {}
-        self._not_done: dict[tuple, Assessment] = {}
+        self._assessed: dict[tuple, Assessment] = {}
         self._judged: dict[tuple, tuple[Status, bool]] = {}
 
     def needs_of(self, staff_id: int, job_role_id: int) -> list[_Need]:
@@ -272,13 +280,23 @@ class _Assessor:
         bookings = self.bookings.get(need.single, NOTHING).get
         judge, judged = self.judge, self._judged
         renewal, due = need.renewal_months, need.due_within_days
+        applies_from, grace = need.applies_from, need.grace_days
         out = []
         append = out.append
+        # The keys are _memo_key's, inlined: this loop runs once per person and requirement.
         for staff_id, _, role_since in people:
             last = completions(staff_id)
             booking = bookings(staff_id)
             booked_on = booking[1] if booking else None
-            key = (renewal, last, booked_on) if last else (due, role_since, booked_on, None)
+            if last:
+                start = (
+                    applies_from
+                    if applies_from is not None and applies_from > role_since
+                    else role_since
+                )
+                key = (renewal, last, booked_on, start if last < start else None, grace)
+            else:
+                key = (due, role_since, booked_on, applies_from, grace, None)
             result = judged.get(key)
             append(result or judge(need, last, booked_on, role_since))
         return out
@@ -291,57 +309,43 @@ class _Assessor:
         role_since: dt.date,
     ) -> tuple[Status, bool]:
         """(status, overdue or late), from the rules, once per distinct set of inputs."""
-        if last is not None:
-            memo_key: tuple = (need.renewal_months, last, booked_on)
-        else:
-            memo_key = (need.due_within_days, role_since, booked_on, None)
+        memo_key = _memo_key(need, last, booked_on, role_since)
         judged = self._judged.get(memo_key)
         if judged is None:
-            assessment = (
-                assess_done(
-                    need.renewal_months,
-                    last,
-                    booked_on,
-                    today=self.today,
-                    due_soon_days=self.due_soon_days,
-                )
-                if last is not None
-                else assess_not_done(
-                    need.due_within_days,
-                    role_since,
-                    booked_on,
-                    today=self.today,
-                    due_soon_days=self.due_soon_days,
-                )
-            )
+            assessment = self._rule(need, last, booked_on, role_since)
             judged = self._judged[memo_key] = (assessment.status, assessment.is_overdue_or_late)
         return judged
+
+    def _rule(
+        self, need: _Need, last: dt.date | None, booked_on: dt.date | None, role_since: dt.date
+    ) -> Assessment:
+        if last is not None:
+            return assess_done(
+                need.renewal_months,
+                last,
+                booked_on,
+                today=self.today,
+                due_soon_days=self.due_soon_days,
+                starts_on=starts_applying(role_since, need.applies_from),
+                grace_days=need.grace_days,
+            )
+        return assess_not_done(
+            need.due_within_days,
+            role_since,
+            booked_on,
+            today=self.today,
+            due_soon_days=self.due_soon_days,
+            applies_from=need.applies_from,
+            grace_days=need.grace_days,
+        )
 
     def _assessment(
         self, need: _Need, last: dt.date | None, booked_on: dt.date | None, role_since: dt.date
     ) -> Assessment:
-        if last is not None:
-            memo_key = (need.renewal_months, last, booked_on)
-            assessment = self._done.get(memo_key)
-            if assessment is None:
-                assessment = self._done[memo_key] = assess_done(
-                    need.renewal_months,
-                    last,
-                    booked_on,
-                    today=self.today,
-                    due_soon_days=self.due_soon_days,
-                )
-            return assessment
-        memo_key = (need.due_within_days, role_since, booked_on)
-        assessment = self._not_done.get(memo_key)
+        memo_key = _memo_key(need, last, booked_on, role_since)
+        assessment = self._assessed.get(memo_key)
         if assessment is None:
-            assessment = self._not_done[memo_key] = assess_not_done(
-                need.due_within_days,
-                role_since,
-                booked_on,
-                today=self.today,
-                due_soon_days=self.due_soon_days,
-            )
+            assessment = self._assessed[memo_key] = self._rule(need, last, booked_on, role_since)
         return assessment
 
     def assess(
@@ -368,7 +372,28 @@ def _prepare(requirement: PathwayRequirement, developing: dict[int, set[int]]) -
         renewal_months=requirement.renewal_months
         or (requirement.activity.validity_months if requirement.activity is not None else None),
         due_within_days=requirement.due_within_days,
+        applies_from=requirement.applies_from,
+        grace_days=requirement.grace_days,
     )
+
+
+def _memo_key(need: _Need, last: dt.date | None, booked_on: dt.date | None, role_since: dt.date):  # noqa: ANN202
+    """The rule inputs that decide one person's status, as a key shared by everyone with the
+    same inputs. A completion matters with the day the requirement started to apply to the
+    person only when it came before that day (only then can it have lapsed by then)."""
+    if last is not None:
+        applies_from = need.applies_from
+        start = (
+            applies_from if applies_from is not None and applies_from > role_since else role_since
+        )
+        return (
+            need.renewal_months,
+            last,
+            booked_on,
+            start if last < start else None,
+            need.grace_days,
+        )
+    return (need.due_within_days, role_since, booked_on, need.applies_from, need.grace_days, None)
 
 
 def build_report(scope: Select, *, now: dt.datetime, due_soon_days: int) -> ComplianceReport:

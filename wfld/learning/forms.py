@@ -28,7 +28,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 
 from wfld.core.forms import GovDateField, Required
-from wfld.learning.models import Stage
+from wfld.learning.models import DEFAULT_GRACE_DAYS, Stage
 
 
 class PathwayForm(FlaskForm):
@@ -100,6 +100,28 @@ class RequirementForm(FlaskForm):
         validators=[
             Optional(),
             NumberRange(min=1, max=120, message="Months must be between 1 and 120"),
+        ],
+    )
+    applies_from = GovDateField(
+        "Date it applies from",
+        description=(
+            "People who start in the role on or after this date have the time above. "
+            "For example, 2 12 2026"
+        ),
+        validators=[Required("Enter the date it applies from")],
+    )
+    grace_days = IntegerField(
+        "How many days do people already in the role have?",
+        description=(
+            "Counted from the date it applies from, so nobody is overdue the day it is added. "
+            "Someone whose earlier completion ran out before they started in the role gets "
+            "the same time from their start."
+        ),
+        default=DEFAULT_GRACE_DAYS,
+        widget=GovTextInput(),
+        validators=[
+            Required("Enter how many days people already in the role have"),
+            NumberRange(min=0, max=3650, message="Days must be between 0 and 3650"),
         ],
     )
     submit = SubmitField("Add requirement", widget=GovSubmitInput())

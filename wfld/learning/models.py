@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from wfld.core.dates import long_date
 from wfld.core.db import UTCDateTime, string_enum
 from wfld.extensions import db
 from wfld.frameworks.models import FrameworkItem
@@ -236,6 +237,11 @@ class Completion(db.Model):
     certificate: Mapped[CertificateFile | None] = relationship(uselist=False, viewonly=True)
 
 
+# What people already in the role are given when a requirement is added: a working
+# quarter, enough to book and attend a course that runs monthly.
+DEFAULT_GRACE_DAYS = 90
+
+
 pathway_roles = Table(
     "pathway_roles",
     db.metadata,
@@ -280,6 +286,7 @@ class PathwayRequirement(db.Model):
         ),
         CheckConstraint("due_within_days IS NULL OR due_within_days >= 0", name="due_not_negative"),
         CheckConstraint("renewal_months IS NULL OR renewal_months > 0", name="renewal_positive"),
+        CheckConstraint("grace_days >= 0", name="grace_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -294,6 +301,15 @@ class PathwayRequirement(db.Model):
     due_within_days: Mapped[int | None] = mapped_column(Integer)
     # Renewed every this many months; None falls back to the activity's validity.
     renewal_months: Mapped[int | None] = mapped_column(Integer)
+    # The day it was added to the pathway (or a later one the WFLD team chose): people
+    # already in the role by then have ``grace_days`` from it. None: it applies to everyone
+    # from their role start (requirements set before this date existed).
+    applies_from: Mapped[dt.date | None] = mapped_column(Date)
+    # Days for people already in the role, and for anyone whose completion had lapsed
+    # before the requirement applied to them (a renewal that ran out under an old role).
+    grace_days: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_GRACE_DAYS, server_default=str(DEFAULT_GRACE_DAYS)
+    )
     position: Mapped[int] = mapped_column(Integer)
 
     pathway: Mapped[Pathway] = relationship(back_populates="requirements")
@@ -305,6 +321,40 @@ class PathwayRequirement(db.Model):
         if self.activity is not None:
             return self.activity.title
         return self.framework_item.label if self.framework_item else ""
+
+    @property
+    def first_due_text(self) -> str:
+        """The first deadline in plain words, for the pathway page."""
+        return first_due_words(self.due_within_days)
+
+    @property
+    def in_post_text(self) -> str | None:
+        """What people already in the role have, or None when it applies to everyone from
+        their role start."""
+        return in_post_words(self.due_within_days, self.applies_from, self.grace_days)
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def first_due_words(due_within_days: int | None) -> str:
+    if due_within_days is None:
+        return "No deadline"
+    if due_within_days == 0:
+        return "From the start of the role"
+    return f"Within {_days(due_within_days)} of starting the role"
+
+
+def in_post_words(
+    due_within_days: int | None, applies_from: dt.date | None, grace_days: int
+) -> str | None:
+    if applies_from is None or due_within_days is None:
+        return None
+    since = long_date(applies_from)
+    if grace_days == 0:
+        return f"People in the role before {since}: from {since}"
+    return f"People in the role before {since}: within {_days(grace_days)} of {since}"
 
 
 class CertificateFile(db.Model):

@@ -2,6 +2,11 @@
 
 A requirement asks for a learning activity (or any activity developing a framework item),
 first within N days of taking on the role, then again every M months if it is renewable.
+
+A requirement added to a pathway applies from a date. People already in the role by then
+are given a grace period from that date rather than being overdue at once, and so is anyone
+whose earlier completion had lapsed before they took on the role (or before the requirement
+applied to them).
 """
 
 from __future__ import annotations
@@ -53,6 +58,12 @@ class Terms:
 
     due_within_days: int | None
     renewal_months: int | None
+    # None: it applies to everyone from their role start (requirements set before
+    # applies-from dates existed).
+    applies_from: dt.date | None = None
+    # Days given to people already in the role on ``applies_from``, and to anyone whose
+    # completion lapsed before the requirement applied to them. None: no grace.
+    grace_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,35 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def starts_applying(role_since: dt.date, applies_from: dt.date | None) -> dt.date:
+    """The day a requirement starts to apply to someone: when they took on the role, or the
+    requirement's applies-from date if they were already in the role by then."""
+    if applies_from is not None and applies_from > role_since:
+        return applies_from
+    return role_since
+
+
+def first_due(
+    due_within_days: int | None,
+    role_since: dt.date,
+    *,
+    applies_from: dt.date | None = None,
+    grace_days: int | None = None,
+) -> dt.date | None:
+    """When a requirement never done is first due, or None when it has no first deadline.
+
+    New starters (in the role on or after the applies-from date) have ``due_within_days``
+    from their role start. People already in the role have ``grace_days`` from the
+    applies-from date, or their own deadline if that is later: nobody gets less time than a
+    new starter would."""
+    if due_within_days is None:
+        return None
+    due_on = role_since + dt.timedelta(days=due_within_days)
+    if applies_from is not None and role_since < applies_from and grace_days is not None:
+        due_on = max(due_on, applies_from + dt.timedelta(days=grace_days))
+    return due_on
+
+
 def assess(
     terms: Terms,
     evidence: Evidence,
@@ -111,6 +151,11 @@ def assess(
       from then, and expired (overdue) from its expiry date.
     - Never done: due ``due_within_days`` after the person took on their role; overdue the
       day after that; with no due date it is simply not started.
+    - People already in the role on the requirement's applies-from date: due
+      ``grace_days`` after that date (see ``first_due``).
+    - A completion that had already lapsed when the requirement started to apply to the
+      person (they took on the role later, or it was added later): due ``grace_days`` after
+      that day, like a first deadline, instead of overdue at once.
     - A booked session to come shows as booked, flagged late if already overdue.
     """
     if evidence.last_completed_on is not None:
@@ -120,6 +165,8 @@ def assess(
             evidence.next_booked_on,
             today=today,
             due_soon_days=due_soon_days,
+            starts_on=starts_applying(role_since, terms.applies_from),
+            grace_days=terms.grace_days,
         )
     return assess_not_done(
         terms.due_within_days,
@@ -127,6 +174,8 @@ def assess(
         evidence.next_booked_on,
         today=today,
         due_soon_days=due_soon_days,
+        applies_from=terms.applies_from,
+        grace_days=terms.grace_days,
     )
 
 
@@ -137,11 +186,27 @@ def assess_done(
     *,
     today: dt.date,
     due_soon_days: int = DEFAULT_DUE_SOON_DAYS,
+    starts_on: dt.date | None = None,
+    grace_days: int | None = None,
 ) -> Assessment:
-    """``assess`` for a requirement done at least once: only the renewal period matters."""
+    """``assess`` for a requirement done at least once: only the renewal period matters,
+    unless the completion had lapsed by ``starts_on`` (the day the requirement started to
+    apply to the person): then it is due ``grace_days`` after that day."""
+    expires_on = expiry(last_completed_on, renewal_months)
+    if (
+        expires_on is not None
+        and starts_on is not None
+        and grace_days is not None
+        and expires_on <= starts_on
+    ):
+        return _due_by(
+            starts_on + dt.timedelta(days=grace_days),
+            next_booked_on,
+            today=today,
+            due_soon_days=due_soon_days,
+        )
     horizon = today + dt.timedelta(days=due_soon_days)
     booked = next_booked_on is not None and next_booked_on >= today
-    expires_on = expiry(last_completed_on, renewal_months)
     if expires_on is None or expires_on > horizon:
         return Assessment(Status.COMPLETE, due_on=expires_on, expires_on=expires_on)
     lapsed = expires_on <= today
@@ -161,13 +226,27 @@ def assess_not_done(
     *,
     today: dt.date,
     due_soon_days: int = DEFAULT_DUE_SOON_DAYS,
+    applies_from: dt.date | None = None,
+    grace_days: int | None = None,
 ) -> Assessment:
-    """``assess`` for a requirement never done: due a number of days after taking the role."""
+    """``assess`` for a requirement never done: due a number of days after taking the role
+    (or after the applies-from date for people already in the role, see ``first_due``)."""
+    due_on = first_due(
+        due_within_days, role_since, applies_from=applies_from, grace_days=grace_days
+    )
+    return _due_by(due_on, next_booked_on, today=today, due_soon_days=due_soon_days)
+
+
+def _due_by(
+    due_on: dt.date | None,
+    next_booked_on: dt.date | None,
+    *,
+    today: dt.date,
+    due_soon_days: int,
+) -> Assessment:
+    """Something to do by ``due_on`` (None: no deadline): overdue the day after it."""
     horizon = today + dt.timedelta(days=due_soon_days)
     booked = next_booked_on is not None and next_booked_on >= today
-    due_on = (
-        role_since + dt.timedelta(days=due_within_days) if due_within_days is not None else None
-    )
     overdue = due_on is not None and due_on < today
     if booked:
         return Assessment(Status.BOOKED, due_on=due_on, late=overdue)

@@ -13,6 +13,7 @@ from wfld.extensions import db
 from wfld.frameworks.models import FrameworkItem, RoleExpectedLevel
 from wfld.learning import queries, rules
 from wfld.learning.models import (
+    DEFAULT_GRACE_DAYS,
     CertificateFile,
     Completion,
     CompletionSource,
@@ -92,7 +93,12 @@ def add_requirement(
     renewal_months: int | None,
     actor: User | None,
     now: dt.datetime,
+    applies_from: dt.date | None = None,
+    grace_days: int = DEFAULT_GRACE_DAYS,
 ) -> PathwayRequirement:
+    """Add a requirement. ``applies_from`` (the WFLD team's form defaults it to today):
+    people already in the role by then have ``grace_days`` from it. None: it applies to
+    everyone from their role start, as seeded pathways that describe a settled service do."""
     if (activity is None) == (framework_item is None):
         raise RuleBroken(
             {"activity": "Choose a learning activity or a framework item (one of them)"}
@@ -106,6 +112,8 @@ def add_requirement(
         raise RuleBroken({"due_within_days": "Days must be 0 or more"})
     if renewal_months is not None and renewal_months <= 0:
         raise RuleBroken({"renewal_months": "Months must be 1 or more"})
+    if grace_days < 0:
+        raise RuleBroken({"grace_days": "Days must be 0 or more"})
     requirement = PathwayRequirement(
         pathway=pathway,
         stage=stage,
@@ -114,6 +122,8 @@ def add_requirement(
         is_mandatory=is_mandatory,
         due_within_days=due_within_days,
         renewal_months=renewal_months,
+        applies_from=applies_from,
+        grace_days=grace_days,
         position=queries.next_requirement_position(pathway.id),
     )
     db.session.add(requirement)

@@ -349,6 +349,8 @@ def add_requirement(pathway_id: int) -> str | WerkzeugResponse:
         (str(a.id), a.title) for a in queries.list_activity_choices()
     ]
     form.framework_item.choices = _item_choices()
+    if request.method == "GET":
+        form.applies_from.data = clock.today()
     if form.validate_on_submit():
         try:
             services.add_requirement(
@@ -363,6 +365,8 @@ def add_requirement(pathway_id: int) -> str | WerkzeugResponse:
                 is_mandatory=form.is_mandatory.data == "yes",
                 due_within_days=form.due_within_days.data,
                 renewal_months=form.renewal_months.data,
+                applies_from=form.applies_from.data,
+                grace_days=form.grace_days.data,
                 actor=current_actor(),
                 now=clock.now(),
             )
