@@ -79,6 +79,10 @@ def _templates(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["govukRebrand"] = False
     WTFormsHelpers(app)
+    from wfld.core.forms import error_summary
+
+    # Our summary links a date's error to its day box (the first wrong box).
+    app.add_template_global(error_summary, "wtforms_errors")
 
     from wfld.core import filters
 

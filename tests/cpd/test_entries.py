@@ -159,7 +159,7 @@ def test_a_draft_without_a_title_or_date_is_refused(app, org):
     result = page(submit(client, "/cpd/entries/new", {"started_on": ["", "", ""], **DRAFT}))
     assert result.error_summary() == {
         "#title": "Enter a title",
-        "#started_on": "Enter the date of the CPD",
+        "#started_on-day": "Enter the date of the CPD",
     }
     assert entry_count(app) == 0
 
@@ -198,7 +198,7 @@ def test_the_end_date_cannot_be_before_the_start(app, org):
         submit(client, "/cpd/entries/new", entry_form(ended_on=["13", "10", "2026"], **COMPLETE))
     )
     errors = result.error_summary()
-    assert errors == {"#ended_on": "The end date must be the same as or after the start date"}
+    assert errors == {"#ended_on-day": "The end date must be the same as or after the start date"}
     assert_links_to_fields(result, errors)
     assert entry_count(app) == 0
 
@@ -207,7 +207,7 @@ def test_complete_cpd_cannot_be_in_the_future_but_a_planned_draft_can(app, org):
     client = signed_in(app, org.practitioner)
     tomorrow = ["24", "11", "2026"]
     result = page(submit(client, "/cpd/entries/new", entry_form(started_on=tomorrow, **COMPLETE)))
-    assert result.error_summary() == {"#started_on": "The date must be today or in the past"}
+    assert result.error_summary() == {"#started_on-day": "The date must be today or in the past"}
     assert entry_count(app) == 0
 
     entry_id_from(submit(client, "/cpd/entries/new", entry_form(started_on=tomorrow, **DRAFT)))

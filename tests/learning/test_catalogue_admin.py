@@ -259,7 +259,7 @@ def test_session_errors_are_summarised_and_nothing_is_saved(app, client, org):
 
     empty = page(submit(client, path, {}))
     assert empty.error_summary() == {
-        "#date": "Enter the date of the session",
+        "#date-day": "Enter the date of the session",
         "#start_time": "Enter the start time",
         "#end_time": "Enter the end time",
         "#delivery": "Select where the session takes place",
@@ -281,7 +281,7 @@ def test_session_errors_are_summarised_and_nothing_is_saved(app, client, org):
         )
     )
     assert broken.error_summary() == {
-        "#date": "Date must be today or in the future",
+        "#date-day": "Date must be today or in the future",
         "#end_time": "End time must be after the start time",
         "#venue": "Enter the venue",
         "#capacity": "Number of places must be 1 or more",
@@ -487,7 +487,7 @@ def test_the_wfld_team_records_a_completion_by_hand(app, client, org):
 
     again = page(submit(client, path, form))
     assert again.error_summary() == {
-        "#completed_on": "Priya Sandhu already has this activity recorded as completed on that date"
+        "#completed_on-day": "Priya Sandhu already has this activity recorded as completed on that date"
     }
     wrong = page(
         submit(
@@ -501,13 +501,13 @@ def test_the_wfld_team_records_a_completion_by_hand(app, client, org):
     }
     future = page(submit(client, path, {**form, "completed_on": ["1", "1", "2027"]}))
     assert future.error_summary() == {
-        "#completed_on": "Date completed must be today or in the past"
+        "#completed_on-day": "Date completed must be today or in the past"
     }
     empty = page(submit(client, path, {}))
     assert empty.error_summary() == {
         "#employee_number": "Enter the employee number",
         "#activity": "Select the learning activity",
-        "#completed_on": "Enter the date completed",
+        "#completed_on-day": "Enter the date completed",
     }
     assert _count(app, Completion) == 1
 

@@ -175,7 +175,7 @@ def test_a_future_date_is_refused(app, client, org, first_aid):
         content_type="multipart/form-data",
     )
     assert page(response).error_summary() == {
-        "#completed_on": "The date you completed it must be today or in the past"
+        "#completed_on-day": "The date you completed it must be today or in the past"
     }
     assert _count(app, Completion) == 0
 

@@ -350,7 +350,7 @@ def test_leaving_date_before_start_date_is_refused(app: Flask, admin: FlaskClien
         new_staff_form(app, org, start_date=["1", "2", "2024"], leaving_date=["31", "1", "2024"]),
     )
     assert_refused(
-        response, "leaving_date", "Leaving date must be the same as or after the start date"
+        response, "leaving_date-day", "Leaving date must be the same as or after the start date"
     )
     assert snapshot(app) == before
 
@@ -367,7 +367,7 @@ def test_an_empty_form_names_every_missing_answer(app: Flask, admin: FlaskClient
         "#work_email": "Enter the work email address",
         "#employment_type": "Select the employment type",
         "#fte": "Enter the full-time equivalent",
-        "#start_date": "Enter the start date",
+        "#start_date-day": "Enter the start date",
         "#regulator": "Select the professional registration",
     }
     shown = page(response)
@@ -384,7 +384,7 @@ def test_a_post_without_the_date_boxes_is_refused_not_an_error(
     response = submit(admin, "/admin/staff/new", {})
     assert response.status_code == 200
     summary = page(response).error_summary()
-    assert summary["#start_date"] == "Enter the start date"
+    assert summary["#start_date-day"] == "Enter the start date"
     assert summary["#team"] == "Select the team"
     assert snapshot(app) == before
 
@@ -439,19 +439,20 @@ def test_a_social_work_post_needs_social_work_england_registration(
 
 
 @pytest.mark.parametrize(
-    ("start_date", "message"),
+    ("start_date", "message", "box"),
     [
-        (["1", "", "2024"], "Start date must include a month"),
-        (["31", "2", "2024"], "Start date must be a real date"),
+        (["1", "", "2024"], "Start date must include a month", "month"),
+        (["31", "2", "2024"], "Start date must be a real date", "day"),
     ],
     ids=["missing-month", "impossible-date"],
 )
 def test_dates_must_be_complete_and_real(
-    app: Flask, admin: FlaskClient, org, start_date: list[str], message: str
+    app: Flask, admin: FlaskClient, org, start_date: list[str], message: str, box: str
 ) -> None:  # noqa: ANN001
     before = snapshot(app)
     response = submit(admin, "/admin/staff/new", new_staff_form(app, org, start_date=start_date))
-    shown = assert_refused(response, "start_date", message)
+    # The summary links to the box that is wrong (the day box when the whole date is).
+    shown = assert_refused(response, f"start_date-{box}", message)
     # what was typed is shown again for correction
     assert [i.get("value", "") for i in shown.soup.select("input[name=start_date]")] == start_date
     assert snapshot(app) == before
@@ -508,7 +509,7 @@ def test_leaving_before_starting_is_refused(app: Flask, admin: FlaskClient, org)
         {"leaving_date": ["1", "1", "2019"]},
     )
     assert_refused(
-        response, "leaving_date", "Leaving date must be the same as or after the start date"
+        response, "leaving_date-day", "Leaving date must be the same as or after the start date"
     )
     assert snapshot(app) == before
 
@@ -522,7 +523,7 @@ def test_a_manager_with_reports_cannot_leave_today(app: Flask, admin: FlaskClien
     )
     assert_refused(
         response,
-        "leaving_date",
+        "leaving_date-day",
         "Marcus Lindqvist line manages 1 person: give them a new line manager first",
     )
     assert snapshot(app) == before

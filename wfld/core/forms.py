@@ -5,15 +5,35 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import Field
+from govuk_frontend_wtf.main import wtforms_errors
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovDateInput
+from wtforms import DecimalField, Field, IntegerField
+from wtforms.fields.choices import SelectFieldBase
 from wtforms.validators import StopValidation
 
 
-class GovDateField(Field):
-    """A date typed as day, month and year, with the design system's error messages."""
+class _GovDateInput(GovDateInput):
+    """The date boxes, with only the wrong box (or boxes) marked in red, as the design system
+    asks."""
 
-    widget = GovDateInput()
+    def map_gov_params(self, field: Any, **kwargs: Any) -> dict:
+        params = super().map_gov_params(field, **kwargs)
+        wrong = getattr(field, "wrong_parts", ())
+        if field.errors and wrong:
+            for item, part in zip(params["items"], ("day", "month", "year"), strict=False):
+                if part not in wrong:
+                    item["classes"] = item["classes"].replace("govuk-input--error", "").strip()
+        return params
+
+
+class GovDateField(Field):
+    """A date typed as day, month and year, with the design system's error messages.
+
+    ``wrong_parts`` names the boxes a parse error is about, so the error summary links to
+    the first of them (the day box when the whole date is wrong)."""
+
+    widget = _GovDateInput()
+    wrong_parts: tuple[str, ...] = ()
 
     def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
         super().__init__(label, validators, **kwargs)
@@ -30,15 +50,18 @@ class GovDateField(Field):
             return
         day, month, year = parts
         name = self.label.text
+        self.wrong_parts = ()
         missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
         if missing:
             self.data = None
+            self.wrong_parts = tuple(missing)
             raise ValueError(f"{name} must include a {' and a '.join(missing)}")
         if not (day.isdigit() and month.isdigit() and year.isdigit()):
             self.data = None
             raise ValueError(f"{name} must be a real date")
         if len(year) != 4:
             self.data = None
+            self.wrong_parts = ("year",)
             raise ValueError("Year must include 4 numbers")
         try:
             self.data = dt.date(int(year), int(month), int(day))
@@ -56,6 +79,11 @@ class Required:
         self.message = message
 
     def __call__(self, form: Any, field: Field) -> None:
+        # A choice field given something that is not one of its choices (or cannot be read as
+        # one) shows this message too, never WTForms' "Not a valid choice."
+        if isinstance(field, SelectFieldBase) and field.errors:
+            field.errors[:] = []
+            raise StopValidation(self.message)
         if getattr(field, "process_errors", None):  # the field's own parse error stays
             raise StopValidation()
         data = field.data
@@ -73,3 +101,81 @@ def apply_errors(form: Any, errors: dict[str, str]) -> None:
     for field_name, message in errors.items():
         field = getattr(form, field_name)
         field.errors = [*field.errors, message]
+
+
+class GovSingleCheckbox(GovCheckboxInput):
+    """One checkbox (a BooleanField), inside a fieldset whose legend asks the question: the
+    design system puts even a single checkbox in a fieldset, so its purpose is read out."""
+
+    def __init__(self, legend: str) -> None:
+        self.legend = legend
+
+    def map_gov_params(self, field: Any, **kwargs: Any) -> dict:
+        # GovCheckboxInput drops the fieldset; its parent keeps it.
+        params = GovCheckboxesInput.map_gov_params(self, field, **kwargs)
+        params["fieldset"] = {
+            "legend": {"text": self.legend, "classes": "govuk-fieldset__legend--s"},
+            **{k: v for k, v in (params.get("fieldset") or {}).items() if k != "legend"},
+        }
+        return params
+
+
+class NumberField(DecimalField):
+    """A decimal number with a GOV.UK message when it is not one ("Enter hours as a number,
+    like 1.5"). NaN and infinity are not numbers a person means: they get the message too."""
+
+    def __init__(
+        self, label: str | None = None, validators: Any = None, *, message: str, **kwargs: Any
+    ) -> None:
+        super().__init__(label, validators, invalid_value_message=message, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist:
+            valuelist = [valuelist[0].strip()]
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.invalid_value_message)
+
+
+class WholeNumberField(IntegerField):
+    """A whole number with a GOV.UK message when it is not one ("Enter days as a whole
+    number, like 90")."""
+
+    def __init__(
+        self, label: str | None = None, validators: Any = None, *, message: str, **kwargs: Any
+    ) -> None:
+        super().__init__(label, validators, invalid_value_message=message, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist:
+            valuelist = [valuelist[0].strip()]
+        super().process_formdata(valuelist)
+
+
+def error_summary(form: Any, params: dict | None = None) -> dict:
+    """The error summary's items, as govuk-frontend-wtf builds them, except that a date's
+    error links to its first wrong box (the day box unless only the month or year is wrong),
+    where the design system sends the user."""
+    summary = wtforms_errors(form, params or {})
+    dates = {
+        f"#{field.id}": field for field in form if isinstance(field, GovDateField) and field.errors
+    }
+    for item in summary["errorList"]:
+        field = dates.get(item.get("href"))
+        if field is not None:
+            item["href"] = f"#{field.id}-{(field.wrong_parts or ('day',))[0]}"
+    return summary
+
+
+STALE_MESSAGE = (
+    "Someone else changed these details while you were editing them. Your changes are "
+    "still below: check them against the latest details and save again"
+)
+
+
+def show_stale(form: Any, current_version: int) -> None:
+    """Lost an edit race: keep what the person typed on the form, say so, and carry the
+    record's current version, so saving again (once they have checked) works."""
+    form.version.data = str(current_version)
+    form.form_errors.append(STALE_MESSAGE)

@@ -7,7 +7,6 @@ from decimal import Decimal
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
     GovFileInput,
     GovRadioInput,
     GovSubmitInput,
@@ -16,9 +15,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    DecimalField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectMultipleField,
     StringField,
@@ -27,7 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional
 
-from wfld.core.forms import GovDateField, Required
+from wfld.core.forms import GovDateField, GovSingleCheckbox, NumberField, Required, WholeNumberField
 from wfld.cpd.rules import ActivityType
 
 TEXT_LIMIT = 10_000
@@ -72,8 +69,9 @@ class EntryForm(FlaskForm):
         choices=[(t.value, t.label) for t in ActivityType],
         validators=[Optional()],
     )
-    hours = DecimalField(
+    hours = NumberField(
         "Hours (optional)",
+        message="Enter hours as a number, like 1.5",
         description="Social Work England sets no minimum; nurses need 35 hours over 3 years",
         widget=GovTextInput(),
         places=None,
@@ -110,11 +108,13 @@ class EntryForm(FlaskForm):
         "Framework items this CPD relates to", coerce=int, choices=[], validate_choice=False
     )
     share = BooleanField(
-        "Share this entry with my line manager", widget=GovCheckboxInput(), validators=[Optional()]
+        "Share this entry with my line manager",
+        widget=GovSingleCheckbox("Do you want your line manager to read this entry?"),
+        validators=[Optional()],
     )
     confirm_checked = BooleanField(
         "I have checked the highlighted text: it does not identify a child, family or case",
-        widget=GovCheckboxInput(),
+        widget=GovSingleCheckbox("Have you checked the highlighted text?"),
         validators=[Optional()],
     )
     shown_digest = HiddenField()
@@ -153,7 +153,7 @@ class EvidenceForm(FlaskForm):
 class ConfirmForm(FlaskForm):
     confirm = BooleanField(
         "Yes, I am sure",
-        widget=GovCheckboxInput(),
+        widget=GovSingleCheckbox("Are you sure?"),
         validators=[Required("Confirm that you are sure")],
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
@@ -162,7 +162,11 @@ class ConfirmForm(FlaskForm):
 class RecordedForm(FlaskForm):
     """'I have added this to my Social Work England account' for a registration year."""
 
-    year = IntegerField(widget=GovTextInput(), validators=[Optional()])
+    year = WholeNumberField(
+        widget=GovTextInput(),
+        message="Enter the registration year as a number, like 2026",
+        validators=[Optional()],
+    )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 

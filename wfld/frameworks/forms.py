@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
     GovFileInput,
     GovRadioInput,
     GovSelect,
@@ -16,7 +15,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from wfld.core.forms import GovDateField, Required
+from wfld.core.forms import GovDateField, GovSingleCheckbox, Required
 from wfld.frameworks.models import ItemKind
 
 KIND_CHOICES = [(k.value, k.label) for k in ItemKind]
@@ -114,7 +113,7 @@ class PublishForm(FlaskForm):
     )
     confirm = BooleanField(
         "I have checked the items: publish this version",
-        widget=GovCheckboxInput(),
+        widget=GovSingleCheckbox("Have you checked the items?"),
         validators=[Required("Confirm that you have checked the items")],
     )
     submit = SubmitField("Publish", widget=GovSubmitInput())

@@ -43,7 +43,12 @@ class CatalogueSearchForm(FlaskForm):
         csrf = False
 
     q = StringField(
-        "Search by title", widget=GovTextInput(), validators=[Optional(), Length(max=100)]
+        "Search by title",
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            Length(max=100, message="Search must be 100 characters or fewer"),
+        ],
     )
     category = SelectField("Category", widget=GovSelect(), validators=[Optional()])
 

@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovCheckboxInput,
     GovFileInput,
     GovRadioInput,
     GovSelect,
@@ -27,7 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional
 
-from wfld.core.forms import GovDateField, Required
+from wfld.core.forms import GovDateField, GovSingleCheckbox, Required, WholeNumberField
 from wfld.learning.models import DEFAULT_GRACE_DAYS, Stage
 
 
@@ -84,8 +83,9 @@ class RequirementForm(FlaskForm):
         default="yes",
         validators=[Required("Select whether it is mandatory")],
     )
-    due_within_days = IntegerField(
+    due_within_days = WholeNumberField(
         "Due within how many days of starting in the role? (optional)",
+        message="Enter days as a whole number, like 90",
         description="For example, 90. Leave blank if there is no first deadline.",
         widget=GovTextInput(),
         validators=[
@@ -93,8 +93,9 @@ class RequirementForm(FlaskForm):
             NumberRange(min=0, max=3650, message="Days must be between 0 and 3650"),
         ],
     )
-    renewal_months = IntegerField(
+    renewal_months = WholeNumberField(
         "Renew every how many months? (optional)",
+        message="Enter months as a whole number, like 36",
         description="Leave blank to use the activity's own validity, if it has one.",
         widget=GovTextInput(),
         validators=[
@@ -140,7 +141,10 @@ class AssignForm(FlaskForm):
     employee_number = StringField(
         "Employee number",
         widget=GovTextInput(),
-        validators=[Required("Enter the employee number"), Length(max=20)],
+        validators=[
+            Required("Enter the employee number"),
+            Length(max=20, message="Employee number must be 20 characters or fewer"),
+        ],
     )
     submit = SubmitField("Give this pathway", widget=GovSubmitInput())
 
@@ -148,7 +152,7 @@ class AssignForm(FlaskForm):
 class ConfirmForm(FlaskForm):
     confirm = BooleanField(
         "Yes, remove it",
-        widget=GovCheckboxInput(),
+        widget=GovSingleCheckbox("Are you sure?"),
         validators=[Required("Confirm that you are sure")],
     )
     submit = SubmitField("Remove", widget=GovSubmitInput())

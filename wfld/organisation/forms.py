@@ -7,7 +7,6 @@ from decimal import Decimal, InvalidOperation
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovCheckboxInput,
     GovPasswordInput,
     GovRadioInput,
     GovSelect,
@@ -30,7 +29,7 @@ from wtforms import (
 from wtforms.validators import Email, EqualTo, Length, Optional, ValidationError
 
 from wfld.accounts.roles import Role
-from wfld.core.forms import GovDateField, Required
+from wfld.core.forms import GovDateField, GovSingleCheckbox, Required
 from wfld.organisation import queries
 from wfld.organisation.models import EmploymentType, Regulator, StaffMember
 
@@ -44,14 +43,24 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
+    q = StringField(
+        "Search",
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            Length(max=100, message="Search must be 100 characters or fewer"),
+        ],
+    )
 
 
 class StaffSearchForm(SearchForm):
     q = StringField(
         "Search by name, email, employee or registration number",
         widget=GovTextInput(),
-        validators=[Optional(), Length(max=100)],
+        validators=[
+            Optional(),
+            Length(max=100, message="Search must be 100 characters or fewer"),
+        ],
     )
     team = SelectField("Team", widget=GovSelect(), coerce=str, validators=[Optional()])
     status = SelectField(
@@ -190,7 +199,10 @@ class StaffForm(VersionedForm):
         "Line manager's employee number",
         description="Leave blank only for the most senior person",
         widget=GovTextInput(),
-        validators=[Optional(), Length(max=20)],
+        validators=[
+            Optional(),
+            Length(max=20, message="Employee number must be 20 characters or fewer"),
+        ],
     )
     employment_type = RadioField(
         "Employment type",
@@ -276,7 +288,7 @@ class LeaverForm(FlaskForm):
 class ConfirmForm(FlaskForm):
     confirm = BooleanField(
         "Yes, I am sure",
-        widget=GovCheckboxInput(),
+        widget=GovSingleCheckbox("Are you sure?"),
         validators=[Required("Confirm that you are sure")],
     )
     submit = SubmitField("Confirm", widget=GovSubmitInput())
