@@ -8,7 +8,6 @@ import hashlib
 import os
 import secrets
 import tempfile
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from wfld.core.filetypes import UploadRefused  # defined there, used here as files.UploadRefused
+from wfld.core.text import clean_text
 from wfld.extensions import db
 
 CHUNK = 64 * 1024
@@ -91,8 +91,9 @@ def store(
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
-    # Control characters (NUL above all: PostgreSQL cannot store it) are never part of a name.
-    name = "".join(c for c in Path(filename or "upload").name if unicodedata.category(c) != "Cc")
+    # Control characters (NUL above all: PostgreSQL cannot store it) and bidirectional
+    # overrides (which make "x\u202efdp.exe" look like "xexe.pdf") are never part of a name.
+    name = clean_text(Path(filename or "upload").name, single_line=True).strip()
     name = name[-200:] or "upload"
     return StoredUpload(key, name, content_type, size, digest.hexdigest())
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
@@ -24,6 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional
 
+from wfld.core.baseform import Form
 from wfld.core.forms import GovDateField, GovSingleCheckbox, NumberField, Required, WholeNumberField
 from wfld.cpd.rules import ActivityType
 
@@ -42,7 +42,7 @@ def _long_text(label: str, description: str, *, name: str) -> TextAreaField:
     )
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     title = StringField(
         "Title",
         description="For example, the name of the course, book or discussion",
@@ -123,11 +123,11 @@ class EntryForm(FlaskForm):
     save_complete = SubmitField("Save and mark as complete", widget=GovSubmitInput())
 
 
-class ShareForm(FlaskForm):
+class ShareForm(Form):
     submit = SubmitField("Share with my line manager", widget=GovSubmitInput())
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField(
         "Add a comment",
         widget=GovTextArea(),
@@ -139,7 +139,7 @@ class CommentForm(FlaskForm):
     submit = SubmitField("Add comment", widget=GovSubmitInput())
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(Form):
     file = FileField(
         "Add a file of evidence",
         description="A PDF, Word, Excel, PowerPoint or OpenDocument file, an image or a text "
@@ -150,7 +150,7 @@ class EvidenceForm(FlaskForm):
     submit = SubmitField("Upload file", widget=GovSubmitInput())
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     confirm = BooleanField(
         "Yes, I am sure",
         widget=GovSingleCheckbox("Are you sure?"),
@@ -159,7 +159,7 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class RecordedForm(FlaskForm):
+class RecordedForm(Form):
     """'I have added this to my Social Work England account' for a registration year."""
 
     year = WholeNumberField(
@@ -170,7 +170,7 @@ class RecordedForm(FlaskForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     share_all = RadioField(
         "Share all your complete CPD entries with your line manager?",
         description="Entries you write later are shared too, until you change this. Drafts are "

@@ -12,6 +12,7 @@ from wfld.accounts import audit
 from wfld.accounts.models import User
 from wfld.core import files, filetypes
 from wfld.core.errors_domain import RuleBroken, check_version
+from wfld.core.text import clean_text
 from wfld.cpd import confidentiality, queries
 from wfld.cpd.models import (
     CpdComment,
@@ -72,8 +73,8 @@ COMPLETE_REQUIRES = {
 
 def _clean(text: str | None) -> str:
     """Keep the person's words and line breaks; only normalise Windows line endings and drop
-    NUL characters (nobody types them, and PostgreSQL cannot store them in text)."""
-    return (text or "").replace("\r\n", "\n").replace("\x00", "").strip()
+    control characters (the forms do so too; this holds for every other caller)."""
+    return clean_text(text or "").replace("\r\n", "\n").strip()
 
 
 def _validate(text: EntryText, *, complete: bool, today: dt.date) -> dict[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
@@ -15,13 +14,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from wfld.core.baseform import Form
 from wfld.core.forms import GovDateField, GovSingleCheckbox, Required
 from wfld.frameworks.models import ItemKind
 
 KIND_CHOICES = [(k.value, k.label) for k in ItemKind]
 
 
-class NewFrameworkForm(FlaskForm):
+class NewFrameworkForm(Form):
     code = StringField(
         "Short code",
         description="Capital letters, numbers and hyphens, for example PRACTICE-MODEL",
@@ -50,7 +50,7 @@ class NewFrameworkForm(FlaskForm):
     submit = SubmitField("Create framework", widget=GovSubmitInput())
 
 
-class NewVersionForm(FlaskForm):
+class NewVersionForm(Form):
     label = StringField(
         "Version name",
         description="For example, 2027 or 2",
@@ -63,7 +63,7 @@ class NewVersionForm(FlaskForm):
     submit = SubmitField("Start new version", widget=GovSubmitInput())
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     kind = RadioField(
         "Type of item",
         widget=GovRadioInput(),
@@ -99,14 +99,14 @@ class ItemForm(FlaskForm):
     submit = SubmitField("Save item", widget=GovSubmitInput())
 
 
-class EditItemForm(FlaskForm):
+class EditItemForm(Form):
     code = ItemForm.code
     title = ItemForm.title
     description = ItemForm.description
     submit = SubmitField("Save item", widget=GovSubmitInput())
 
 
-class PublishForm(FlaskForm):
+class PublishForm(Form):
     effective_from = GovDateField(
         "In effect from (optional)",
         description="Leave blank if it is in effect as soon as it is published",
@@ -119,7 +119,7 @@ class PublishForm(FlaskForm):
     submit = SubmitField("Publish", widget=GovSubmitInput())
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         "Framework file",
         description="JSON, YAML or CSV, as exported from this service, 1MB or smaller",
@@ -129,7 +129,7 @@ class ImportForm(FlaskForm):
     submit = SubmitField("Import", widget=GovSubmitInput())
 
 
-class CrosswalkLinkForm(FlaskForm):
+class CrosswalkLinkForm(Form):
     item_a = SelectField(
         "Item", widget=GovSelect(), coerce=int, validators=[Required("Select an item")]
     )

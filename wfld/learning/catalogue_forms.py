@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
@@ -25,6 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional, ValidationError
 
+from wfld.core.baseform import Form
 from wfld.core.forms import GovDateField, Required
 from wfld.learning.models import DeliveryMode, LearningActivity, Provider
 from wfld.organisation import queries as org_queries
@@ -36,7 +36,7 @@ PROVIDER_CHOICES = [(p.value, p.label) for p in Provider]
 TIME = re.compile(r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<suffix>am|pm)?$", re.I)
 
 
-class CatalogueSearchForm(FlaskForm):
+class CatalogueSearchForm(Form):
     """GET search forms change nothing, so they carry no CSRF token."""
 
     class Meta:
@@ -57,11 +57,11 @@ class CatalogueSearchForm(FlaskForm):
         self.category.choices = [("", "All categories")] + [(c, c) for c in categories]
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """A form that is only a button (book, cancel): its errors are about the whole page."""
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(Form):
     version = HiddenField()
     title = StringField(
         "Title",
@@ -171,7 +171,7 @@ def _decimal(text: str | None, message: str) -> Decimal:
     return value
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     date = GovDateField(
         "Date",
         description="For example, 27 3 2027",
@@ -255,7 +255,7 @@ def _time(text: str | None, name: str) -> dt.time:
     return dt.time(hour, minute)
 
 
-class CompletionForm(FlaskForm):
+class CompletionForm(Form):
     employee_number = StringField(
         "Employee number",
         description="Of the member of staff who completed the training",

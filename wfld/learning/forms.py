@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -26,11 +25,12 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional
 
+from wfld.core.baseform import Form
 from wfld.core.forms import GovDateField, GovSingleCheckbox, Required, WholeNumberField
 from wfld.learning.models import DEFAULT_GRACE_DAYS, Stage
 
 
-class PathwayForm(FlaskForm):
+class PathwayForm(Form):
     name = StringField(
         "Pathway name",
         widget=GovTextInput(),
@@ -60,7 +60,7 @@ class PathwayForm(FlaskForm):
     submit = SubmitField("Save pathway", widget=GovSubmitInput())
 
 
-class RequirementForm(FlaskForm):
+class RequirementForm(Form):
     stage = RadioField(
         "Stage",
         widget=GovRadioInput(),
@@ -137,7 +137,7 @@ class RequirementForm(FlaskForm):
         return ok
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     employee_number = StringField(
         "Employee number",
         widget=GovTextInput(),
@@ -149,7 +149,7 @@ class AssignForm(FlaskForm):
     submit = SubmitField("Give this pathway", widget=GovSubmitInput())
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     confirm = BooleanField(
         "Yes, remove it",
         widget=GovSingleCheckbox("Are you sure?"),
@@ -158,7 +158,7 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField("Remove", widget=GovSubmitInput())
 
 
-class CertificateForm(FlaskForm):
+class CertificateForm(Form):
     activity = SelectField(
         "Which course or learning was it?",
         widget=GovSelect(),
@@ -179,7 +179,7 @@ class CertificateForm(FlaskForm):
     submit = SubmitField("Send for checking", widget=GovSubmitInput())
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     decision = RadioField(
         "Can the certificate be accepted?",
         widget=GovRadioInput(),
@@ -194,7 +194,7 @@ class DecisionForm(FlaskForm):
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 
 
-class ExpectedLevelsForm(FlaskForm):
+class ExpectedLevelsForm(Form):
     """The selects are built per job role and framework in the template; this form carries
     the CSRF token and the error."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovPasswordInput,
@@ -29,6 +28,7 @@ from wtforms import (
 from wtforms.validators import Email, EqualTo, Length, Optional, ValidationError
 
 from wfld.accounts.roles import Role
+from wfld.core.baseform import Form
 from wfld.core.forms import GovDateField, GovSingleCheckbox, Required
 from wfld.organisation import queries
 from wfld.organisation.models import EmploymentType, Regulator, StaffMember
@@ -37,7 +37,7 @@ REGULATOR_CHOICES = [(r.value, r.label) for r in Regulator]
 EMPLOYMENT_CHOICES = [(e.value, e.label) for e in EmploymentType]
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     """GET search forms change nothing, so they carry no CSRF token."""
 
     class Meta:
@@ -78,7 +78,7 @@ class StaffSearchForm(SearchForm):
         ]
 
 
-class ServiceAreaForm(FlaskForm):
+class ServiceAreaForm(Form):
     name = StringField(
         "Service area name",
         widget=GovTextInput(),
@@ -90,7 +90,7 @@ class ServiceAreaForm(FlaskForm):
     submit = SubmitField("Save service area", widget=GovSubmitInput())
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(Form):
     """Carries the version of the record the form was opened on (optimistic locking)."""
 
     version = HiddenField()
@@ -271,7 +271,7 @@ class StaffForm(VersionedForm):
         self.fte_value = value
 
 
-class LeaverForm(FlaskForm):
+class LeaverForm(Form):
     leaving_date = GovDateField(
         "Leaving date",
         description="Their last day, for example, 31 3 2026",
@@ -285,7 +285,7 @@ class LeaverForm(FlaskForm):
     submit = SubmitField("Record leaver", widget=GovSubmitInput())
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     confirm = BooleanField(
         "Yes, I am sure",
         widget=GovSingleCheckbox("Are you sure?"),
@@ -294,7 +294,7 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     roles = SelectMultipleField(
         "Roles",
         description=(
