@@ -6,14 +6,19 @@ import dataclasses
 
 import pytest
 
+from wfld.cpd import confidentiality_measure
 from wfld.cpd.confidentiality import (
+    ADDRESS,
     CASE_NUMBER,
     DATE_OF_BIRTH,
     EXCERPT_LIMIT,
     NAME,
+    NAME_WITH_AGE,
     NHS_NUMBER,
     PHONE_NUMBER,
     POSTCODE,
+    REASONS,
+    SCHOOL,
     Finding,
     nhs_check_digit_ok,
     scan,
@@ -94,6 +99,34 @@ POSITIVES = [
     pytest.param("the Smith-Jones family home", NAME, "Smith-Jones", id="double-barrelled"),
     pytest.param("The Okafor children", NAME, "Okafor", id="the-okafor-children"),
     pytest.param("the Patel household", NAME, "Patel", id="the-patel-household"),
+    # Full names anywhere, not only after a family word.
+    pytest.param("Jane Smith ran the session", NAME, "Jane Smith", id="full-name-anywhere"),
+    pytest.param("I met Kacper Nowak's teacher", NAME, "Kacper Nowak", id="full-name-possessive"),
+    pytest.param("Will Jones said no", NAME, "Will Jones", id="everyday-word-with-surname"),
+    # A first name with a family word.
+    pytest.param("the child, Jane", NAME, "Jane", id="child-first-name"),
+    pytest.param("her brother Jack said", NAME, "Jack", id="her-brother"),
+    pytest.param("Mum Sarah agreed", NAME, "Sarah", id="mum-first-name"),
+    pytest.param("mum's partner Dean left", NAME, "Dean", id="mums-partner"),
+    pytest.param("their nan, Pat, came", NAME, "Pat", id="nan-comma"),
+    # Names with ages.
+    pytest.param("I saw Tom, aged 7, at home", NAME_WITH_AGE, "Tom, aged 7", id="aged"),
+    pytest.param("Tom (6) said", NAME_WITH_AGE, "Tom (6)", id="age-in-brackets"),
+    pytest.param(
+        "a 9-year-old called Ella", NAME_WITH_AGE, "9-year-old called Ella", id="n-year-old"
+    ),
+    pytest.param("Ruby, 5, drew", NAME_WITH_AGE, "Ruby, 5", id="name-comma-age"),
+    pytest.param("Noah is 4 now", NAME_WITH_AGE, "Noah is 4", id="name-is-age"),
+    # Addresses and schools.
+    pytest.param("they live at 14 Elm Road", ADDRESS, "14 Elm Road", id="numbered-street"),
+    pytest.param("moved to Flat 3, Marsh Court", ADDRESS, "Flat 3, Marsh Court", id="flat"),
+    pytest.param("the flat 12 visit", ADDRESS, "flat 12", id="flat-alone"),
+    pytest.param("lives on Cedar Avenue", ADDRESS, "Cedar Avenue", id="lives-on-street"),
+    pytest.param("goes to Little Acorns Nursery", SCHOOL, "Little Acorns Nursery", id="nursery"),
+    pytest.param("Oakfield Academy said", SCHOOL, "Oakfield Academy", id="academy"),
+    # Dates of birth in other formats.
+    pytest.param("DOB 12.03.18", DATE_OF_BIRTH, "12.03.18", id="dob-dotted-short"),
+    pytest.param("born March 12th 2018", DATE_OF_BIRTH, "March 12th 2018", id="born-ordinal"),
 ]
 
 
@@ -143,8 +176,20 @@ NEGATIVES = [
     "the Early Help family",
     "the family, Social Care and Health",
     "Child Q review",
-    "the child, Jane",
-    "Jane Smith ran the session",
+    "Sarah said the session was useful",
+    "Will this change my practice?",
+    "May I add a reflection",
+    "Grace Period",
+    "Mary Seacole House",
+    "Forest School approaches",
+    "the Virtual School",
+    "our Social Work Academy",
+    "the Secondary Trauma workshop",
+    "a 2 Day Court Skills course",
+    "Reading Bronfenbrenner",
+    "Priya's question in supervision",
+    "a child aged 7",
+    "6 hours of e-learning",
     "In one case, 12345 children",
     "ID 2026",
     "ref 2024/25",
@@ -166,6 +211,43 @@ NEGATIVES = [
 @pytest.mark.parametrize("text", NEGATIVES, ids=lambda text: text[:40])
 def test_ordinary_cpd_prose_is_not_flagged(text: str) -> None:
     assert only(text) == []
+
+
+def test_the_school_and_the_child_named_with_it() -> None:
+    assert only("Ella at St Mary's Primary") == [
+        Finding("learning", NAME, "Ella"),
+        Finding("learning", SCHOOL, "St Mary's Primary"),
+    ]
+
+
+def test_every_kind_has_a_plain_english_reason() -> None:
+    kinds = [DATE_OF_BIRTH, NHS_NUMBER, CASE_NUMBER, POSTCODE, PHONE_NUMBER, NAME]
+    kinds += [NAME_WITH_AGE, ADDRESS, SCHOOL]
+    assert set(REASONS) == set(kinds)
+    assert Finding("learning", ADDRESS, "14 Elm Road").reason == REASONS[ADDRESS]
+    assert all(reason.endswith(".") for reason in REASONS.values())
+
+
+# The corpus: recall and false-positive rate, as stated in the README.
+RECALL_AT_LEAST = 0.93
+FALSE_POSITIVE_RATE_AT_MOST = 0.02
+
+
+def test_the_corpus_meets_the_stated_recall_and_false_positive_rate() -> None:
+    cases = confidentiality_measure.load_corpus()
+    identifying = [c for c in cases if c.find]
+    assert len(cases) >= 60 and len(identifying) >= 30 and len(cases) - len(identifying) >= 30
+    result = confidentiality_measure.measure(cases)
+    assert result.recall >= RECALL_AT_LEAST, confidentiality_measure.report(result)
+    assert result.false_positive_rate <= FALSE_POSITIVE_RATE_AT_MOST, (
+        confidentiality_measure.report(result)
+    )
+
+
+def test_the_measure_command_prints_both_figures(capsys) -> None:  # noqa: ANN001
+    assert confidentiality_measure.main([]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Recall: ") and "False-positive rate: " in out
 
 
 def test_nhs_check_digit() -> None:
@@ -251,6 +333,11 @@ ADVERSARIAL = [
     pytest.param("Jane-" * 4000, id="hyphens"),
     pytest.param("mother " + "Jane " * 4000, id="long-capitalised-run"),
     pytest.param("the Smith " * 2000, id="the-smith-repeated"),
+    pytest.param("Jane Smith " * 2000, id="full-names-repeated"),
+    pytest.param("Tom, aged 7, " * 1600, id="names-with-ages"),
+    pytest.param("14 Elm " * 3000, id="street-without-a-type"),
+    pytest.param("Little Acorns " * 2500, id="school-without-a-type"),
+    pytest.param("Flat 3, Marsh " * 1500, id="flats"),
     pytest.param("a" * 20000, id="one-long-word"),
 ]
 

@@ -2,9 +2,18 @@
 
 A CPD log is about the practitioner's learning, not about the children and families they
 work with, so before an entry is saved its free text is scanned for things that could
-identify someone: dates of birth, NHS numbers, case numbers, postcodes, phone numbers and
-full names after words such as "child" or "mother". Each is reported as a ``Finding`` for
-the person to acknowledge; nothing is changed or removed here.
+identify someone: dates of birth, NHS numbers, case numbers, postcodes, phone numbers, full
+names anywhere, first names with an age or a family word ("Tom, aged 7", "her brother
+Jack"), street addresses and flats, and named schools and nurseries. Each is reported as a
+``Finding`` with a plain-English reason for the person to acknowledge; nothing is changed or
+removed here.
+
+First names come from the person-name lists Faker ships (MIT licence, released monthly) for
+English-speaking locales, Polish and Romanian, plus a few names common in England today that
+those lists miss. Faker is only a data source here: nothing is generated at random.
+
+How well it does is measured on an invented corpus (tests/cpd/confidentiality_corpus.yaml):
+``python -m wfld.cpd.confidentiality_measure`` prints recall and the false-positive rate.
 
 The detectors are heuristics tuned for few false alarms on ordinary CPD prose ("the Child
 Protection Conference training on 12 March 2026", "Social Work England standard 4.6",
@@ -15,23 +24,29 @@ Every pattern is linear: no group that contains a quantifier is itself repeated,
 or hostile text (20,000 characters of "child child ..." or "1111...") cannot make the regular
 expression engine backtrack catastrophically.
 
-Pure: standard library only, no Flask, no database.
+Pure: the standard library and Faker's name lists, no Flask, no database.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 __all__ = [
+    "ADDRESS",
     "CASE_NUMBER",
     "DATE_OF_BIRTH",
     "EXCERPT_LIMIT",
     "NAME",
+    "NAME_WITH_AGE",
     "NHS_NUMBER",
     "PHONE_NUMBER",
     "POSTCODE",
+    "REASONS",
+    "SCHOOL",
     "Finding",
     "nhs_check_digit_ok",
     "scan",
@@ -43,6 +58,22 @@ CASE_NUMBER = "a case number"
 POSTCODE = "a postcode"
 PHONE_NUMBER = "a phone number"
 NAME = "a person's name"
+NAME_WITH_AGE = "a person's name with their age"
+ADDRESS = "a street address"
+SCHOOL = "a named school or nursery"
+
+# Why each kind matters, in plain English, shown beside the finding.
+REASONS = {
+    DATE_OF_BIRTH: "A date of birth identifies a child, even without a name.",
+    NHS_NUMBER: "An NHS number belongs to one person.",
+    CASE_NUMBER: "A case number points to one child's record.",
+    POSTCODE: "A postcode narrows a family down to a few homes.",
+    PHONE_NUMBER: "A phone number belongs to one person or household.",
+    NAME: "A name identifies a person: write about your own practice instead.",
+    NAME_WITH_AGE: "A first name with an age is enough to identify a child.",
+    ADDRESS: "An address says where a family lives.",
+    SCHOOL: "A named school or nursery, with anything else, can identify a child.",
+}
 
 EXCERPT_LIMIT = 60
 
@@ -54,6 +85,10 @@ class Finding:
     field: str  # the key of the text it was found in, e.g. "learning"
     kind: str  # a plain-English label, e.g. "a date of birth"
     excerpt: str  # the matched text exactly as written, at most EXCERPT_LIMIT characters
+
+    @property
+    def reason(self) -> str:
+        return REASONS.get(self.kind, "")
 
 
 @dataclass(frozen=True)
@@ -262,10 +297,12 @@ _NAME_WORD = (
     rf"(?:-[{_UPPER}][{_LOWER}]+)?"  # the -Ann of Mary-Ann
 )
 _PERSON_WORD = (
-    r"(?:foster[ \t]+carer|young[ \t]+person|children|families|child|mother|mum|father|dad"
-    r"|parent|carer|grandmother|grandfather|grandad|granddad|nan|son|daughter|baby|sibling"
-    r"|brother|sister|boy|girl|family|stepfather|stepmother|stepdad|stepmum|uncle|aunt|auntie"
-    r"|partner|yp|cyp)s?"
+    r"(?:foster[ \t]+carer|young[ \t]+person|children|families|child|mother|mum|mummy|father"
+    r"|dad|daddy|parent|carer|grandmother|grandfather|grandma|grandpa|grandad|granddad|nan|nana"
+    r"|nanna|gran|granny|son|daughter|baby|sibling|brother|sister|half-brother|half-sister"
+    r"|stepbrother|stepsister|stepson|stepdaughter|twin|cousin|niece|nephew|toddler|teenager"
+    r"|boy|girl|family|stepfather|stepmother|stepdad|stepmum|uncle|aunt|auntie|partner"
+    r"|ex-partner|boyfriend|girlfriend|husband|wife|eldest|youngest|oldest|yp|cyp)s?"
 )
 _NAME_AFTER_PERSON_WORD = re.compile(
     rf"(?i:\b{_PERSON_WORD}\b)"
@@ -285,7 +322,7 @@ _NOT_NAMES = _word_set(
     assessments team teams centre centres center hub hubs support practice practices
     practitioner practitioners england safeguarding board partnership partnerships review
     reviews meeting meetings group groups early help act level training workshop workshops
-    signs safety family families mental health camhs mash lado nhs
+    signs safety family families mental health camhs mash lado nhs think
 
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday
@@ -341,6 +378,269 @@ def _names(text: str) -> Iterator[_Hit]:
             yield _Hit(match.start("name"), match.end("name"), NAME)
 
 
+# --- First names --------------------------------------------------------------------------------
+# A first name on its own is everyday ("Sarah said", "May I add"), so a first name is reported
+# only with something that makes it a person in a case: a surname after it, an age, or a family
+# word before it. The names are Faker's lists (see the module docstring).
+
+_NAME_LOCALES = ("en", "en_GB", "en_US", "en_IE", "en_IN", "en_NZ", "en_PK", "en_NG", "pl_PL")
+_NAME_LISTS = ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary")
+# Common in England today and missing from those lists.
+_MORE_FIRST_NAMES = _word_set(
+    """
+    Freya Poppy Priya Aoife Niamh Siobhan Oisin Cian Ffion Cerys Seren Rhys Dylan Alfie Archie
+    Reggie Ronnie Teddy Arlo Rory Finley Harley Kacper Jakub Oskar Zofia Maja Aylin Ayesha
+    Hamza Yusuf Ibrahim Zainab Maryam Fatima Amara Kofi Kwame Ade Tayo Chidi Ngozi Shanice
+    Tyrone Jayden Kayden Kian Leighton Tia Demi Lacey Keeley Kayleigh Shannon Chantelle
+    """
+)
+# Names that are also everyday words, places or common surnames: only with a listed surname
+# after them ("Will Jones", not "Will Social Work England", "Grace Period" or "May Day").
+_AMBIGUOUS_FIRST_NAMES = _word_set(
+    """
+    will may mark bill grace hope faith joy rose summer autumn angel chase dean guy pat sue
+    don art gene ray drew wade reed rich sandy rob jack case early said major royal page price
+    love star sky miles hunter lane cliff dale glen brook river stone forest holly ivy iris
+    heather violet ruby pearl amber crystal daisy lily poppy jasmine hazel willow sage penny
+    sterling baker carter mason young king long brown green gray grey white black august april
+    june paris london victoria florence india jordan georgia chelsea sydney carolina dakota
+    virginia alexandria austin dallas houston kent devon essex york lincoln chester clifford
+    warwick harmony melody patience prudence mercy constance charity trinity christian earnest
+    noble destiny honey candy ginger cherry misty rusty buck sonny bud chip woody clay cole
+    sterling lou dawn eve heath frank sunny storm rain blue
+    """
+)
+
+
+def _attribute_names(module: object, names: tuple[str, ...]) -> set[str]:
+    found: set[str] = set()
+    for name in names:
+        value = getattr(module, name, None) or ()
+        found.update(value.keys() if isinstance(value, Mapping) else value)
+    return found
+
+
+@cache
+def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
+    """(first names, surnames), lower case, loaded once on first use."""
+    first: set[str] = set(_MORE_FIRST_NAMES)
+    last: set[str] = set()
+    for locale in _NAME_LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        first |= _attribute_names(provider, _NAME_LISTS)
+        last |= _attribute_names(provider, ("last_names",))
+    first_lower = {n.lower() for n in first if n.isalpha() and len(n) > 1}
+    return frozenset(first_lower - _NOT_NAMES), frozenset(n.lower() for n in last)
+
+
+def _is_first_name(word: str, *, strict: bool = False) -> bool:
+    """Whether a capitalised word is a first name ("Mary-Ann" by its first part). ``strict``
+    leaves out names that are also everyday words ("Will", "Grace")."""
+    part = word.split("-")[0].lower()
+    if part not in _name_lists()[0]:
+        return False
+    return not (strict and part in _AMBIGUOUS_FIRST_NAMES)
+
+
+def _is_surname(word: str) -> bool:
+    return word.split("-")[0].lower() in _name_lists()[1]
+
+
+# Words after a name that make it the name of a place or a thing ("Mary Seacole House").
+_NAMED_AFTER_SOMEONE = _word_set(
+    """
+    house building centre center hospital school primary academy nursery college university
+    institute foundation trust lecture award prize memorial library unit road street avenue
+    court research report review inquiry medal fund
+    """
+)
+_TOKEN = re.compile(rf"(?<![\w'’-]){_NAME_WORD}(?![\w-])(?!['’](?!s\b))")
+
+
+def _full_names(text: str) -> Iterator[_Hit]:
+    """A first name and one or two capitalised words after it, anywhere: "Jane Smith",
+    "Dr Priya Kaur Sandhu". Ordinary vocabulary ("Grace Period", "Will Social Work England")
+    and places named after someone ("Mary Seacole House") are left alone."""
+    tokens = list(_TOKEN.finditer(text))
+    i = 0
+    while i < len(tokens):
+        first = tokens[i]
+        end = i + 1
+        while (
+            end < len(tokens)
+            and end - i <= 2
+            and text[tokens[end - 1].end() : tokens[end].start()] == " "
+            and not _is_ordinary_vocabulary(tokens[end].group())
+            and tokens[end].group().lower() not in _NAMED_AFTER_SOMEONE
+        ):
+            end += 1
+        following = tokens[end] if end < len(tokens) else None
+        named_thing = (
+            following is not None
+            and text[tokens[end - 1].end() : following.start()] == " "
+            and following.group().lower() in _NAMED_AFTER_SOMEONE | _NOT_NAMES
+        )
+        word = first.group()
+        ok = (
+            end - i >= 2
+            and not named_thing
+            and not _is_ordinary_vocabulary(word)
+            and _is_first_name(word)
+            and (_is_first_name(word, strict=True) or _is_surname(tokens[i + 1].group()))
+        )
+        if ok:
+            yield _Hit(first.start(), tokens[end - 1].end(), NAME)
+            i = end
+        else:
+            i += 1
+
+
+# A first name after a family word: "her brother Jack", "Mum Sarah", "mum's partner Dean",
+# "a girl called Ella", "baby (Noah)".
+_FIRST_NAME_AFTER_PERSON_WORD = re.compile(
+    rf"(?i:\b{_PERSON_WORD}\b)(?:['’]s)?"
+    r"(?:[ \t]*[,:(][ \t]*|[ \t]+(?i:called|named|is|was)[ \t]+|[ \t]+)"
+    rf"(?P<name>{_NAME_WORD})(?![\w'’-])(?=(?: (?P<next>{_NAME_WORD}))?)"
+)
+
+
+def _relationship_names(text: str) -> Iterator[_Hit]:
+    for match in _FIRST_NAME_AFTER_PERSON_WORD.finditer(text):
+        name = match.group("name")
+        if _is_ordinary_vocabulary(name) or _is_ordinary_vocabulary(match.group("next")):
+            continue
+        if _is_first_name(name):
+            yield _Hit(match.start("name"), match.end("name"), NAME)
+
+
+# --- Names with ages ------------------------------------------------------------------------
+# "Tom, aged 7", "Tom (6)", "Ella, 9, said", "Tom is 7", "a 9-year-old called Ella".
+
+_AGE = r"\d{1,2}(?!\d|[.,:/]\d|[ \t]*%)"  # not "7.5", "7,000", "7/10" or "7%"
+_AGE_UNIT = r"(?:[ \t]*(?:years?|yrs?|months?)(?:[ \t]+old)?)?"
+_NAME_THEN_AGE = re.compile(
+    rf"(?P<name>{_NAME_WORD})(?![\w'’-])(?:"
+    rf"(?P<aged>,?[ \t]+(?:who[ \t]+is[ \t]+|is[ \t]+)?(?i:aged|age)[ \t]+{_AGE}{_AGE_UNIT})"
+    rf"|[ \t]*\((?i:aged[ \t]+|age[ \t]+)?{_AGE}{_AGE_UNIT}\)"
+    rf"|,[ \t]+{_AGE}{_AGE_UNIT}(?=[ \t]*[,;)]|[ \t]+(?:and|was|is|has|had|said|told|lives)\b)"
+    rf"|,?[ \t]+(?:is|was|turned|turns|now)[ \t]+{_AGE}(?:[ \t]+years?(?:[ \t]+old)?)?"
+    r"(?![ \t]*(?:minutes|hours|days|weeks|per|times|of|out|percent|%|or|to|-))"
+    r")"
+)
+_AGE_THEN_NAME = re.compile(
+    r"\b\d{1,2}[ -](?:year|month)s?[ -]old(?:[ \t]+(?i:boy|girl|son|daughter|child|brother"
+    r"|sister|baby|twins?))?"
+    rf"(?:[ \t]*,[ \t]*|[ \t]+(?:called|named)[ \t]+|[ \t]+)(?P<name>{_NAME_WORD})(?![\w'’-])"
+)
+
+
+def _names_with_ages(text: str) -> Iterator[_Hit]:
+    for match in _NAME_THEN_AGE.finditer(text):
+        name = match.group("name")
+        if _is_ordinary_vocabulary(name):
+            continue
+        # "aged 7" makes a person of any capitalised word; the shorter forms need a first name.
+        if _is_first_name(name) or (match.group("aged") and not _starts_sentence(text, match)):
+            yield _Hit(match.start(), match.end(), NAME_WITH_AGE)
+    for match in _AGE_THEN_NAME.finditer(text):
+        if _is_first_name(match.group("name")) and not _is_ordinary_vocabulary(match.group("name")):
+            yield _Hit(match.start(), match.end(), NAME_WITH_AGE)
+
+
+def _starts_sentence(text: str, match: re.Match[str]) -> bool:
+    before = text[: match.start()].rstrip()
+    return not before or before[-1] in ".!?:;\n\"'"
+
+
+# --- Addresses -----------------------------------------------------------------------------
+# "14 Elm Road", "3a Mill Lane", "Flat 3, Marsh Court", "lives on the Marsh Estate". The words
+# of the street name must not be service vocabulary ("a 2 Day Court Skills course").
+
+_STREET = (
+    r"(?:Road|Rd|Street|St|Lane|Avenue|Ave|Close|Drive|Way|Crescent|Gardens|Place|Terrace|Grove"
+    r"|Court|Mews|Rise|Walk|Row|Hill|Square|Park|View|Green|Parade|Vale|Gate|Wharf|Fields"
+    r"|Estate|House|Tower|Towers|Lodge|Mansions|Heights|Point)\b\.?"
+)
+# At most three words of a street name: bounded, so no backtracking runs away.
+_STREET_NAME = rf"(?P<street>(?:{_NAME_WORD}[ \t]+){{1,3}}){_STREET}"
+_NUMBERED_STREET = re.compile(rf"(?<![\w£$.,/-])\d{{1,4}}[A-Za-z]?,?[ \t]+{_STREET_NAME}")
+_FLAT = re.compile(
+    rf"\b(?i:flat|apartment|apt)\.?[ \t]*\d{{1,4}}[A-Za-z]?\b(?:,?[ \t]+{_STREET_NAME})?"
+)
+_STREET_AFTER_HOME = re.compile(
+    r"\b(?i:lives?|living|lived|moved|moving|staying|stays|stayed|address|home)[ \t]+"
+    rf"(?i:on|at|in|to|is)[ \t]+(?:(?i:the)[ \t]+)?{_STREET_NAME}"
+)
+
+
+def _addresses(text: str) -> Iterator[_Hit]:
+    for pattern in (_FLAT, _NUMBERED_STREET, _STREET_AFTER_HOME):
+        for match in pattern.finditer(text):
+            street = match.group("street")
+            if street and _is_ordinary_vocabulary(street.strip()):
+                if pattern is _FLAT:  # "Flat 3" alone still says where someone lives
+                    yield _Hit(match.start(), match.start("street") - 1, ADDRESS)
+                continue
+            start = match.start("street") if pattern is _STREET_AFTER_HOME else match.start()
+            yield _Hit(start, match.end(), ADDRESS)
+
+
+# --- Schools and nurseries -----------------------------------------------------------------
+# A school or nursery by its name: "St Mary's Primary", "Little Acorns Nursery", "Oakfield
+# Academy", "Hill View C of E Junior School". The name words must not be vocabulary ("Forest
+# School", "the Virtual School", "our Social Work Academy"), and "Primary", "Secondary",
+# "Junior", "Infant" and "High" alone end the name ("Secondary Trauma" is not a school).
+
+_SCHOOL_WORD = rf"{_NAME_WORD}(?:['’]s)?"
+_SCHOOL = re.compile(
+    rf"(?P<name>(?:\b(?:St|Saint)\.?[ \t]+)?(?:{_SCHOOL_WORD}[ \t]+){{1,4}})"
+    r"(?:(?:C\.?[ \t]?of[ \t]?E\.?|CE|RC|Catholic|Church[ \t]+of[ \t]+England)[ \t]+)?"
+    r"(?:(?P<level>Primary|Secondary|Infants?|Juniors?|High|Middle)"
+    r"(?:[ \t]+(?P<kind>School|Academy))?"
+    r"|(?P<place>Nursery|Pre-?[Ss]chool|Academy|School|Preparatory[ \t]+School|Prep[ \t]+School))"
+    r"\b(?P<after>[ \t]+[A-Z])?"
+)
+_NOT_SCHOOL_NAMES = _word_set(
+    """
+    forest virtual summer sunday medical business law graduate boarding state private special
+    free grammar local mainstream residential leadership management teaching research hospital
+    nursing first steps open frontline step up think ahead fast track my our your his her
+    their the a an this that at in on to from and with for of attended visited
+    """
+)
+
+
+def _schools(text: str) -> Iterator[_Hit]:
+    for match in _SCHOOL.finditer(text):
+        if match.group("level") and not match.group("kind") and match.group("after"):
+            continue
+        words = [w for w in re.split(r"[ \t]+", match.group("name").strip()) if w]
+        words = [re.sub(r"['’]s$", "", w) for w in words if w.rstrip(".") not in {"St", "Saint"}]
+        if not words or any(w.lower() in _NOT_SCHOOL_NAMES for w in words):
+            continue
+        if _is_ordinary_vocabulary(" ".join(words)):
+            continue
+        end = match.end("after") - 2 if match.group("after") else match.end()
+        yield _Hit(match.start(), end, SCHOOL)
+        # A first name with the school: "Ella at St Mary's Primary", "Ryan goes to ...".
+        pupil = _PUPIL_BEFORE_SCHOOL.search(text, max(0, match.start() - 40), match.start())
+        if pupil is None:
+            pupil = _PUPIL_AFTER_SCHOOL.match(text, end)
+        if pupil and _is_first_name(pupil.group("name")):
+            yield _Hit(pupil.start("name"), pupil.end("name"), NAME)
+
+
+_PUPIL_BEFORE_SCHOOL = re.compile(
+    rf"(?P<name>{_NAME_WORD})(?:['’]s[ \t]+(?:school|nursery|class|teacher)|[ \t]+(?:is[ \t]+)?"
+    r"(?:at|attends|attending|goes[ \t]+to|started[ \t]+at|from|in[ \t]+reception[ \t]+at))"
+    r"[ \t]+(?:(?:the[ \t]+)?)\Z"
+)
+_PUPIL_AFTER_SCHOOL = re.compile(
+    r"[ \t]+(?:said|says|told[ \t]+(?:me|us)|reported|shared|raised|think|thinks|noticed)"
+    rf"(?:[ \t]+that)?[ \t]+(?P<name>{_NAME_WORD})(?![\w-])"
+)
+
+
 # --- Putting them together -------------------------------------------------------------------
 
 # Most specific first: where two detectors claim overlapping text, the earlier one wins.
@@ -353,7 +653,12 @@ _DETECTORS: tuple[_Detector, ...] = (
     _nhs_numbers_by_check_digit,
     _phone_numbers,
     _postcodes,
+    _names_with_ages,
+    _addresses,
+    _schools,
     _names,
+    _relationship_names,
+    _full_names,
 )
 
 
