@@ -11,8 +11,11 @@ LOAD_USERS ?= 8
 LOAD_DURATION ?= 60s
 LOAD_WORKERS ?= 4
 LOAD_ARGS ?=
+# `make run PORT=5050` when 5000 is taken; HOST=0.0.0.0 to reach it from another machine.
+PORT ?= 5000
+HOST ?= 127.0.0.1
 
-.PHONY: install run test test-sqlite test-postgresql test-browser browser-deps lint clean load
+.PHONY: install run reset-demo test test-sqlite test-postgresql test-browser browser-deps lint clean load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,14 +35,20 @@ wfld/static/dist/.built: node_modules/.package-lock.json wfld/assets/app.scss wf
 ## install: the Python virtualenv and the compiled GOV.UK Frontend assets
 install: $(VENV)/.installed wfld/static/dist/.built
 
-## run: migrate the embedded SQLite database, load the demo council once, serve on :5000
+## run: migrate the embedded SQLite database, load the demo council once, serve on :$(PORT)
+## (the demo sign-ins are printed last, once the server is listening)
 run: install
 	$(DEV_ENV) $(BIN)/flask --app wsgi db upgrade
 	$(DEV_ENV) $(BIN)/flask --app wsgi seed frameworks
 	$(DEV_ENV) $(BIN)/flask --app wsgi seed catalogue
 	$(DEV_ENV) $(BIN)/flask --app wsgi seed demo --if-empty
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
-	$(DEV_ENV) $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+	$(DEV_ENV) $(BIN)/flask --app wsgi serve --host $(HOST) --port $(PORT)
+
+## reset-demo: delete the development database and uploads; the next `make run` loads a fresh demo
+reset-demo:
+	rm -f instance/wfld.sqlite3 instance/wfld.sqlite3-wal instance/wfld.sqlite3-shm
+	rm -rf instance/uploads
+	@echo "Demo data removed: \`make run\` loads it again."
 
 ## test: every test, on SQLite, on PostgreSQL and in a real browser
 test: install browser-deps test-sqlite test-postgresql test-browser

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
+from werkzeug.serving import make_server
 
 from wfld import PROJECT_ROOT
+from wfld.accounts import queries as account_queries
 from wfld.accounts import services as account_services
 from wfld.accounts.roles import Role
 from wfld.bench.command import bench_command
@@ -76,6 +78,62 @@ def seed_demo(if_empty: bool) -> None:
     click.echo(f"Demo sign-ins (password for all: {demo_password(DEMO_DIR)}):")
     for persona, email, description in demo_logins(DEMO_DIR):
         click.echo(f"  {persona:<15} {email:<45} {description}")
+
+
+def demo_sign_ins_banner(url: str) -> str:
+    """What `make run` prints once the server listens: where it is and who to sign in as.
+
+    Only personas whose account exists and may sign in today are listed, so a database loaded
+    from other data says so rather than offering sign-ins that would fail.
+    """
+    today = clock.today()
+    logins = [
+        (persona, email, description)
+        for persona, email, description in demo_logins(DEMO_DIR)
+        if (user := account_queries.find_user_by_email(email)) is not None
+        and user.may_sign_in(today)
+    ]
+    rule = "=" * 78
+    lines = ["", rule, f"WFLD tracker: {url}   (Ctrl+C stops it)", ""]
+    if logins:
+        lines.append(f"Demo sign-ins (the password for all: {demo_password(DEMO_DIR)})")
+        for persona, email, description in logins:
+            lines.append(f"  {persona:<15} {email}")
+            lines.append(f"  {'':<15} {description}")
+    else:
+        lines.append("This database has no demo sign-ins (load them: flask --app wsgi seed demo).")
+    lines += [rule, ""]
+    return "\n".join(lines)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="0 picks a free port.")
+@with_appcontext
+def serve(host: str, port: int) -> None:
+    """`make run`'s development server: the demo sign-ins are printed once it is listening."""
+    app = current_app._get_current_object()
+    if not app.config["DEMO_DATA_ALLOWED"]:
+        raise click.ClickException(
+            "This is a development server: in production run gunicorn (see the README)"
+        )
+    try:
+        server = make_server(host, port, app, threaded=True)
+    except (OSError, SystemExit):  # werkzeug says why on stderr, then exits
+        raise click.ClickException(
+            f"Cannot listen on {host}:{port}: is the tracker already running? "
+            "Choose another port, e.g. `make run PORT=5050`"
+        ) from None
+    banner = demo_sign_ins_banner(f"http://{host}:{server.server_port}")
+    # The command's own session is done with; each request gets its own.
+    db.session.remove()
+    click.echo(banner)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        server.server_close()
 
 
 @seed.command("synthetic")
@@ -238,3 +296,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(frameworks_cli)
     app.cli.add_command(bench_command)
+    app.cli.add_command(serve)

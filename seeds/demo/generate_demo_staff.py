@@ -599,20 +599,24 @@ def main():
     def first(pred):
         return next(p for p in positions if pred(p))
 
+    practitioner = first(lambda p: p["role"] == "Social Worker" and p["emp"] == "permanent"
+                         and current(p) and not has_reports(p)
+                         and p["team"] == "Access & Assessment")
     personas = [
         ("practitioner",
-         first(lambda p: p["role"] == "Social Worker" and p["emp"] == "permanent"
-               and current(p) and not has_reports(p) and p["team"] == "Access & Assessment"),
+         practitioner,
          "",
          "A social worker: My learning, the course catalogue and bookings, certificates, frameworks."),
         ("nqsw",
          first(lambda p: p["role"] == "Newly Qualified Social Worker (ASYE)" and current(p)),
          "",
          "A newly qualified social worker in their ASYE year: My learning and bookings."),
+        # The practitioner's own line manager, so the CPD the practitioner shares reaches them.
         ("line_manager",
-         first(lambda p: p["role"] == "Team Manager" and p["team"] == "Access & Assessment"),
+         practitioner["mgr"],
          "",
-         "A team manager: their team's learning compliance and their reports' profiles."),
+         "The practitioner's line manager (an assistant team manager): their team's learning "
+         "compliance, their reports' profiles and the CPD their reports share with them."),
         ("wfld_admin",
          first(lambda p: p["role"] == "Workforce Learning and Development Manager"),
          "wfld_admin",
