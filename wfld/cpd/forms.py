@@ -67,6 +67,7 @@ class EntryForm(Form):
         "Type of CPD",
         widget=GovRadioInput(),
         choices=[(t.value, t.label) for t in ActivityType],
+        invalid_choice_message="Select the type of CPD from the list",
         validators=[Optional()],
     )
     hours = NumberField(
@@ -105,7 +106,11 @@ class EntryForm(Form):
         validators=[Optional(), Length(max=120, message="Role must be 120 characters or fewer")],
     )
     tags = SelectMultipleField(
-        "Framework items this CPD relates to", coerce=int, choices=[], validate_choice=False
+        "Framework items this CPD relates to",
+        coerce=int,
+        choices=[],
+        validate_choice=False,
+        invalid_value_message="Select framework items from the list",
     )
     share = BooleanField(
         "Share this entry with my line manager",

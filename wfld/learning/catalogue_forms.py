@@ -121,7 +121,12 @@ class ActivityForm(Form):
         widget=GovTextInput(),
         validators=[Optional()],
     )
-    framework_items = SelectMultipleField("Framework items it develops", coerce=int)
+    framework_items = SelectMultipleField(
+        "Framework items it develops",
+        coerce=int,
+        invalid_value_message="Select framework items from the list",
+        invalid_choice_message="Select framework items from the list",
+    )
     offered = RadioField(
         "Show it in the catalogue?",
         widget=GovRadioInput(),

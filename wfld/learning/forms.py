@@ -15,7 +15,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -55,6 +54,8 @@ class PathwayForm(Form):
         ),
         widget=GovCheckboxesInput(),
         coerce=int,
+        invalid_value_message="Select job roles from the list",
+        invalid_choice_message="Select job roles from the list",
         validators=[Optional()],
     )
     submit = SubmitField("Save pathway", widget=GovSubmitInput())
@@ -68,12 +69,17 @@ class RequirementForm(Form):
         validators=[Required("Select the stage")],
     )
     activity = SelectField(
-        "Learning activity", widget=GovSelect(), coerce=str, validators=[Optional()]
+        "Learning activity",
+        widget=GovSelect(),
+        coerce=str,
+        invalid_choice_message="Select a learning activity from the list",
+        validators=[Optional()],
     )
     framework_item = SelectField(
         "Or a framework item (met by any activity that develops it)",
         widget=GovSelect(),
         coerce=str,
+        invalid_choice_message="Select a framework item from the list",
         validators=[Optional()],
     )
     is_mandatory = RadioField(
@@ -111,8 +117,9 @@ class RequirementForm(Form):
         ),
         validators=[Required("Enter the date it applies from")],
     )
-    grace_days = IntegerField(
+    grace_days = WholeNumberField(
         "How many days do people already in the role have?",
+        message="Enter days as a whole number, like 90",
         description=(
             "Counted from the date it applies from, so nobody is overdue the day it is added. "
             "Someone whose earlier completion ran out before they started in the role gets "

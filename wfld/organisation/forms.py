@@ -303,6 +303,7 @@ class AccountForm(Form):
         ),
         widget=GovCheckboxesInput(),
         choices=[(r.value, r.label) for r in Role],
+        invalid_choice_message="Select roles from the list",
         validators=[Optional()],
     )
     password = PasswordField(
