@@ -30,6 +30,7 @@ from wfld.learning.models import (
     Provider,
     Stage,
 )
+from wfld.learning.rules import Assessment, Status
 from wfld.organisation.models import JobRole, StaffMember, Team
 
 
@@ -245,6 +246,61 @@ def test_service_view_by_team_and_leavers_left_out(app, client, org, learning):
     assert "Leah Gone" not in {r["Name"] for r in rows}
 
 
+def _table_after(result, heading: str):  # noqa: ANN001, ANN202
+    h2 = next(h for h in result.soup.select("main h2") if h.get_text(strip=True) == heading)
+    return [
+        [td.get_text(strip=True) for td in tr.select("td")]
+        for tr in h2.find_next("table").select("tbody tr")
+    ]
+
+
+def test_compliance_counts_mandatory_requirements_only(app, client, org, learning):
+    """A recommended course nobody has done is shown apart, never leads "lowest first", and
+    does not pull a team's percentage down."""
+    with app.app_context():
+        services.add_requirement(
+            pathway=db.session.get(Pathway, learning["pathway"]),
+            stage=Stage.PROGRESSION,
+            activity=db.session.get(LearningActivity, learning["court"]),
+            framework_item=None,
+            is_mandatory=False,
+            due_within_days=None,
+            renewal_months=None,
+            actor=None,
+            now=NOW,
+        )
+        db.session.commit()
+        scope = select(StaffMember.id)
+        full = build_report(scope, now=NOW, due_soon_days=60)
+        counts = summarise(scope, now=NOW, due_soon_days=60)
+        for report in (full, counts):
+            assert "Court Skills" not in {s.title for s in report.by_requirement()}
+            assert [s.title for s in report.recommended()] == ["Court Skills"]
+            assert report.recommended()[0].count(Status.COMPLETE) == 0
+        teams = {s.title: (s.percent_complete, s.total) for s in full.by_team()}
+        assert teams == {s.title: (s.percent_complete, s.total) for s in counts.by_team()}
+        mandatory_lines = [
+            line
+            for p in full.people
+            if p.staff.team.name == "Access and Assessment"
+            for line in p.lines
+            if line.requirement.is_mandatory
+        ]
+        assert teams["Access and Assessment"][1] == len(mandatory_lines)
+
+    sign_in(client, org.senior_manager.email)
+    result = page(client.get("/learning/compliance"))
+    by_requirement = _table_after(result, "By requirement")
+    assert by_requirement[0][0] != "Court Skills"
+    assert "Court Skills" not in [row[0] for row in by_requirement]
+    recommended = _table_after(result, "Recommended (not counted in compliance)")
+    assert [row[0] for row in recommended] == ["Court Skills"]
+    by_team = _table_after(result, "By team")
+    assert {row[0]: row[-1] for row in by_team} == {
+        s.title: f"{s.percent_complete}%" for s in counts.by_team()
+    }
+
+
 def test_compliance_pages_are_refused_to_those_without_a_team_or_service_role(
     client, org, learning
 ):
@@ -446,10 +502,34 @@ def test_counts_only_summary_agrees_with_the_full_report(app, org, learning):
         team = db.session.get(Team, org.team_a)
         role = db.session.get(JobRole, org.role_social_worker)
         safeguarding = db.session.get(LearningActivity, learning["safeguarding"])
+        safeguarding_key = f"activity-{safeguarding.id}"
         for i, done_on in enumerate([None, dt.date(2025, 1, 1), dt.date(2023, 12, 20), None]):
             person = make_staff("Extra", f"Worker{i:02d}", team=team, role=role)
             if done_on:
                 _complete(person.id, safeguarding, done_on)
+        # Took the role on 1 October 2026: one renewal lapsed before (grace to 30 December),
+        # one after (overdue from its expiry); one never done.
+        for i, done_on in enumerate([dt.date(2022, 1, 1), dt.date(2023, 10, 15), None]):
+            person = make_staff(
+                "Changed", f"Role{i:02d}", team=team, role=role, start_date=dt.date(2026, 10, 1)
+            )
+            if done_on:
+                _complete(person.id, safeguarding, done_on)
+        # Added today for people in post for years: due in 30 days, not overdue at once.
+        court = db.session.get(LearningActivity, learning["court"])
+        services.add_requirement(
+            pathway=db.session.get(Pathway, learning["pathway"]),
+            stage=Stage.ROLE_SPECIFIC,
+            activity=court,
+            framework_item=None,
+            is_mandatory=True,
+            due_within_days=0,
+            renewal_months=None,
+            applies_from=TODAY,
+            grace_days=30,
+            actor=None,
+            now=NOW,
+        )
         db.session.commit()
         scope = select(StaffMember.id)
         full = build_report(scope, now=NOW, due_soon_days=60)
@@ -461,6 +541,27 @@ def test_counts_only_summary_agrees_with_the_full_report(app, org, learning):
 
         assert table(counts.by_requirement()) == table(full.by_requirement())
         assert table(counts.by_team()) == table(full.by_team())
+        court_key = f"activity-{learning['court']}"
+        assert counts.requirements[court_key].counts[Status.OVERDUE] == 0
+        court_summary = counts.requirements[court_key]
+        assert court_summary.count(Status.DUE_SOON) == court_summary.total > 0
+        changed = {
+            p.staff.last_name: next(
+                line.assessment for line in p.lines if line.target.key == safeguarding_key
+            )
+            for p in full.people
+            if p.staff.first_name == "Changed"
+        }
+        assert changed == {
+            "Role00": Assessment(Status.DUE_SOON, due_on=dt.date(2026, 12, 30)),
+            "Role01": Assessment(
+                Status.OVERDUE,
+                due_on=dt.date(2026, 10, 15),
+                expires_on=dt.date(2026, 10, 15),
+                expired=True,
+            ),
+            "Role02": Assessment(Status.DUE_SOON, due_on=dt.date(2026, 12, 30)),  # 90 days
+        }
         late = {
             key: sum(
                 1

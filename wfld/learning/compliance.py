@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select
@@ -80,7 +81,7 @@ class PersonCompliance:
 
 @dataclass
 class Summary:
-    """Counts of statuses for a requirement or a team."""
+    """Counts of statuses for a requirement or a team (a team's: mandatory requirements)."""
 
     key: str
     title: str
@@ -111,45 +112,70 @@ class ComplianceReport:
     def people_count(self) -> int:
         return len(self.people)
 
-    def by_requirement(self) -> list[Summary]:
+    def _by_requirement(self, *, mandatory: bool) -> list[Summary]:
         summaries: dict[str, Summary] = {}
         for person in self.people:
             for line in person.lines:
+                if line.requirement.is_mandatory is not mandatory:
+                    continue
                 summary = summaries.setdefault(
                     line.target.key, Summary(line.target.key, line.requirement.title)
                 )
                 summary.counts[line.status] += 1
-        return sorted(summaries.values(), key=lambda s: (s.percent_complete, s.title))
+        return list(summaries.values())
+
+    def by_requirement(self) -> list[Summary]:
+        """Mandatory requirements, lowest compliance first."""
+        return _lowest_first(self._by_requirement(mandatory=True))
+
+    def recommended(self) -> list[Summary]:
+        """Recommended requirements by title: shown apart, not counted in compliance."""
+        return sorted(self._by_requirement(mandatory=False), key=lambda s: s.title)
 
     def by_team(self) -> list[Summary]:
+        """Compliance by team: mandatory requirements only."""
         summaries: dict[int, Summary] = {}
         for person in self.people:
             team = person.staff.team
             summary = summaries.setdefault(team.id, Summary(str(team.id), team.name))
             for line in person.lines:
-                summary.counts[line.status] += 1
-        return sorted(summaries.values(), key=lambda s: (s.percent_complete, s.title))
+                if line.requirement.is_mandatory:
+                    summary.counts[line.status] += 1
+        return _lowest_first(summaries.values())
+
+
+def _lowest_first(summaries: Iterable[Summary]) -> list[Summary]:
+    return sorted(summaries, key=lambda s: (s.percent_complete, s.title))
 
 
 @dataclass
 class ComplianceSummary:
-    """Counts only, for pages about many people (the service view): no per-person lines."""
+    """Counts only, for pages about many people (the service view): no per-person lines.
+
+    Compliance (``requirements``, ``teams``, ``late``) counts mandatory requirements only;
+    recommended ones are counted apart in ``recommended``."""
 
     today: dt.date
     people_count: int
     requirements: dict[str, Summary]
     teams: dict[int, Summary]
-    # Per requirement: how many are overdue, or booked but already late.
+    # Per mandatory requirement: how many are overdue, or booked but already late.
     late: Counter = field(default_factory=Counter)
     # The person left out of the counts (``summarise(..., apart=id)``): their own statuses.
     apart: Counter = field(default_factory=Counter)
     apart_late: int = 0
+    recommended_requirements: dict[str, Summary] = field(default_factory=dict)
 
     def by_requirement(self) -> list[Summary]:
-        return sorted(self.requirements.values(), key=lambda s: (s.percent_complete, s.title))
+        """Mandatory requirements, lowest compliance first."""
+        return _lowest_first(self.requirements.values())
+
+    def recommended(self) -> list[Summary]:
+        """Recommended requirements by title: shown apart, not counted in compliance."""
+        return sorted(self.recommended_requirements.values(), key=lambda s: s.title)
 
     def by_team(self) -> list[Summary]:
-        return sorted(self.teams.values(), key=lambda s: (s.percent_complete, s.title))
+        return _lowest_first(self.teams.values())
 
 
 @dataclass(frozen=True)
@@ -164,6 +190,7 @@ class _Need:
     single: int | None  # the one activity that meets it, when there is only one
     renewal_months: int | None
     due_within_days: int | None
+    mandatory: bool
     applies_from: dt.date | None
     grace_days: int | None
 
@@ -211,15 +238,16 @@ class _Assessor:
         prepared: dict[int, _Need] = {}
 
         def needs(requirements: list[PathwayRequirement]) -> list[_Need]:
-            out, seen = [], set()
+            out: dict[str, _Need] = {}
             for requirement in requirements:
                 need = prepared.get(requirement.id)
                 if need is None:
                     need = prepared[requirement.id] = _prepare(requirement, developing)
-                if need.key not in seen:  # two pathways asking the same count once
-                    seen.add(need.key)
-                    out.append(need)
-            return out
+                held = out.get(need.key)
+                # Two pathways asking the same count once: as mandatory if either says so.
+                if held is None or (need.mandatory and not held.mandatory):
+                    out[need.key] = need
+            return list(out.values())
 
         self.by_role = {role_id: needs(rs) for role_id, rs in by_role.items()}
         self.by_person = by_person
@@ -372,6 +400,7 @@ def _prepare(requirement: PathwayRequirement, developing: dict[int, set[int]]) -
         renewal_months=requirement.renewal_months
         or (requirement.activity.validity_months if requirement.activity is not None else None),
         due_within_days=requirement.due_within_days,
+        mandatory=requirement.is_mandatory,
         applies_from=requirement.applies_from,
         grace_days=requirement.grace_days,
     )
@@ -449,7 +478,9 @@ def summarise(
         if staff_id != apart:
             teams.add(team_id)  # a team appears even when nobody in it has requirements
 
+    # Mandatory requirements make compliance; recommended ones are counted apart.
     by_requirement: Counter = Counter()  # (requirement key, status) -> people
+    recommended: Counter = Counter()  # the same for recommended requirements
     by_team: Counter = Counter()  # (team id, status) -> people
     late: Counter = Counter()
     titles: dict[str, str] = {}
@@ -458,12 +489,16 @@ def summarise(
         for need in assessor.by_role.get(job_role_id, []):
             results = assessor.judge_many(need, people)
             statuses = [status for status, _ in results]
+            titles[need.key] = need.title
+            if not need.mandatory:
+                for status, n in Counter(statuses).items():
+                    recommended[need.key, status] += n
+                continue
             for status, n in Counter(statuses).items():
                 by_requirement[need.key, status] += n
             if with_teams:
                 by_team.update(zip(team_ids, statuses, strict=True))
             late[need.key] += sum(is_late for _, is_late in results)
-            titles[need.key] = need.title
 
     mine: Counter = Counter()
     mine_late = 0
@@ -477,15 +512,21 @@ def summarise(
                 mine[status] += 1
                 mine_late += is_late
                 continue
+            titles[need.key] = need.title
+            if not need.mandatory:
+                recommended[need.key, status] += 1
+                continue
             by_requirement[need.key, status] += 1
             if with_teams:
                 by_team[team_id, status] += 1
             late[need.key] += is_late
-            titles[need.key] = need.title
 
     requirements: dict[str, Summary] = {}
     for (key, status), n in by_requirement.items():
         requirements.setdefault(key, Summary(key, titles[key])).counts[status] = n
+    recommended_requirements: dict[str, Summary] = {}
+    for (key, status), n in recommended.items():
+        recommended_requirements.setdefault(key, Summary(key, titles[key])).counts[status] = n
     team_summaries: dict[int, Summary] = {}
     if with_teams:
         names = queries.team_names(teams)
@@ -500,6 +541,7 @@ def summarise(
         late=+late,
         apart=mine,
         apart_late=mine_late,
+        recommended_requirements=recommended_requirements,
     )
 
 
