@@ -26,7 +26,8 @@ def _grow(app, org, n: int) -> None:
 
 
 # The home page also shows the person's CPD readiness (their profile and entries: two
-# statements) and, for a line manager, how many entries are shared with them (one).
+# statements), comments on their entries they have not read (one) and, for a line manager, how
+# many entries are shared with them and how many of those are new (one).
 HOME_LIMIT = LIMIT + 2
 
 PAGES = [

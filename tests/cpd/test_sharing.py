@@ -7,6 +7,7 @@ it. Nobody else reads an entry or its evidence, whatever their role.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -19,7 +20,8 @@ from tests.factories import NOW, TODAY, Person
 from tests.helpers import csrf_token, page, sign_in, submit
 from wfld.accounts.models import AuditEvent, User
 from wfld.core import clock
-from wfld.cpd.models import CpdComment, CpdEntry, CpdEvidence, CpdProfile
+from wfld.cpd import services
+from wfld.cpd.models import CpdComment, CpdEntry, CpdEntryRead, CpdEvidence, CpdProfile
 from wfld.extensions import db
 from wfld.organisation import services as org_services
 from wfld.organisation.models import StaffMember
@@ -338,3 +340,132 @@ def test_a_new_line_manager_takes_over_and_the_old_one_loses_access(app, org, en
     new = signed_in(app, OTHER_MANAGER)
     assert shared_titles(new) == [PIECE.title]
     assert new.get(f"/cpd/entries/{entry_id}").status_code == 200
+
+
+# What is new: comments on my entries, entries shared with me -------------------------------------
+def attention(client: FlaskClient) -> list[tuple[str, str]]:
+    home = page(client.get("/"))
+    return [
+        (" ".join(a.get_text().split()), a["href"])
+        for a in home.soup.select("ul[aria-labelledby=attention] a")
+    ]
+
+
+def shared_rows(client: FlaskClient) -> list[tuple[str, bool, str]]:
+    """(title, marked New, shared-or-updated date) for each row of "CPD shared with you"."""
+    listing = page(client.get("/cpd/shared"))
+    rows = []
+    for row in listing.soup.select("main table tbody tr"):
+        cells = row.select("td")
+        tags = [t.get_text(strip=True) for t in cells[1].select(".govuk-tag")]
+        rows.append((cells[1].a.get_text(strip=True), "New" in tags, cells[2].get_text(strip=True)))
+    return rows
+
+
+def later(minutes: int) -> None:
+    clock.freeze(NOW + dt.timedelta(minutes=minutes))
+
+
+def test_a_new_comment_shows_on_the_authors_home_until_they_open_the_entry(app, org, entry_id):
+    owner = signed_in(app, org.practitioner)
+    share(owner, entry_id, "yes")
+    owner.get(f"/cpd/entries/{entry_id}")  # opened before anyone commented
+    assert not [text for text, _ in attention(owner) if "comment" in text]
+
+    manager = signed_in(app, org.line_manager)
+    later(5)
+    comment(manager, entry_id, "Good reflection.")
+    link = (f"1 new comment on ‘{PIECE.title}’", f"/cpd/entries/{entry_id}#comments")
+    assert link in attention(owner)
+    assert not [text for text, _ in attention(manager) if "comment" in text], "not the author"
+    later(6)
+    comment(manager, entry_id, "Bring the chronology to supervision.")
+    assert (f"2 new comments on ‘{PIECE.title}’", link[1]) in attention(owner)
+
+    later(10)
+    assert owner.get(f"/cpd/entries/{entry_id}").status_code == 200
+    assert not [text for text, _ in attention(owner) if "comment" in text]
+    with app.app_context():
+        read = db.session.get(CpdEntryRead, (entry_id, org.practitioner.staff_id))
+        assert read.seen_at == NOW + dt.timedelta(minutes=10)
+
+    later(20)
+    comment(manager, entry_id, "One more thought.")
+    assert (f"1 new comment on ‘{PIECE.title}’", link[1]) in attention(owner)
+
+
+def test_the_authors_own_comment_is_not_new_to_them(app, org, entry_id):
+    owner = signed_in(app, org.practitioner)
+    share(owner, entry_id, "yes")
+    comment(owner, entry_id, "A note to my manager.")
+    assert not [text for text, _ in attention(owner) if "comment" in text]
+
+
+def test_shared_with_you_marks_new_entries_until_the_manager_opens_them(app, org, entry_id):
+    owner = signed_in(app, org.practitioner)
+    manager = signed_in(app, org.line_manager)
+    share(owner, entry_id, "yes")
+    assert shared_rows(manager) == [(PIECE.title, True, "23 November 2026")]
+    assert ("1 CPD entry is shared with you (1 new)", "/cpd/shared") in attention(manager)
+
+    later(5)
+    assert manager.get(f"/cpd/entries/{entry_id}").status_code == 200
+    assert shared_rows(manager) == [(PIECE.title, False, "23 November 2026")]
+    assert ("1 CPD entry is shared with you", "/cpd/shared") in attention(manager)
+
+    later(10)
+    comment(owner, entry_id, "I have added the chronology.")  # the author replies: new again
+    assert shared_rows(manager)[0][1] is True
+    later(15)
+    manager.get(f"/cpd/entries/{entry_id}")
+    assert shared_rows(manager)[0][1] is False
+
+    later(20)  # unshared, then shared again: new again
+    share(owner, entry_id, "no")
+    share(owner, entry_id, "yes")
+    assert shared_rows(manager)[0][1] is True
+
+
+def test_shared_with_you_sorts_by_when_each_entry_was_shared_or_updated(app, org):
+    def change(entry_id: int, days: int, how: str) -> None:
+        with app.app_context():
+            entry = db.session.get(CpdEntry, entry_id)
+            actor, now = db.session.get(User, org.practitioner.user_id), NOW + dt.timedelta(days)
+            if how == "share":
+                services.set_shared(entry=entry, shared=True, actor=actor, now=now)
+            else:
+                services.mark_recorded(entry=entry, year=None, actor=actor, now=now)
+            db.session.commit()
+
+    with app.app_context():
+        older = make_entry(org.practitioner.staff_id, title="Older piece").id
+        newer = make_entry(org.practitioner.staff_id, title="Newer piece").id
+    change(newer, 2, "share")
+    change(older, 1, "share")
+    manager = signed_in(app, org.line_manager)
+    assert shared_rows(manager) == [
+        ("Newer piece", True, "25 November 2026"),
+        ("Older piece", True, "24 November 2026"),
+    ]
+    listing = page(manager.get("/cpd/shared"))
+    order = listing.soup.find(id="shared-order").get_text(" ", strip=True)
+    assert order.startswith("Newest first, by the date each entry was shared with you or last")
+
+    change(older, 3, "update")  # the older piece is updated: it comes first
+    assert shared_rows(manager)[0] == ("Older piece", True, "26 November 2026")
+    assert [title for title, _, _ in shared_rows(manager)] == ["Older piece", "Newer piece"]
+
+
+def test_reads_are_recorded_only_for_people_who_may_open_the_entry(app, org, entry_id):
+    owner = signed_in(app, org.practitioner)
+    share(owner, entry_id, "yes")
+    for persona in ("senior_manager", "other_practitioner", "wfld_admin"):
+        someone = signed_in(app, getattr(org, persona))
+        assert someone.get(f"/cpd/entries/{entry_id}").status_code == 404, persona
+    with app.app_context():
+        readers = db.session.scalars(
+            select(CpdEntryRead.staff_id).where(CpdEntryRead.entry_id == entry_id)
+        ).all()
+    assert readers == [org.practitioner.staff_id], (
+        "only the author opened it; refusals record nothing"
+    )

@@ -101,6 +101,8 @@ class CpdEntry(db.Model):
     peer_reflection: Mapped[str | None] = mapped_column(Text)
     peer_role: Mapped[str | None] = mapped_column(String(120))
     shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the person last shared this entry on its own (the shared-with-you list sorts by it).
+    shared_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # The Social Work England registration year the person recorded this piece for.
     submitted_for_year: Mapped[int | None] = mapped_column(Integer)
     source_completion_id: Mapped[int | None] = mapped_column(
@@ -215,3 +217,18 @@ class CpdComment(db.Model):
 
     entry: Mapped[CpdEntry] = relationship(back_populates="comments")
     author: Mapped[StaffMember] = relationship()
+
+
+class CpdEntryRead(db.Model):
+    """When a person last opened an entry's page: comments and changes after it are new to them.
+
+    One row per entry and reader (the author or their line manager), so "what is new to me" is
+    one join, whatever the number of entries."""
+
+    __tablename__ = "cpd_entry_reads"
+
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("cpd_entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"), primary_key=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

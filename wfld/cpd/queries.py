@@ -12,6 +12,7 @@ from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 from wfld.cpd.models import (
     CpdComment,
     CpdEntry,
+    CpdEntryRead,
     CpdEvidence,
     CpdProfile,
     EntryStatus,
@@ -359,31 +360,106 @@ def _shared_condition():  # noqa: ANN202 - a SQL condition
     )
 
 
-def list_shared_with(manager_id: int, *, today: dt.date, limit: int = 200) -> list[CpdEntry]:
-    """Entries that a manager's direct reports have shared with them, newest first."""
-    in_post = or_(StaffMember.leaving_date.is_(None), StaffMember.leaving_date > today)
-    return list(
-        db.session.scalars(
-            select(CpdEntry)
-            .join(StaffMember, StaffMember.id == CpdEntry.staff_id)
-            .where(StaffMember.line_manager_id == manager_id, in_post, _shared_condition())
-            .options(joinedload(CpdEntry.staff))
-            .order_by(CpdEntry.updated_at.desc(), CpdEntry.id.desc())
-            .limit(limit)
-        )
-    )
+# When an entry last changed for the people it is shared with: the later of its last update
+# and when it was last shared on its own (entries shared through "share everything" have no
+# sharing date of their own, so their last update counts).
+_changed_at = case(
+    (CpdEntry.shared_at > CpdEntry.updated_at, CpdEntry.shared_at), else_=CpdEntry.updated_at
+)
 
 
-def count_shared_with(manager_id: int, *, today: dt.date) -> int:
-    in_post = or_(StaffMember.leaving_date.is_(None), StaffMember.leaving_date > today)
-    return int(
-        db.session.scalar(
-            select(func.count(CpdEntry.id))
-            .join(StaffMember, StaffMember.id == CpdEntry.staff_id)
-            .where(StaffMember.line_manager_id == manager_id, in_post, _shared_condition())
+def _is_new_to(reader_id: int):  # noqa: ANN202 - a SQL condition
+    """Never opened by the reader, changed or shared since they last opened it, or commented
+    on by someone else since. Needs cpd_entry_reads outer-joined for the reader."""
+    later_comment = (
+        select(CpdComment.id)
+        .where(
+            CpdComment.entry_id == CpdEntry.id,
+            CpdComment.author_id != reader_id,
+            CpdComment.created_at > CpdEntryRead.seen_at,
         )
-        or 0
+        .exists()
     )
+    return or_(CpdEntryRead.seen_at.is_(None), _changed_at > CpdEntryRead.seen_at, later_comment)
+
+
+def _reads_of(reader_id: int):  # noqa: ANN202 - a join condition
+    return and_(CpdEntryRead.entry_id == CpdEntry.id, CpdEntryRead.staff_id == reader_id)
+
+
+@dataclass(frozen=True)
+class SharedEntry:
+    entry: CpdEntry
+    changed_at: dt.datetime
+    is_new: bool
+
+
+def list_shared_with(manager_id: int, *, today: dt.date, limit: int = 200) -> list[SharedEntry]:
+    """Entries that a manager's direct reports have shared with them, most recently shared or
+    updated first, each marked new when it changed since the manager last opened it."""
+    in_post = or_(StaffMember.leaving_date.is_(None), StaffMember.leaving_date > today)
+    rows = db.session.execute(
+        select(
+            CpdEntry,
+            _changed_at.label("changed_at"),
+            case((_is_new_to(manager_id), literal(True)), else_=literal(False)).label("is_new"),
+        )
+        .join(StaffMember, StaffMember.id == CpdEntry.staff_id)
+        .outerjoin(CpdEntryRead, _reads_of(manager_id))
+        .where(StaffMember.line_manager_id == manager_id, in_post, _shared_condition())
+        .options(joinedload(CpdEntry.staff))
+        .order_by(_changed_at.desc(), CpdEntry.id.desc())
+        .limit(limit)
+    )
+    return [SharedEntry(row[0], row.changed_at, bool(row.is_new)) for row in rows]
+
+
+@dataclass(frozen=True)
+class SharedCounts:
+    total: int
+    new: int
+
+
+def count_shared_with(manager_id: int, *, today: dt.date) -> SharedCounts:
+    """How many entries are shared with the manager, and how many are new to them (one
+    statement)."""
+    in_post = or_(StaffMember.leaving_date.is_(None), StaffMember.leaving_date > today)
+    total, new = db.session.execute(
+        select(
+            func.count(CpdEntry.id),
+            func.coalesce(func.sum(case((_is_new_to(manager_id), 1), else_=0)), 0),
+        )
+        .join(StaffMember, StaffMember.id == CpdEntry.staff_id)
+        .outerjoin(CpdEntryRead, _reads_of(manager_id))
+        .where(StaffMember.line_manager_id == manager_id, in_post, _shared_condition())
+    ).one()
+    return SharedCounts(int(total or 0), int(new or 0))
+
+
+@dataclass(frozen=True)
+class UnreadComments:
+    entry_id: int
+    title: str
+    count: int
+
+
+def list_unread_comments(staff_id: int, *, limit: int = 5) -> list[UnreadComments]:
+    """Comments by others on the person's own entries made since they last opened each entry,
+    newest first: one statement, grouped by entry."""
+    rows = db.session.execute(
+        select(CpdEntry.id, CpdEntry.title, func.count(CpdComment.id).label("n"))
+        .join(CpdComment, CpdComment.entry_id == CpdEntry.id)
+        .outerjoin(CpdEntryRead, _reads_of(staff_id))
+        .where(
+            CpdEntry.staff_id == staff_id,
+            CpdComment.author_id != staff_id,
+            or_(CpdEntryRead.seen_at.is_(None), CpdComment.created_at > CpdEntryRead.seen_at),
+        )
+        .group_by(CpdEntry.id, CpdEntry.title)
+        .order_by(func.max(CpdComment.created_at).desc(), CpdEntry.id.desc())
+        .limit(limit)
+    )
+    return [UnreadComments(row.id, row.title, int(row.n)) for row in rows]
 
 
 # Readiness across a team or service ------------------------------------------------------------

@@ -8,6 +8,9 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import BinaryIO
 
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
 from wfld.accounts import audit
 from wfld.accounts.models import User
 from wfld.core import files, filetypes
@@ -17,6 +20,7 @@ from wfld.cpd import confidentiality, queries
 from wfld.cpd.models import (
     CpdComment,
     CpdEntry,
+    CpdEntryRead,
     CpdEntryVersion,
     CpdEvidence,
     CpdProfile,
@@ -178,6 +182,8 @@ def save_entry(
     if findings:
         entry.confidentiality_checked_at = now
     if share is not None:
+        if share and not entry.shared:
+            entry.shared_at = now
         entry.shared = share
     if complete and not entry.is_complete:
         entry.status = EntryStatus.COMPLETE
@@ -221,9 +227,27 @@ def set_shared(*, entry: CpdEntry, shared: bool, actor: User, now: dt.datetime) 
     if entry.shared == shared:
         return
     entry.shared = shared
+    if shared:
+        entry.shared_at = now
     db.session.flush()
     audit.record(
         "cpd_entry_shared" if shared else "cpd_entry_unshared", now=now, actor=actor, subject=entry
+    )
+
+
+def record_read(*, entry_id: int, reader_id: int, now: dt.datetime) -> None:
+    """The reader has opened the entry's page: what it showed is no longer new to them.
+
+    One statement (an upsert on SQLite and PostgreSQL), so two tabs opening the same entry at
+    once cannot collide on the row."""
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
+    statement = insert(CpdEntryRead).values(entry_id=entry_id, staff_id=reader_id, seen_at=now)
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[CpdEntryRead.entry_id, CpdEntryRead.staff_id],
+            set_={"seen_at": statement.excluded.seen_at},
+        )
     )
 
 

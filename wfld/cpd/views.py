@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wfld.core import clock, files
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
 from wfld.core.csvfile import csv_download
+from wfld.core.db import write_intent
 from wfld.core.errors_domain import RuleBroken, StaleRecord
 from wfld.core.forms import apply_errors
 from wfld.core.pdf import render_pdf
@@ -255,7 +256,20 @@ def _saved_message(entry: CpdEntry) -> str:
 @signed_in
 def view_entry(entry_id: int) -> str:
     entry = allowed_or_404(queries.find_entry(entry_id), permissions.can_view_entry)
-    return _render_entry(entry)
+    reader_id = _me().id
+    page = _render_entry(entry)
+    _record_read(entry_id, reader_id)
+    return page
+
+
+def _record_read(entry_id: int, reader_id: int) -> None:
+    """Opening the page reads the entry and its comments: they stop being new to the reader.
+    The page was read in a deferred transaction; the write gets a transaction of its own, so
+    SQLite takes its write lock from the start (see core.db)."""
+    db.session.rollback()
+    with write_intent():
+        services.record_read(entry_id=entry_id, reader_id=reader_id, now=clock.now())
+        db.session.commit()
 
 
 def _render_entry(entry: CpdEntry, **forms: object) -> str:

@@ -67,8 +67,9 @@ def build_home(user: Any, *, now: dt.datetime, today: dt.date, due_soon_days: in
 def _cpd_attention(
     staff: StaffMember, mine: Readiness | None, *, has_team: bool, now: dt.datetime
 ) -> list[AttentionItem]:
-    """The person's own renewal when it is not ready; for managers, the CPD shared with them
-    (their team's readiness is one link away, so the home page stays cheap)."""
+    """The person's own renewal when it is not ready; comments on their entries they have not
+    read yet (until they open the entry); for managers, the CPD shared with them and how much of
+    it is new (their team's readiness is one link away, so the home page stays cheap)."""
     items: list[AttentionItem] = []
     if mine is not None and not mine.ready and mine.days_left is not None:
         items.append(
@@ -76,13 +77,23 @@ def _cpd_attention(
                 f"Your CPD for {mine.regulator.label}: {mine.headline}", url_for("cpd.my_cpd")
             )
         )
+    for unread in cpd_queries.list_unread_comments(staff.id):
+        items.append(
+            AttentionItem(
+                _count(unread.count, "new comment", "new comments") + f" on ‘{unread.title}’",
+                url_for("cpd.view_entry", entry_id=unread.entry_id, _anchor="comments"),
+            )
+        )
     if has_team:
         today = now.astimezone(LONDON).date()
         shared = cpd_queries.count_shared_with(staff.id, today=today)
-        if shared:
+        if shared.total:
+            new = f" ({shared.new} new)" if shared.new else ""
             items.append(
                 AttentionItem(
-                    _count(shared, "CPD entry is", "CPD entries are") + " shared with you",
+                    _count(shared.total, "CPD entry is", "CPD entries are")
+                    + " shared with you"
+                    + new,
                     url_for("cpd.shared_with_me"),
                 )
             )
