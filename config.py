@@ -52,8 +52,16 @@ class Config:
     IDLE_TIMEOUT_MINUTES = int(os.environ.get("WFLD_IDLE_TIMEOUT_MINUTES", "30"))
 
     # At most LOGIN_MAX_FAILURES failed sign-ins per account in LOGIN_WINDOW_SECONDS.
-    LOGIN_MAX_FAILURES = 10
-    LOGIN_WINDOW_SECONDS = 300
+    LOGIN_MAX_FAILURES = int(os.environ.get("WFLD_LOGIN_MAX_FAILURES", "10"))
+    LOGIN_WINDOW_SECONDS = int(os.environ.get("WFLD_LOGIN_WINDOW_SECONDS", "300"))
+    # And at most this many from one source address (an IPv6 /64) in its window, whatever
+    # the email addresses typed: one guess at each of many accounts (password spraying).
+    LOGIN_MAX_FAILURES_PER_SOURCE = int(os.environ.get("WFLD_LOGIN_MAX_FAILURES_PER_SOURCE", "30"))
+    LOGIN_SOURCE_WINDOW_SECONDS = int(os.environ.get("WFLD_LOGIN_SOURCE_WINDOW_SECONDS", "900"))
+    # How many reverse proxies in front of the app add X-Forwarded-For/-Proto (0: none, the
+    # default). The source address of a request is read from the header only when this is set,
+    # since anyone can send the header to an app that is reached directly.
+    TRUSTED_PROXIES = int(os.environ.get("WFLD_TRUSTED_PROXIES", "0"))
 
     WTF_CSRF_TIME_LIMIT = 3600 * 4
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024 + 64 * 1024

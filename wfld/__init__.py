@@ -11,6 +11,7 @@ from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import BytecodeCache, ChoiceLoader, PackageLoader, PrefixLoader
 from jinja2.bccache import Bucket
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_for
 
@@ -32,6 +33,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
     config_cls.validate(app.config)
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind that many proxies, the client's address and scheme are theirs to report.
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     _templates(app)
     _extensions(app)

@@ -103,13 +103,19 @@ class SignInAttempt(db.Model):
     """Every sign-in attempt, counted in the database so the limit holds across workers."""
 
     __tablename__ = "sign_in_attempts"
-    __table_args__ = (Index("ix_sign_in_attempts_email_attempted_at", "email", "attempted_at"),)
+    __table_args__ = (
+        Index("ix_sign_in_attempts_email_attempted_at", "email", "attempted_at"),
+        Index("ix_sign_in_attempts_source_attempted_at", "source", "attempted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
     attempted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     succeeded: Mapped[bool] = mapped_column(Boolean)
     ip_address: Mapped[str | None] = mapped_column(String(45))
+    # What the per-source limit counts: the IPv4 address, or the /64 network of an IPv6 one
+    # (one household or server gets a whole /64, so its single addresses cost nothing).
+    source: Mapped[str | None] = mapped_column(String(45))
 
 
 class AuditEvent(db.Model):

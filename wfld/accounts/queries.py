@@ -37,6 +37,22 @@ def count_recent_failures(email: str, *, since: dt.datetime) -> int:
     )
 
 
+def count_recent_failures_from(source: str, *, since: dt.datetime) -> int:
+    """Failed sign-ins from one source (see services.sign_in_source), whatever the email."""
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(SignInAttempt)
+            .where(
+                SignInAttempt.source == source,
+                SignInAttempt.succeeded.is_(False),
+                SignInAttempt.attempted_at >= since,
+            )
+        )
+        or 0
+    )
+
+
 def find_live_session_user(
     user_id: int, token_hash: str, *, created_after: dt.datetime
 ) -> User | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from enum import Enum
@@ -13,7 +14,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from wfld.accounts import audit
 from wfld.accounts.models import SignInAttempt, User, UserRole, UserSession
-from wfld.accounts.queries import count_recent_failures, find_user_by_email, normalise_email
+from wfld.accounts.queries import (
+    count_recent_failures,
+    count_recent_failures_from,
+    find_user_by_email,
+    normalise_email,
+)
 from wfld.accounts.roles import Role
 from wfld.extensions import db
 
@@ -51,6 +57,7 @@ class SignInResult(Enum):
     SIGNED_IN = "signed_in"
     WRONG = "wrong"
     LOCKED = "locked"
+    SOURCE_LOCKED = "source_locked"
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,31 @@ class SignInOutcome:
     result: SignInResult
     user: User | None = None
     session_token: str | None = None
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """At most ``max_failures`` failed sign-ins in ``window_seconds``."""
+
+    max_failures: int
+    window_seconds: int
+
+
+def sign_in_source(ip_address: str | None) -> str | None:
+    """What the per-source limit counts: an IPv4 address as it is; an IPv6 address as its
+    /64 network, since one customer of an internet provider gets a whole /64 and could
+    otherwise try from a new address every time."""
+    if not ip_address:
+        return None
+    try:
+        address = ipaddress.ip_address(ip_address)
+    except ValueError:
+        return ip_address[:45]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
 
 
 def sign_in(
@@ -70,18 +102,49 @@ def sign_in(
     today: dt.date,
     ip_address: str | None = None,
     user_agent: str | None = None,
+    per_source: Throttle | None = None,
 ) -> SignInOutcome:
-    """Check a password, counting failures per email address in the database.
+    """Check a password, counting failures per email address and per source address in the
+    database (so the limits hold across workers).
 
-    The limit is per address typed, whether or not an account has it, so the lock-out
-    answer tells an attacker nothing about which addresses exist.
+    The limits are per address typed, whether or not an account has it, and per source
+    address, whatever was typed: the lock-out answers tell an attacker nothing about which
+    addresses exist, and a locked source is refused even with a right password.
     """
     email = normalise_email(email)
+    source = sign_in_source(ip_address)
+
+    def failed() -> None:
+        db.session.add(
+            SignInAttempt(
+                email=email,
+                attempted_at=now,
+                succeeded=False,
+                ip_address=ip_address,
+                source=source,
+            )
+        )
+
+    source_failures = 0
+    counted = per_source is not None and source is not None
+    if counted:
+        source_failures = count_recent_failures_from(
+            source, since=now - dt.timedelta(seconds=per_source.window_seconds)
+        )
+        if source_failures >= per_source.max_failures:
+            failed()
+            audit.record(
+                "sign_in_refused_source_locked",
+                now=now,
+                ip_address=ip_address,
+                email=email,
+                source=source,
+            )
+            return SignInOutcome(SignInResult.SOURCE_LOCKED)
+
     failures = count_recent_failures(email, since=now - dt.timedelta(seconds=window_seconds))
     if failures >= max_failures:
-        db.session.add(
-            SignInAttempt(email=email, attempted_at=now, succeeded=False, ip_address=ip_address)
-        )
+        failed()
         audit.record("sign_in_refused_locked", now=now, ip_address=ip_address, email=email)
         return SignInOutcome(SignInResult.LOCKED)
 
@@ -90,9 +153,7 @@ def sign_in(
         user.password_hash if user and user.password_hash else _DUMMY_HASH, password
     )
     if user is None or not password_ok or not user.may_sign_in(today):
-        db.session.add(
-            SignInAttempt(email=email, attempted_at=now, succeeded=False, ip_address=ip_address)
-        )
+        failed()
         audit.record(
             "sign_in_failed",
             now=now,
@@ -105,13 +166,17 @@ def sign_in(
             audit.record(
                 "account_locked", now=now, subject=user, ip_address=ip_address, email=email
             )
+        if counted and source_failures + 1 >= per_source.max_failures:
+            audit.record("sign_in_source_locked", now=now, ip_address=ip_address, source=source)
         return SignInOutcome(SignInResult.WRONG)
 
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     token = secrets.token_urlsafe(32)
     db.session.add(
-        SignInAttempt(email=email, attempted_at=now, succeeded=True, ip_address=ip_address)
+        SignInAttempt(
+            email=email, attempted_at=now, succeeded=True, ip_address=ip_address, source=source
+        )
     )
     db.session.add(
         UserSession(

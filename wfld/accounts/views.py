@@ -84,7 +84,16 @@ def _load_user(user_id: str):  # noqa: ANN202 - Flask-Login callback
 
 
 def _client_ip() -> str | None:
+    # The client's own address: behind WFLD_TRUSTED_PROXIES proxies, ProxyFix has already
+    # put the address they report here (see create_app).
     return request.remote_addr
+
+
+def _source_throttle() -> services.Throttle:
+    return services.Throttle(
+        max_failures=current_app.config["LOGIN_MAX_FAILURES_PER_SOURCE"],
+        window_seconds=current_app.config["LOGIN_SOURCE_WINDOW_SECONDS"],
+    )
 
 
 def _safe_next(target: str | None) -> str:
@@ -117,6 +126,7 @@ def sign_in() -> str | Response:
             max_failures=current_app.config["LOGIN_MAX_FAILURES"],
             ip_address=_client_ip(),
             user_agent=request.user_agent.string,
+            per_source=_source_throttle(),
         )
         db.session.commit()
         if outcome.result is SignInResult.SIGNED_IN:
@@ -125,7 +135,13 @@ def sign_in() -> str | Response:
             session[LAST_SEEN_KEY] = clock.now().timestamp()
             login_user(outcome.user)
             return redirect(_safe_next(request.args.get("next")))
-        if outcome.result is SignInResult.LOCKED:
+        if outcome.result is SignInResult.SOURCE_LOCKED:
+            minutes = current_app.config["LOGIN_SOURCE_WINDOW_SECONDS"] // 60
+            form.email.errors = [
+                "There have been too many failed attempts to sign in from your network. "
+                f"Wait {minutes} minutes and try again"
+            ]
+        elif outcome.result is SignInResult.LOCKED:
             form.email.errors = [
                 "There have been too many attempts to sign in with this email address. "
                 "Wait 5 minutes and try again"
