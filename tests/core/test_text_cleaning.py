@@ -113,9 +113,14 @@ def test_organisation_team_and_staff_names(app, org):
         assert db.session.get(StaffMember, staff_id).first_name == CLEAN_LINE
 
 
-def test_organisation_search_with_nul_does_not_fail(app, org):
+def test_searches_and_filters_with_nul_do_not_fail(app, org):
     admin = _client(app, org.wfld_admin.email)
     assert admin.get("/admin/staff", query_string={"q": "Pri\x00ya"}).status_code == 200
+    sysadmin = _client(app, org.system_admin.email)
+    assert sysadmin.get("/admin/audit", query_string={"event": "sign\x00_in"}).status_code == 200
+    practitioner = _client(app, org.practitioner.email)
+    assert practitioner.get("/cpd/me", query_string={"item": "PCF:\x00"}).status_code == 200
+    assert practitioner.get("/learning/catalogue", query_string={"q": "a\x00"}).status_code == 200
 
 
 def test_learning_activity_session_and_pathway(app, org):

@@ -197,3 +197,17 @@ class SettingsForm(Form):
     )
     version = HiddenField()
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class RemoveWordsForm(Form):
+    """The author removes identifying words from an entry's earlier versions."""
+
+    confirm = BooleanField(
+        "Also remove these words from the earlier versions of this entry",
+        widget=GovSingleCheckbox("Remove these words from the earlier versions?"),
+        validators=[
+            Required("Select the box to remove these words from the earlier versions, or go back")
+        ],
+    )
+    shown_digest = HiddenField()
+    submit = SubmitField("Remove the words", widget=GovSubmitInput())

@@ -9,10 +9,12 @@ from decimal import Decimal
 from sqlalchemy import Integer, Select, and_, case, cast, extract, func, literal, or_, select
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
+from wfld.cpd import removal
 from wfld.cpd.models import (
     CpdComment,
     CpdEntry,
     CpdEntryRead,
+    CpdEntryVersion,
     CpdEvidence,
     CpdProfile,
     EntryStatus,
@@ -550,3 +552,42 @@ def completions_in_cpd(staff_id: int) -> Select:
     return select(CpdEntry.source_completion_id).where(
         CpdEntry.staff_id == staff_id, CpdEntry.source_completion_id.is_not(None)
     )
+
+
+# Earlier versions and the identifying words in them ------------------------------------------
+def list_versions(entry_id: int) -> list[CpdEntryVersion]:
+    """An entry's earlier versions, oldest first."""
+    return list(
+        db.session.scalars(
+            select(CpdEntryVersion)
+            .where(CpdEntryVersion.entry_id == entry_id)
+            .order_by(CpdEntryVersion.number)
+        )
+    )
+
+
+def texts_of(record: CpdEntry | CpdEntryVersion) -> dict[str, str | None]:
+    return {name: getattr(record, name) for name in removal.TEXT_FIELDS}
+
+
+def list_flagged_in_versions(entry: CpdEntry) -> list[removal.Flagged]:
+    """What the confidentiality check flags in the entry's earlier versions."""
+    versions = [(version.number, texts_of(version)) for version in list_versions(entry.id)]
+    return removal.flagged_in_versions(versions, texts_of(entry))
+
+
+def list_words_just_removed(entry: CpdEntry) -> list[removal.Flagged]:
+    """Words to remove that are in the newest earlier version: what the author has just taken
+    out of the entry (the edit page offers to remove them from the history, once)."""
+    versions = list_versions(entry.id)
+    if not versions:
+        return []
+    newest = versions[-1].number
+    flagged = removal.flagged_in_versions([(v.number, texts_of(v)) for v in versions], texts_of(entry))
+    return [f for f in flagged if not f.still_in_entry and newest in f.version_numbers]
+
+
+def list_words_to_remove(entry: CpdEntry) -> list[removal.Flagged]:
+    """Flagged words in earlier versions that the entry itself no longer contains: those the
+    author may remove from the history."""
+    return [flagged for flagged in list_flagged_in_versions(entry) if not flagged.still_in_entry]

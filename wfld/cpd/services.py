@@ -16,7 +16,7 @@ from wfld.accounts.models import User
 from wfld.core import files, filetypes
 from wfld.core.errors_domain import RuleBroken, check_version
 from wfld.core.text import clean_text
-from wfld.cpd import confidentiality, queries
+from wfld.cpd import confidentiality, queries, removal
 from wfld.cpd.models import (
     CpdComment,
     CpdEntry,
@@ -382,3 +382,50 @@ def remove_evidence(*, evidence: CpdEvidence, actor: User, now: dt.datetime) -> 
     )
     db.session.delete(evidence)
     db.session.flush()
+
+
+# Removing identifying words from earlier versions -------------------------------------------
+def words_digest(words: list[removal.Flagged]) -> str:
+    """Names exactly the words a person was shown, so a confirmation covers only those."""
+    text = "\n".join(sorted(flagged.excerpt for flagged in words))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def remove_from_versions(
+    *, entry: CpdEntry, shown_digest: str, actor: User, now: dt.datetime, today: dt.date
+) -> list[CpdEntryVersion]:
+    """Replace, in every earlier version, each text field holding a flagged word the entry no
+    longer contains by "Removed by the author on <date>" (see cpd.removal for why the whole
+    field). Only the words the author was shown are removed; the audit event says who, which
+    entry and which versions and fields, never the words."""
+    words = queries.list_words_to_remove(entry)
+    if not words:
+        raise RuleBroken({"confirm": "There are no words to remove from the earlier versions"})
+    if shown_digest != words_digest(words):
+        raise RuleBroken(
+            {"confirm": "The earlier versions have changed since you opened this page. "
+             "Check the words again"}
+        )
+    excerpts = [flagged.excerpt for flagged in words]
+    replacement = removal.notice(today)
+    changed: list[CpdEntryVersion] = []
+    fields_changed: set[str] = set()
+    for version in queries.list_versions(entry.id):
+        names = removal.fields_to_replace(queries.texts_of(version), excerpts)
+        for name in names:
+            setattr(version, name, replacement)
+        if names:
+            changed.append(version)
+            fields_changed.update(names)
+    db.session.flush()
+    audit.record(
+        "cpd_version_text_removed",
+        now=now,
+        actor=actor,
+        subject=entry,
+        version_ids=[version.id for version in changed],
+        version_numbers=[version.number for version in changed],
+        fields=sorted(fields_changed),
+        words_removed=len(excerpts),
+    )
+    return changed

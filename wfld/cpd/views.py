@@ -23,6 +23,7 @@ from wfld.core.db import write_intent
 from wfld.core.errors_domain import RuleBroken, StaleRecord
 from wfld.core.forms import apply_errors
 from wfld.core.pdf import render_pdf
+from wfld.core.text import clean_text
 from wfld.cpd import permissions, queries, readiness, record, rules, services
 from wfld.cpd.forms import (
     CommentForm,
@@ -67,7 +68,7 @@ def my_cpd() -> str:
     year = rules.registration_year(int(year_arg)) if year_arg.isdigit() else None
     type_arg = request.args.get("type", "")
     activity_type = ActivityType(type_arg) if type_arg in set(ActivityType) else None
-    item_arg = request.args.get("item", "")
+    item_arg = clean_text(request.args.get("item", ""))
     item = tuple(item_arg.split(":", 1)) if ":" in item_arg else None
     tag_groups = queries.tag_choices(today=today)
     hours = queries.hours_per_year(me.id)

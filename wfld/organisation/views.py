@@ -12,6 +12,7 @@ from wfld.core import clock
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
 from wfld.core.errors_domain import RuleBroken, StaleRecord
 from wfld.core.forms import apply_errors
+from wfld.core.text import clean_text
 from wfld.extensions import db
 from wfld.organisation import permissions, queries, services
 from wfld.organisation.forms import (
@@ -471,7 +472,7 @@ def edit_account(staff_id: int) -> str | Response:
 @admin_bp.route("/audit")
 @manages_accounts
 def audit_log() -> str:
-    event = request.args.get("event") or None
+    event = clean_text(request.args.get("event", "")) or None
     return render_template(
         "organisation/audit_log.html",
         events=account_queries.list_audit_events(event=event, limit=200),
