@@ -21,21 +21,23 @@ def test_second_editor_is_told_and_nothing_is_overwritten(app, org):
     assert response.status_code == 200
     result = page(response)
     assert list(result.error_summary().values()) == [
-        "Someone else changed these details while you were editing them. The form now shows "
-        "the latest details: make your change again"
+        "Someone else changed these details while you were editing them. Your changes are "
+        "still below: check them against the latest details and save again"
     ]
-    assert result.soup.select_one("input[name=first_name]")["value"] == "Priyanka"
+    # What the second editor typed is still there, on the record's new version.
+    kept = form_values(response, with_csrf=True)
+    assert (kept["first_name"], kept["last_name"]) == (["Priya"], ["Overwritten"])
+    assert int(kept["version"][0]) == int(second_form["version"][0]) + 1
     with app.app_context():
         staff = db.session.get(StaffMember, org.practitioner.staff_id)
         assert (staff.first_name, staff.last_name) == ("Priyanka", "Sandhu")
 
-    # Saving again from the refreshed form works.
-    refreshed = form_values(second.get(path), with_csrf=True)
-    assert second.post(path, data={**refreshed, "last_name": "Sandhu-Rao"}).status_code == 302
+    # Saving again, once they have checked, works.
+    assert second.post(path, data={**kept, "first_name": "Priyanka"}).status_code == 302
     with app.app_context():
         assert (
             db.session.get(StaffMember, org.practitioner.staff_id).full_name
-            == "Priyanka Sandhu-Rao"
+            == "Priyanka Overwritten"
         )
 
 

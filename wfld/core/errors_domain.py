@@ -15,8 +15,8 @@ class StaleRecord(Exception):
     """Someone else saved the record after this form was opened (optimistic locking)."""
 
     message = (
-        "Someone else changed these details while you were editing them. The form now shows "
-        "the latest details: make your change again"
+        "Someone else changed these details while you were editing them. Your changes are "
+        "still below: check them against the latest details and save again"
     )
 
 

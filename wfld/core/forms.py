@@ -11,6 +11,8 @@ from wtforms import DecimalField, Field, IntegerField
 from wtforms.fields.choices import SelectFieldBase
 from wtforms.validators import StopValidation
 
+from wfld.core.errors_domain import StaleRecord
+
 
 class _GovDateInput(GovDateInput):
     """The date boxes, with only the wrong box (or boxes) marked in red, as the design system
@@ -168,14 +170,8 @@ def error_summary(form: Any, params: dict | None = None) -> dict:
     return summary
 
 
-STALE_MESSAGE = (
-    "Someone else changed these details while you were editing them. Your changes are "
-    "still below: check them against the latest details and save again"
-)
-
-
 def show_stale(form: Any, current_version: int) -> None:
     """Lost an edit race: keep what the person typed on the form, say so, and carry the
     record's current version, so saving again (once they have checked) works."""
     form.version.data = str(current_version)
-    form.form_errors.append(STALE_MESSAGE)
+    form.form_errors.append(StaleRecord.message)

@@ -21,7 +21,7 @@ from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_
 from wfld.core.csvfile import csv_download
 from wfld.core.db import write_intent
 from wfld.core.errors_domain import RuleBroken, StaleRecord
-from wfld.core.forms import apply_errors
+from wfld.core.forms import apply_errors, show_stale
 from wfld.core.pdf import render_pdf
 from wfld.core.text import clean_text
 from wfld.cpd import permissions, queries, readiness, record, rules, services
@@ -124,10 +124,9 @@ def settings() -> str | WerkzeugResponse:
         except RuleBroken as broken:
             db.session.rollback()
             apply_errors(form, broken.errors)
-        except StaleRecord as stale:
+        except StaleRecord:
             db.session.rollback()
-            flash(stale.message)
-            return redirect(url_for("cpd.settings"))
+            show_stale(form, queries.find_profile(me.id).version_id)
         else:
             db.session.commit()
             flash("Your CPD settings have been saved", "success")
@@ -299,10 +298,10 @@ def edit_entry(entry_id: int) -> str | WerkzeugResponse:
     if form.validate_on_submit():
         try:
             result = _save(form, entry=entry)
-        except StaleRecord as stale:
+        except StaleRecord:
             db.session.rollback()
-            flash(stale.message)
-            return redirect(url_for("cpd.edit_entry", entry_id=entry_id))
+            show_stale(form, entry.version_id)
+            result = None
         if isinstance(result, CpdEntry):
             flash(_saved_message(result), "success")
             return redirect(url_for("cpd.view_entry", entry_id=result.id))

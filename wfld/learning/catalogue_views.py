@@ -12,7 +12,7 @@ from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_
 from wfld.core.clock import LONDON
 from wfld.core.errors_domain import RuleBroken, StaleRecord
 from wfld.core.filters import govuk_date, govuk_datetime, govuk_time
-from wfld.core.forms import apply_errors
+from wfld.core.forms import apply_errors, show_stale
 from wfld.extensions import db
 from wfld.learning import catalogue
 from wfld.learning import catalogue_permissions as permissions
@@ -282,10 +282,9 @@ def edit_activity(activity_id: int) -> str | Response:
         except RuleBroken as broken:
             db.session.rollback()
             _show_errors(form, broken.errors)
-        except StaleRecord as stale:
+        except StaleRecord:
             db.session.rollback()
-            form = _activity_form(activity, groups, formdata=None)
-            form.form_errors.append(stale.message)
+            show_stale(form, activity.version_id)
         else:
             db.session.commit()
             flash("Activity details saved", "success")
@@ -383,10 +382,9 @@ def edit_session(session_id: int) -> str | Response:
         except RuleBroken as broken:
             db.session.rollback()
             _show_errors(form, broken.errors)
-        except StaleRecord as stale:
+        except StaleRecord:
             db.session.rollback()
-            form = _session_change_form(session, formdata=None)
-            form.form_errors.append(stale.message)
+            show_stale(form, session.version_id)
         else:
             db.session.commit()
             given = len(promoted)

@@ -11,7 +11,7 @@ from wfld.accounts.roles import Role
 from wfld.core import clock
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
 from wfld.core.errors_domain import RuleBroken, StaleRecord
-from wfld.core.forms import apply_errors
+from wfld.core.forms import apply_errors, show_stale
 from wfld.core.text import clean_text
 from wfld.extensions import db
 from wfld.organisation import permissions, queries, services
@@ -143,10 +143,9 @@ def edit_team(team_id: int) -> str | Response:
             )
         except RuleBroken as broken:
             apply_errors(form, broken.errors)
-        except StaleRecord as stale:
+        except StaleRecord:
             db.session.rollback()
-            form = _team_form(team, formdata=None)
-            form.form_errors.append(stale.message)
+            show_stale(form, team.version_id)
         else:
             db.session.commit()
             flash("Team details saved", "success")
@@ -248,10 +247,9 @@ def edit_job_role(job_role_id: int) -> str | Response:
             )
         except RuleBroken as broken:
             apply_errors(form, broken.errors)
-        except StaleRecord as stale:
+        except StaleRecord:
             db.session.rollback()
-            form = _job_role_form(role, formdata=None)
-            form.form_errors.append(stale.message)
+            show_stale(form, role.version_id)
         else:
             db.session.commit()
             flash("Job role saved", "success")
@@ -405,10 +403,9 @@ def edit_staff(staff_id: int) -> str | Response:
         except RuleBroken as broken:
             db.session.rollback()
             apply_errors(form, broken.errors)
-        except StaleRecord as stale:
+        except StaleRecord:
             db.session.rollback()
-            form = _staff_form(staff, formdata=None)
-            form.form_errors.append(stale.message)
+            show_stale(form, staff.version_id)
         else:
             db.session.commit()
             flash("Staff details saved", "success")
