@@ -244,3 +244,20 @@ def test_a_version_page_shows_the_items_linked_in_the_crosswalk(app, client, org
     )
     kss = page(client.get(f"/frameworks/versions/{seeded['KSS-CF-PRACTITIONER']}"))
     assert "Also covers PCF 6: Critical reflection and analysis" in kss.text()
+
+
+def test_the_early_career_draft_is_renamed_when_it_is_published(app, client, org, seeded):
+    """The seeded draft is labelled the 2025 consultation draft; once the admin has completed it
+    from the final text they publish it under a name that fits."""
+    sign_in(client, org.wfld_admin.email)
+    version_path = f"/frameworks/versions/{seeded['ECS-CF']}"
+    shown = page(client.get(version_path))
+    lines = [p.get_text(" ", strip=True) for p in shown.soup.select("main p.govuk-body")]
+    assert any(line.startswith("Version 2025 consultation draft Draft") for line in lines)
+    publish = f"{version_path}/publish"
+    too_long = page(submit(client, publish, {"confirm": "y", "label": "x" * 41}))
+    assert too_long.error_summary() == {"#label": "Name must be 40 characters or fewer"}
+    assert submit(client, publish, {"confirm": "y", "label": " 2026 "}).status_code == 302
+    with app.app_context():
+        version = db.session.get(FrameworkVersion, seeded["ECS-CF"])
+        assert (version.label, version.status) == ("2026", VersionStatus.PUBLISHED)

@@ -107,6 +107,13 @@ class EditItemForm(Form):
 
 
 class PublishForm(Form):
+    label = StringField(
+        "New version name (optional)",
+        description="Leave blank to keep the name it has. Change it when the name no longer "
+        "fits, for example when a consultation draft has been completed from the final text",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=40, message="Name must be 40 characters or fewer")],
+    )
     effective_from = GovDateField(
         "In effect from (optional)",
         description="Leave blank if it is in effect as soon as it is published",

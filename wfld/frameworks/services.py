@@ -337,14 +337,23 @@ def _descendants(item: FrameworkItem) -> list[FrameworkItem]:
 
 
 def publish_version(
-    *, version: FrameworkVersion, effective_from: dt.date | None, actor: User, now: dt.datetime
+    *,
+    version: FrameworkVersion,
+    effective_from: dt.date | None,
+    actor: User,
+    now: dt.datetime,
+    label: str | None = None,
 ) -> None:
+    """Publish a draft; a new name replaces a label that no longer fits (a seeded draft is
+    labelled "2025 consultation draft" until it is completed from the final text)."""
     if not version.is_draft:
         raise RuleBroken({"effective_from": "This version is published already"})
     if not any(not i.is_retired for i in version.items):
         raise RuleBroken({"effective_from": "Add at least one item before publishing"})
     if effective_from is not None:
         version.effective_from = effective_from
+    if label and label.strip():
+        version.label = label.strip()
     version.status = VersionStatus.PUBLISHED
     version.published_at = now
     db.session.flush()

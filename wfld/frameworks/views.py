@@ -230,6 +230,7 @@ def publish(version_id: int) -> str | WerkzeugResponse:
             services.publish_version(
                 version=version,
                 effective_from=form.effective_from.data,
+                label=form.label.data,
                 actor=current_actor(),
                 now=clock.now(),
             )
