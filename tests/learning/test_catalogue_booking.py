@@ -15,7 +15,13 @@ from wfld.core import clock
 from wfld.core.errors_domain import RuleBroken
 from wfld.extensions import db
 from wfld.learning import catalogue
-from wfld.learning.models import Booking, BookingStatus
+from wfld.learning.models import (
+    Booking,
+    BookingStatus,
+    Completion,
+    CompletionSource,
+    CompletionStatus,
+)
 from wfld.organisation.models import StaffMember
 
 
@@ -188,6 +194,127 @@ def test_the_activity_page_offers_the_waiting_list_when_full(app, client, org, s
     assert "Leave waiting list" in after.soup.select_one(
         f"#session-{session_ids['upcoming']}"
     ).get_text(" ")
+
+
+def _complete(staff_id: int, activity_id: int, on: dt.date, expires_on: dt.date | None) -> None:
+    db.session.add(
+        Completion(
+            staff_id=staff_id,
+            activity_id=activity_id,
+            completed_on=on,
+            expires_on=expires_on,
+            source=CompletionSource.MANUAL,
+            status=CompletionStatus.VERIFIED,
+            recorded_at=NOW,
+        )
+    )
+
+
+def test_booking_a_course_still_valid_asks_first_and_books_only_when_confirmed(
+    app, client, org, session_ids
+):
+    with app.app_context():
+        _complete(
+            org.practitioner.staff_id,
+            session_ids["activity"],
+            dt.date(2026, 3, 3),
+            dt.date(2029, 3, 3),
+        )
+        db.session.commit()
+    sign_in(client, org.practitioner.email)
+    activity_path = f"/learning/activities/{session_ids['activity']}"
+    book_path = f"/learning/sessions/{session_ids['upcoming']}/book"
+
+    asked = page(submit(client, book_path, {}, form_path=activity_path))
+    assert asked.h1 == "You have already completed this"
+    assert asked.soup.select_one("#completed").get_text(" ", strip=True) == (
+        "You completed this on 3 March 2026 — valid until 2 March 2029. Do you still want to book?"
+    )
+    confirm = asked.soup.select_one("main form")
+    assert confirm["action"] == book_path
+    assert confirm.select_one("input[name=confirmed]")["value"] == "yes"
+    assert confirm.select_one("button").get_text(strip=True) == "Yes, book a place"
+    assert _booking(app, session_ids["upcoming"], org.practitioner.staff_id) is None
+    assert _events(app, "booking_made") == []
+
+    confirmed = submit(client, book_path, {"confirmed": "yes"}, form_path=activity_path)
+    assert confirmed.status_code == 302
+    booking = _booking(app, session_ids["upcoming"], org.practitioner.staff_id)
+    assert booking.status is BookingStatus.BOOKED
+
+
+def test_an_expired_or_unverified_completion_books_without_asking(app, client, org, session_ids):
+    with app.app_context():
+        _complete(
+            org.practitioner.staff_id,
+            session_ids["activity"],
+            dt.date(2023, 3, 3),
+            TODAY,  # expires today: no longer valid
+        )
+        db.session.commit()
+    sign_in(client, org.practitioner.email)
+    activity_path = f"/learning/activities/{session_ids['activity']}"
+    response = submit(
+        client,
+        f"/learning/sessions/{session_ids['upcoming']}/book",
+        {},
+        form_path=activity_path,
+    )
+    assert response.status_code == 302
+    assert _booking(app, session_ids["upcoming"], org.practitioner.staff_id) is not None
+
+
+def test_a_course_done_for_good_asks_without_a_valid_until_date(app, client, org, session_ids):
+    with app.app_context():
+        _complete(org.practitioner.staff_id, session_ids["activity"], dt.date(2026, 3, 3), None)
+        db.session.commit()
+    sign_in(client, org.practitioner.email)
+    activity_path = f"/learning/activities/{session_ids['activity']}"
+    asked = page(
+        submit(
+            client,
+            f"/learning/sessions/{session_ids['upcoming']}/book",
+            {},
+            form_path=activity_path,
+        )
+    )
+    assert asked.soup.select_one("#completed").get_text(" ", strip=True) == (
+        "You completed this on 3 March 2026. Do you still want to book?"
+    )
+    assert _booking(app, session_ids["upcoming"], org.practitioner.staff_id) is None
+
+
+def test_taking_the_last_place_says_so(app, client, org, session_ids):
+    with app.app_context():
+        book(catalogue.find_session(session_ids["upcoming"]), org.other_practitioner.staff_id)
+        db.session.commit()
+    sign_in(client, org.practitioner.email)
+    activity_path = f"/learning/activities/{session_ids['activity']}"
+    response = submit(
+        client,
+        f"/learning/sessions/{session_ids['upcoming']}/book",
+        {},
+        form_path=activity_path,
+    )
+    assert response.status_code == 302
+    after = page(client.get(activity_path))
+    [banner] = after.soup.select(".govuk-notification-banner--success")
+    assert "You have the last place on this session" in banner.get_text(" ", strip=True)
+
+
+def test_a_place_that_is_not_the_last_does_not_say_so(app, client, org, session_ids):
+    sign_in(client, org.practitioner.email)
+    activity_path = f"/learning/activities/{session_ids['activity']}"
+    submit(
+        client,
+        f"/learning/sessions/{session_ids['upcoming']}/book",
+        {},
+        form_path=activity_path,
+    )
+    after = page(client.get(activity_path))
+    [banner] = after.soup.select(".govuk-notification-banner--success")
+    assert "You are booked on Court Skills" in banner.get_text(" ", strip=True)
+    assert "last place" not in banner.get_text(" ", strip=True)
 
 
 # Refusals -----------------------------------------------------------------------------------

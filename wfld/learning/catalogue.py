@@ -407,6 +407,22 @@ def find_completion(staff_id: int, activity_id: int, completed_on: dt.date) -> C
     )
 
 
+def find_valid_completion(staff_id: int, activity_id: int, *, today: dt.date) -> Completion | None:
+    """The person's latest verified completion of the activity that is still valid today (it
+    does not expire, or expires after today), or None."""
+    return db.session.scalar(
+        select(Completion)
+        .where(
+            Completion.staff_id == staff_id,
+            Completion.activity_id == activity_id,
+            Completion.status == CompletionStatus.VERIFIED,
+            or_(Completion.expires_on.is_(None), Completion.expires_on > today),
+        )
+        .order_by(Completion.completed_on.desc(), Completion.id.desc())
+        .limit(1)
+    )
+
+
 def count_completions(*, staff_id: int | None = None, activity_id: int | None = None) -> int:
     query = select(func.count()).select_from(Completion)
     if staff_id is not None:

@@ -61,6 +61,13 @@ class ButtonForm(Form):
     """A form that is only a button (book, cancel): its errors are about the whole page."""
 
 
+class BookForm(ButtonForm):
+    """Book a place; ``confirmed`` is set by the page that asks someone who has already
+    completed the activity (and is still valid for it) whether they still want to book."""
+
+    confirmed = HiddenField()
+
+
 class ActivityForm(Form):
     version = HiddenField()
     title = StringField(

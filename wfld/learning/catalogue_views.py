@@ -14,10 +14,11 @@ from wfld.core.errors_domain import RuleBroken, StaleRecord
 from wfld.core.filters import govuk_date, govuk_datetime, govuk_time
 from wfld.core.forms import apply_errors, show_stale
 from wfld.extensions import db
-from wfld.learning import catalogue
+from wfld.learning import catalogue, rules
 from wfld.learning import catalogue_permissions as permissions
 from wfld.learning.catalogue_forms import (
     ActivityForm,
+    BookForm,
     ButtonForm,
     CatalogueSearchForm,
     CompletionForm,
@@ -123,15 +124,29 @@ def my_bookings() -> str:
 def book_session(session_id: int) -> str | Response:
     session = allowed_or_404(catalogue.find_session(session_id), permissions.can_book_session)
     activity_id = session.activity_id
-    form = ButtonForm()
+    form = BookForm()
     if form.validate_on_submit():
+        me = staff_of(current_actor())
+        done = catalogue.find_valid_completion(me.id, activity_id, today=clock.today())
+        if done is not None and form.confirmed.data != "yes":
+            # Nothing is booked until the person confirms they still want a place.
+            return render_template(
+                "learning/confirm_booking.html",
+                session=session,
+                completion=done,
+                valid_until=rules.valid_until(done.expires_on),
+                form=form,
+            )
         try:
             booking = catalogue.book_place(
                 session=session,
-                staff=staff_of(current_actor()),
+                staff=me,
                 actor=current_actor(),
                 now=clock.now(),
                 today=clock.today(),
+            )
+            last_place = booking.status is BookingStatus.BOOKED and (
+                catalogue.count_booked(session.id) >= session.capacity
             )
         except RuleBroken as broken:
             db.session.rollback()
@@ -140,7 +155,10 @@ def book_session(session_id: int) -> str | Response:
             db.session.commit()
             when = govuk_datetime(session.starts_at)
             if booking.status is BookingStatus.BOOKED:
-                flash(f"You are booked on {session.activity.title} on {when}", "success")
+                booked = f"You are booked on {session.activity.title} on {when}"
+                if last_place:
+                    booked += ". You have the last place on this session"
+                flash(booked, "success")
             else:
                 flash(
                     f"The session on {when} is full. You are on the waiting list and will get "

@@ -96,6 +96,11 @@ def expiry(completed_on: dt.date, renewal_months: int | None) -> dt.date | None:
     return add_months(completed_on, renewal_months)
 
 
+def valid_until(expires_on: dt.date | None) -> dt.date | None:
+    """The last day a completion counts: the day before it expires (None: for good)."""
+    return expires_on - dt.timedelta(days=1) if expires_on is not None else None
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later, or the month's last day when it is shorter (31 January
     + 1 month = 28 or 29 February), as dateutil's relativedelta does; a few times faster,
