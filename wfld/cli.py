@@ -186,7 +186,11 @@ def seed_frameworks() -> None:
         raise click.ClickException("\n".join(problem.problems)) from None
     db.session.commit()
     for name, result in results:
-        state = "new version" if result.created else "unchanged"
+        state = "unchanged"
+        if result.created:
+            state = "new version"
+        elif result.refreshed:
+            state = "draft refreshed"
         click.echo(
             f"  {result.version.framework.code:<22} "
             f"version {result.version.number} ({state}) from {name}"

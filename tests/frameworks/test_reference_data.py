@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tests.frameworks.builders import LATER, NOW, row_counts
 from wfld import PROJECT_ROOT
+from wfld.accounts.models import AuditEvent
 from wfld.extensions import db
 from wfld.frameworks import queries, services
 from wfld.frameworks.documents import DocumentError
@@ -404,6 +405,87 @@ def test_reseeding_after_the_early_career_draft_is_completed_adds_nothing(app, s
         version = only_version("ECS-CF")
         assert version.status is VersionStatus.PUBLISHED
         assert len(version.items) == 7
+
+
+# The early career standards as the seeds shipped them before the draft was labelled.
+EARLIER_ECS = """\
+code: ECS-CF
+title: Child and family social worker early career standards
+custodian: Department for Education
+description: Published 18 February 2026; apply from 1 April 2027.
+version:
+  label: "2027"
+  status: draft
+  effective_from: 2027-04-01
+  note: The domains below are those of the 2025 draft.
+  items:
+    - {code: "1", kind: domain, title: Anti-discriminatory practice}
+    - {code: "2", kind: domain, title: Relationships and communication}
+    - {code: "3", kind: domain, title: Assessment and planning}
+    - {code: "4", kind: domain, title: Intervention}
+    - {code: "5", kind: domain, title: Reflection and learning}
+    - {code: "6", kind: domain, title: Leadership and management}
+"""
+
+
+def earlier_seeds(tmp_path):  # noqa: ANN001, ANN201
+    directory = tmp_path / "frameworks"
+    shutil.copytree(SEEDS, directory)
+    (directory / "early-career-standards.yaml").write_text(EARLIER_ECS, "utf-8")
+    return directory
+
+
+def test_an_untouched_early_career_draft_takes_the_new_label_when_seeded_again(app, tmp_path):
+    """An installation seeded before the label changed: the same draft takes the new names."""
+    with app.app_context():
+        load_reference_frameworks(earlier_seeds(tmp_path), now=NOW)
+        db.session.commit()
+        version = only_version("ECS-CF")
+        before = (version.id, [(i.id, i.code, i.title) for i in version.items])
+        assert version.label == "2027"
+
+    result = app.test_cli_runner().invoke(args=["seed", "frameworks"])
+    assert result.exit_code == 0, result.output
+    refreshed_lines = [line.split() for line in result.output.splitlines() if "refreshed" in line]
+    assert refreshed_lines == [
+        ["ECS-CF", "version", "1", "(draft", "refreshed)", "from", "early-career-standards.yaml"]
+    ]
+    with app.app_context():
+        version = only_version("ECS-CF")
+        assert (version.id, [(i.id, i.code, i.title) for i in version.items]) == before
+        assert version.label == "2025 consultation draft"
+        assert version.status is VersionStatus.DRAFT
+        assert version.framework.description.startswith(
+            "What is stored here is the 2025 consultation draft."
+        )
+        assert version.note.startswith("The domains below are those of the 2025 consultation")
+        refreshed = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.event == "framework_draft_refreshed")
+        ).all()
+        assert [(e.subject_id, e.details["label"]) for e in refreshed] == [
+            (version.id, "2025 consultation draft")
+        ]
+    again = app.test_cli_runner().invoke(args=["seed", "frameworks"])
+    assert again.output.count("(unchanged)") == 9, again.output
+
+
+def test_a_draft_worked_on_since_its_file_is_not_refreshed(app, tmp_path):
+    with app.app_context():
+        load_reference_frameworks(earlier_seeds(tmp_path), now=NOW)
+        version = only_version("ECS-CF")
+        services.add_item(
+            version=version, parent=None, kind=ItemKind.DOMAIN,
+            code="7", title="Added on screen", description=None, actor=None, now=NOW,
+        )  # fmt: skip
+        db.session.commit()
+        with pytest.raises(DocumentError) as caught:
+            load_reference_frameworks(SEEDS, now=LATER)
+        db.session.rollback()
+        assert caught.value.problems == [
+            "early-career-standards.yaml: ECS-CF already has a draft version: "
+            "publish or finish it first"
+        ]
+        assert only_version("ECS-CF").label == "2027"
 
 
 def test_a_changed_draft_seed_file_while_the_draft_is_open_is_refused_cleanly(

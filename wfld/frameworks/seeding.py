@@ -20,7 +20,8 @@ def load_reference_frameworks(
         except DocumentError as problem:
             raise DocumentError([f"{path.name}: {p}" for p in problem.problems]) from None
         try:
-            results.append((path.name, import_document(doc, actor=None, now=now)))
+            result = import_document(doc, actor=None, now=now, refresh_untouched_draft=True)
+            results.append((path.name, result))
         except RuleBroken as problem:
             raise DocumentError([f"{path.name}: {p}" for p in problem.errors.values()]) from None
     return results

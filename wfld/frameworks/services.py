@@ -33,14 +33,24 @@ from wfld.frameworks.models import (
 class ImportResult:
     version: FrameworkVersion
     created: bool
+    # An open draft still exactly as its file left it took the new file's names and notes.
+    refreshed: bool = False
 
 
 def import_document(
-    doc: FrameworkDoc, *, actor: User | None, now: dt.datetime, local: bool = False
+    doc: FrameworkDoc,
+    *,
+    actor: User | None,
+    now: dt.datetime,
+    local: bool = False,
+    refresh_untouched_draft: bool = False,
 ) -> ImportResult:
     """Store a document as a new version of its framework, unless that content is stored already.
 
-    Earlier versions are left exactly as they are: evidence may point at their items.
+    Earlier versions are left exactly as they are: evidence may point at their items. With
+    ``refresh_untouched_draft`` (the reference seeds), a draft file whose items and levels are
+    those of the open draft, which nobody has changed since its file, refreshes its names,
+    label, note and dates in place instead of being refused.
     """
     framework = queries.find_framework_by_code(doc.code)
     content_hash = doc.content_hash()
@@ -48,7 +58,11 @@ def import_document(
         existing = queries.find_version_by_hash(framework.id, content_hash)
         if existing is not None:
             return ImportResult(existing, created=False)
-        if doc.status is VersionStatus.DRAFT and queries.draft_version(framework) is not None:
+        draft = queries.draft_version(framework)
+        if doc.status is VersionStatus.DRAFT and draft is not None:
+            if refresh_untouched_draft and _only_names_changed(draft, doc):
+                _refresh_draft(draft, doc, content_hash=content_hash, actor=actor, now=now)
+                return ImportResult(draft, created=False, refreshed=True)
             raise RuleBroken(
                 {"file": f"{doc.code} already has a draft version: publish or finish it first"}
             )
@@ -109,6 +123,42 @@ def import_document(
         number=version.number,
     )
     return ImportResult(version, created=True)
+
+
+def _only_names_changed(draft: FrameworkVersion, doc: FrameworkDoc) -> bool:
+    """The draft is still exactly as a file made it (nobody has worked on it on screen) and
+    the new file has the same items and levels: only titles, labels, notes, dates or
+    descriptions of the framework and version differ. Then the file may refresh it in place."""
+    stored = document_for(draft)
+    if draft.content_hash is None or stored.content_hash() != draft.content_hash:
+        return False
+    old, new = stored.as_dict()["version"], doc.as_dict()["version"]
+    return (old["items"], old.get("levels")) == (new["items"], new.get("levels"))
+
+
+def _refresh_draft(
+    draft: FrameworkVersion,
+    doc: FrameworkDoc,
+    *,
+    content_hash: str,
+    actor: User | None,
+    now: dt.datetime,
+) -> None:
+    framework = draft.framework
+    framework.title, framework.custodian = doc.title, doc.custodian
+    framework.source_url, framework.description = doc.source_url, doc.description
+    draft.label, draft.note = doc.label, doc.note
+    draft.effective_from, draft.effective_to = doc.effective_from, doc.effective_to
+    draft.content_hash = content_hash
+    db.session.flush()
+    audit.record(
+        "framework_draft_refreshed",
+        now=now,
+        actor=actor,
+        subject=draft,
+        code=doc.code,
+        label=doc.label,
+    )
 
 
 def document_for(version: FrameworkVersion) -> FrameworkDoc:
