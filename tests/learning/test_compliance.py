@@ -424,6 +424,55 @@ def test_wfld_admin_builds_a_pathway_for_a_role(app, client, org, learning):
     assert "Court Skills" in mine.text()
 
 
+def test_pathway_page_says_when_each_requirement_is_first_due_in_plain_words(
+    app, client, org, learning
+):
+    with app.app_context():
+        pathway = db.session.get(Pathway, learning["pathway"])
+        services.add_requirement(
+            pathway=pathway,
+            stage=Stage.INDUCTION,
+            activity=db.session.get(LearningActivity, learning["court"]),
+            framework_item=None,
+            is_mandatory=True,
+            due_within_days=0,
+            renewal_months=None,
+            applies_from=dt.date(2026, 12, 1),
+            grace_days=0,
+            actor=None,
+            now=NOW,
+        )
+        services.add_requirement(
+            pathway=pathway,
+            stage=Stage.PROGRESSION,
+            activity=_activity("Chairing Meetings"),
+            framework_item=None,
+            is_mandatory=False,
+            due_within_days=1,
+            renewal_months=None,
+            applies_from=TODAY,
+            grace_days=1,
+            actor=None,
+            now=NOW,
+        )
+        db.session.commit()
+    sign_in(client, org.wfld_admin.email)
+    view = page(client.get(f"/learning/pathways/{learning['pathway']}"))
+    first_due = {
+        tr.select("td")[0].get_text(strip=True): tr.select("td")[2].get_text(" ", strip=True)
+        for tr in view.soup.select("tbody tr")
+    }
+    assert first_due == {
+        "Court Skills": "From the start of the role "
+        "People in the role before 1 December 2026: from 1 December 2026",
+        "Chairing Meetings": "Within 1 day of starting the role "
+        "People in the role before 23 November 2026: within 1 day of 23 November 2026",
+        # Set before applies-from dates existed: nothing extra to say.
+        "Safeguarding Children Level 3": "Within 90 days of starting the role",
+        "Effective Case Recording": "Within 30 days of starting the role",
+    }
+
+
 def test_pathway_given_to_one_person(app, client, org, learning):
     with app.app_context():
         pathway = Pathway(name="Aspiring managers", is_active=True, created_at=NOW)
