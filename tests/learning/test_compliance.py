@@ -27,6 +27,7 @@ from wfld.learning.models import (
     LearningActivity,
     LearningSession,
     Pathway,
+    PathwayRequirement,
     Provider,
     Stage,
 )
@@ -383,7 +384,7 @@ def test_wfld_admin_builds_a_pathway_for_a_role(app, client, org, learning):
     prefilled = {"applies_from": ["23", "11", "2026"], "grace_days": "90"}
     neither = page(submit(client, add, {"stage": "induction", "is_mandatory": "yes", **prefilled}))
     assert neither.error_summary() == {
-        "#activity": "Choose a learning activity or a framework item (one of them)"
+        "#activity": "Select a learning activity or a framework item (one of them)"
     }
     ok = submit(
         client,
@@ -422,6 +423,59 @@ def test_wfld_admin_builds_a_pathway_for_a_role(app, client, org, learning):
     sign_in(client, org.other_practitioner.email)  # a family support worker
     mine = page(client.get("/learning/me"))
     assert "Court Skills" in mine.text()
+
+
+def test_wfld_admin_sets_when_a_requirement_applies_from_and_the_grace(app, client, org, learning):
+    """Added through the form for people in post for years: nobody is overdue at once."""
+    sign_in(client, org.wfld_admin.email)
+    add = f"/learning/pathways/{learning['pathway']}/requirements/new"
+    wrong = page(
+        submit(
+            client,
+            add,
+            {
+                "stage": "role_specific",
+                "activity": str(learning["court"]),
+                "is_mandatory": "yes",
+                "due_within_days": "0",
+                "applies_from": ["31", "2", "2027"],
+                "grace_days": "-1",
+            },
+        )
+    )
+    errors = wrong.error_summary()
+    assert errors[next(k for k in errors if k.startswith("#applies_from"))] == (
+        "Date it applies from must be a real date"
+    )
+    assert errors["#grace_days"] == "Days must be between 0 and 3650"
+    ok = submit(
+        client,
+        add,
+        {
+            "stage": "role_specific",
+            "activity": str(learning["court"]),
+            "is_mandatory": "yes",
+            "due_within_days": "0",
+            "applies_from": ["1", "12", "2026"],
+            "grace_days": "45",
+        },
+    )
+    assert ok.status_code == 302
+    with app.app_context():
+        [requirement] = db.session.scalars(
+            select(PathwayRequirement).where(PathwayRequirement.activity_id == learning["court"])
+        )
+        assert (requirement.applies_from, requirement.grace_days) == (dt.date(2026, 12, 1), 45)
+        report = build_report(select(StaffMember.id), now=NOW, due_soon_days=60)
+        court = [
+            line.assessment
+            for person in report.people
+            for line in person.lines
+            if line.target.key == f"activity-{learning['court']}"
+        ]
+        assert court
+        assert {a.due_on for a in court} == {dt.date(2027, 1, 15)}
+        assert not any(a.is_overdue_or_late for a in court)
 
 
 def test_pathway_page_says_when_each_requirement_is_first_due_in_plain_words(
