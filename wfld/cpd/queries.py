@@ -301,6 +301,16 @@ def tag_choices(*, today: dt.date) -> list[TagGroup]:
     return groups
 
 
+def tags_as_offered(tags: list[FrameworkItem], groups: list[TagGroup]) -> list[int]:
+    """An entry's tags as the items the form offers. A tag on an earlier version of a tag
+    framework stands for the offered item with the same code (an item continues the one with
+    its code in the previous version), so editing the entry keeps it instead of dropping it."""
+    offered = {
+        (group.framework.code, item.code): item.id for group in groups for item in group.items
+    }
+    return [offered.get((tag.version.framework.code, tag.code), tag.id) for tag in tags]
+
+
 def _sort_code(code: str) -> tuple:
     """ "4.10" after "4.9": compare the numeric parts of a code as numbers."""
     return tuple(int(p) if p.isdigit() else p for p in code.replace("-", ".").split("."))

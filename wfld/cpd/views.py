@@ -139,15 +139,16 @@ def _entry_form(entry: CpdEntry | None = None, **prefill: object) -> EntryForm:
     if entry is None:
         form = EntryForm(**prefill)
     else:
+        tags = queries.tags_as_offered(entry.tags, queries.tag_choices(today=clock.today()))
         form = EntryForm(
             obj=entry,
             activity_type=entry.activity_type.value if entry.activity_type else None,
-            tags=[t.id for t in entry.tags],
+            tags=tags,
             share=entry.shared,
             version=entry.version_id,
         )
         # WTForms takes a field's data from ``obj`` before keywords, and obj.tags are items.
-        form.tags.data = [t.id for t in entry.tags]
+        form.tags.data = tags
     return form
 
 
