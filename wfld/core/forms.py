@@ -175,3 +175,25 @@ def show_stale(form: Any, current_version: int) -> None:
     record's current version, so saving again (once they have checked) works."""
     form.version.data = str(current_version)
     form.form_errors.append(StaleRecord.message)
+
+
+def add_rule_errors(form: Any, errors: dict[str, str]) -> None:
+    """A service's rule failures found while the form's own checks had failed too: shown
+    with them, on the fields that have no error yet, so every problem shows at once rather
+    than one round after another."""
+    for field_name, message in errors.items():
+        field = getattr(form, field_name, None)
+        if field is not None and not field.errors:
+            field.errors = [*field.errors, message]
+
+
+class OptionalDate:
+    """Optional, for a date: blank only when all three boxes are. (WTForms' Optional looks at
+    the first box alone, so a date typed without its day would be taken as no date.)"""
+
+    field_flags = {"optional": True}
+
+    def __call__(self, form: Any, field: Field) -> None:
+        if not any((value or "").strip() for value in field.raw_data or []):
+            field.errors[:] = []
+            raise StopValidation()

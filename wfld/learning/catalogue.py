@@ -570,7 +570,7 @@ def create_session(
     now: dt.datetime,
 ) -> LearningSession:
     venue = " ".join((venue or "").split())
-    errors = _session_errors(
+    errors = session_errors(
         starts_at=starts_at,
         ends_at=ends_at,
         is_online=is_online,
@@ -606,30 +606,35 @@ def create_session(
     return session
 
 
-def _session_errors(
+def session_errors(
     *,
-    starts_at: dt.datetime,
-    ends_at: dt.datetime,
+    starts_at: dt.datetime | None,
+    ends_at: dt.datetime | None,
     is_online: bool,
     venue: str,
-    capacity: int,
+    capacity: int | None,
     now: dt.datetime,
     withdrawn: bool = False,
 ) -> dict[str, str]:
     """What is wrong with a session's details (``venue`` already normalised), for adding a
-    session and for changing one."""
+    session and for changing one. A value the form could not read (None) is not checked, so
+    the form can show these with its own errors, all at once."""
     errors: dict[str, str] = {}
     if withdrawn:
         errors["date"] = "This activity has been withdrawn: offer it again before adding sessions"
+    elif starts_at is None:
+        pass
     elif starts_at.astimezone(LONDON).date() < now.astimezone(LONDON).date():
         errors["date"] = "Date must be today or in the future"
     elif starts_at <= now:
         errors["start_time"] = "Start time must be in the future"
-    if ends_at <= starts_at:
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
         errors["end_time"] = "End time must be after the start time"
     if not is_online and not venue:
         errors["venue"] = "Enter the venue"
-    if capacity < 1:
+    if capacity is None:
+        pass
+    elif capacity < 1:
         errors["capacity"] = "Number of places must be 1 or more"
     elif capacity > MAX_CAPACITY:
         errors["capacity"] = f"Number of places must be {MAX_CAPACITY} or fewer"
@@ -666,7 +671,7 @@ def update_session(
     if refusal:
         raise RuleBroken({"session": refusal})
     venue = " ".join((venue or "").split())
-    errors = _session_errors(
+    errors = session_errors(
         starts_at=starts_at,
         ends_at=ends_at,
         is_online=is_online,

@@ -12,7 +12,7 @@ from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_
 from wfld.core.clock import LONDON
 from wfld.core.errors_domain import RuleBroken, StaleRecord
 from wfld.core.filters import govuk_date, govuk_datetime, govuk_time
-from wfld.core.forms import apply_errors, show_stale
+from wfld.core.forms import add_rule_errors, apply_errors, show_stale
 from wfld.extensions import db
 from wfld.learning import catalogue, rules
 from wfld.learning import catalogue_permissions as permissions
@@ -339,7 +339,27 @@ def new_session(activity_id: int) -> str | Response:
             db.session.commit()
             flash(f"Session added for {govuk_datetime(session.starts_at)}", "success")
             return redirect(url_for("catalogue.view_activity", activity_id=activity_id))
+    elif form.is_submitted():
+        _session_rule_errors(form, withdrawn=not activity.is_active)
     return render_template("learning/new_session.html", form=form, activity=activity)
+
+
+def _session_rule_errors(form: SessionForm, *, withdrawn: bool = False) -> None:
+    """The session's rules, checked on what the form could read while its own checks failed,
+    so all of a form's errors show at once."""
+    day = form.date.data
+    starts = catalogue.at_london(day, form.start_value) if day and form.start_value else None
+    ends = catalogue.at_london(day, form.end_value) if day and form.end_value else None
+    errors = catalogue.session_errors(
+        starts_at=starts,
+        ends_at=ends,
+        is_online=form.delivery.data != "in_person",
+        venue=" ".join((form.venue.data or "").split()),
+        capacity=form.capacity_value,
+        now=clock.now(),
+        withdrawn=withdrawn,
+    )
+    add_rule_errors(form, errors)
 
 
 def _session_page(session: LearningSession, *, form: FlaskForm | None = None) -> str:
@@ -416,6 +436,8 @@ def edit_session(session_id: int) -> str | Response:
             return redirect(url_for("catalogue.view_session", session_id=session_id))
         # Another request may have cancelled it meanwhile.
         refusal = catalogue.session_change_refusal(session, now=clock.now())
+    elif refusal is None and form.is_submitted():
+        _session_rule_errors(form)
     return render_template(
         "learning/edit_session.html", form=form, session=session, refusal=refusal
     )

@@ -136,9 +136,11 @@ class RequirementForm(Form):
 
     def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
         ok = super().validate(extra_validators)
-        if ok and bool(self.activity.data) == bool(self.framework_item.data):
+        # Checked with the other fields, not after them, so every problem shows at once.
+        chosen = (self.activity, self.framework_item)
+        if not any(f.errors for f in chosen) and bool(chosen[0].data) == bool(chosen[1].data):
             self.activity.errors.append(
-                "Choose a learning activity or a framework item (one of them)"
+                "Select a learning activity or a framework item (one of them)"
             )
             return False
         return ok

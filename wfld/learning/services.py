@@ -101,7 +101,7 @@ def add_requirement(
     everyone from their role start, as seeded pathways that describe a settled service do."""
     if (activity is None) == (framework_item is None):
         raise RuleBroken(
-            {"activity": "Choose a learning activity or a framework item (one of them)"}
+            {"activity": "Select a learning activity or a framework item (one of them)"}
         )
     for requirement in pathway.requirements:
         if (activity is not None and requirement.activity_id == activity.id) or (
