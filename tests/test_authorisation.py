@@ -201,6 +201,8 @@ TABLE: dict[str, dict[str, tuple[int, int]]] = {
     "cpd.view_entry": CPD_OWNER_ONLY,
     "cpd.edit_entry": CPD_OWNER_ONLY,
     "cpd.entry_versions": CPD_OWNER_ONLY,
+    # The author only; their own entry is a draft, with nothing to remove (the page says so).
+    "cpd.remove_version_words": CPD_OWNER_ONLY,
     "cpd.delete_entry": CPD_OWNER_ONLY,  # a draft: complete entries cannot be deleted
     "cpd.share_entry": {**CPD_OWNER_ONLY, "practitioner": (302, 404)},
     # Posted without a comment: the entry page again, with the error.

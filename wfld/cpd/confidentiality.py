@@ -559,7 +559,7 @@ def _starts_sentence(text: str, match: re.Match[str]) -> bool:
 _STREET = (
     r"(?:Road|Rd|Street|St|Lane|Avenue|Ave|Close|Drive|Way|Crescent|Gardens|Place|Terrace|Grove"
     r"|Court|Mews|Rise|Walk|Row|Hill|Square|Park|View|Green|Parade|Vale|Gate|Wharf|Fields"
-    r"|Estate|House|Tower|Towers|Lodge|Mansions|Heights|Point)\b\.?"
+    r"|Estate|House|Tower|Towers|Lodge|Mansions|Heights|Point)\b"
 )
 # At most three words of a street name: bounded, so no backtracking runs away.
 _STREET_NAME = rf"(?P<street>(?:{_NAME_WORD}[ \t]+){{1,3}}){_STREET}"

@@ -156,7 +156,8 @@ class CpdEntry(db.Model):
 
 
 class CpdEntryVersion(db.Model):
-    """The text of a complete entry as it was before an edit (rows are never changed)."""
+    """The text of a complete entry as it was before an edit. Rows change only when the author
+    removes identifying words from them (see cpd.removal)."""
 
     __tablename__ = "cpd_entry_versions"
     __table_args__ = (UniqueConstraint("entry_id", "number"),)

@@ -593,7 +593,9 @@ def list_words_just_removed(entry: CpdEntry) -> list[removal.Flagged]:
     if not versions:
         return []
     newest = versions[-1].number
-    flagged = removal.flagged_in_versions([(v.number, texts_of(v)) for v in versions], texts_of(entry))
+    flagged = removal.flagged_in_versions(
+        [(v.number, texts_of(v)) for v in versions], texts_of(entry)
+    )
     return [f for f in flagged if not f.still_in_entry and newest in f.version_numbers]
 
 

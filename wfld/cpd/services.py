@@ -403,8 +403,10 @@ def remove_from_versions(
         raise RuleBroken({"confirm": "There are no words to remove from the earlier versions"})
     if shown_digest != words_digest(words):
         raise RuleBroken(
-            {"confirm": "The earlier versions have changed since you opened this page. "
-             "Check the words again"}
+            {
+                "confirm": "The earlier versions have changed since you opened this page. "
+                "Check the words again"
+            }
         )
     excerpts = [flagged.excerpt for flagged in words]
     replacement = removal.notice(today)

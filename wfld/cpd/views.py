@@ -31,6 +31,7 @@ from wfld.cpd.forms import (
     EntryForm,
     EvidenceForm,
     RecordedForm,
+    RemoveWordsForm,
     SettingsForm,
     ShareForm,
 )
@@ -305,6 +306,10 @@ def edit_entry(entry_id: int) -> str | WerkzeugResponse:
             result = None
         if isinstance(result, CpdEntry):
             flash(_saved_message(result), "success")
+            # Flagged words just taken out of a complete entry: offer to take them out of its
+            # earlier versions too.
+            if result.is_complete and queries.list_words_just_removed(result):
+                return redirect(url_for("cpd.remove_version_words", entry_id=result.id))
             return redirect(url_for("cpd.view_entry", entry_id=result.id))
         findings = result
     return _render_entry_form("cpd/edit_entry.html", form, entry=entry, findings=findings)
@@ -314,7 +319,50 @@ def edit_entry(entry_id: int) -> str | WerkzeugResponse:
 @signed_in
 def entry_versions(entry_id: int) -> str:
     entry = allowed_or_404(queries.find_entry(entry_id), permissions.can_view_entry)
-    return render_template("cpd/entry_versions.html", entry=entry)
+    own_entry = permissions.can_edit_entry(current_actor(), entry)
+    return render_template(
+        "cpd/entry_versions.html",
+        entry=entry,
+        words_to_remove=queries.list_words_to_remove(entry) if own_entry else [],
+    )
+
+
+@bp.route("/entries/<int:entry_id>/versions/remove-words", methods=["GET", "POST"])
+@signed_in
+def remove_version_words(entry_id: int) -> str | WerkzeugResponse:
+    """The author removes identifying words from the entry's earlier versions."""
+    entry = allowed_or_404(queries.find_entry(entry_id), permissions.can_edit_entry)
+    words = queries.list_words_to_remove(entry)
+    form = RemoveWordsForm()
+    if form.validate_on_submit():
+        try:
+            changed = services.remove_from_versions(
+                entry=entry,
+                shown_digest=form.shown_digest.data or "",
+                actor=current_actor(),
+                now=clock.now(),
+                today=clock.today(),
+            )
+        except RuleBroken as broken:
+            db.session.rollback()
+            apply_errors(form, broken.errors)
+            words = queries.list_words_to_remove(entry)
+        else:
+            db.session.commit()
+            flash(
+                f"Removed from {len(changed)} earlier version{'' if len(changed) == 1 else 's'}",
+                "success",
+            )
+            return redirect(url_for("cpd.entry_versions", entry_id=entry.id))
+    form.shown_digest.data = services.words_digest(words)
+    return render_template(
+        "cpd/remove_version_words.html",
+        form=form,
+        entry=entry,
+        words=words,
+        still_in_entry=[f for f in queries.list_flagged_in_versions(entry) if f.still_in_entry],
+        today=clock.today(),
+    )
 
 
 @bp.route("/entries/<int:entry_id>/delete", methods=["GET", "POST"])
