@@ -59,6 +59,8 @@ def _for_templates() -> dict:
     return {
         "Status": Status,
         "can_manage_pathways": permissions.can_manage_pathways,
+        "can_view_team_compliance": permissions.can_view_team_compliance,
+        "can_view_service_compliance": permissions.can_view_service_compliance,
         "has_own_learning": permissions.has_own_learning,
     }
 

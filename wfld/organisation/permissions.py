@@ -11,6 +11,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from flask import g, has_request_context
+
 from wfld.accounts.roles import Role
 from wfld.organisation import queries
 from wfld.organisation.models import StaffMember
@@ -88,5 +90,14 @@ def can_manage_account_of(user: Any, staff: StaffMember) -> bool:
 
 
 def is_line_manager(user: Any, *, today: Any) -> bool:
+    """Whether the user manages anyone in post. Asked by an access decorator and again by the
+    navigation on the same page, so the answer is kept for the rest of the request."""
     me = staff_of(user)
-    return me is not None and queries.count_direct_reports(me.id, today=today) > 0
+    if me is None:
+        return False
+    if not has_request_context():
+        return queries.count_direct_reports(me.id, today=today) > 0
+    answers = g.setdefault("wfld_is_line_manager", {})
+    if (me.id, today) not in answers:
+        answers[me.id, today] = queries.count_direct_reports(me.id, today=today) > 0
+    return answers[me.id, today]
