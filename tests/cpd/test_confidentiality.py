@@ -122,6 +122,8 @@ POSITIVES = [
     pytest.param("moved to Flat 3, Marsh Court", ADDRESS, "Flat 3, Marsh Court", id="flat"),
     pytest.param("the flat 12 visit", ADDRESS, "flat 12", id="flat-alone"),
     pytest.param("lives on Cedar Avenue", ADDRESS, "Cedar Avenue", id="lives-on-street"),
+    pytest.param("at 31 Queen's Road now", ADDRESS, "31 Queen's Road", id="possessive-street"),
+    pytest.param("at Rainbow Day Nursery", SCHOOL, "Rainbow Day Nursery", id="vocabulary-in-name"),
     pytest.param("goes to Little Acorns Nursery", SCHOOL, "Little Acorns Nursery", id="nursery"),
     pytest.param("Oakfield Academy said", SCHOOL, "Oakfield Academy", id="academy"),
     # Dates of birth in other formats.
@@ -184,6 +186,8 @@ NEGATIVES = [
     "Forest School approaches",
     "the Virtual School",
     "our Social Work Academy",
+    "the Early Years Academy",
+    "Leadership Academy",
     "the Secondary Trauma workshop",
     "a 2 Day Court Skills course",
     "Reading Bronfenbrenner",
@@ -229,7 +233,7 @@ def test_every_kind_has_a_plain_english_reason() -> None:
 
 
 # The corpus: recall and false-positive rate, as stated in the README.
-RECALL_AT_LEAST = 0.93
+RECALL_AT_LEAST = 0.95
 FALSE_POSITIVE_RATE_AT_MOST = 0.02
 
 

@@ -562,7 +562,7 @@ _STREET = (
     r"|Estate|House|Tower|Towers|Lodge|Mansions|Heights|Point)\b"
 )
 # At most three words of a street name: bounded, so no backtracking runs away.
-_STREET_NAME = rf"(?P<street>(?:{_NAME_WORD}[ \t]+){{1,3}}){_STREET}"
+_STREET_NAME = rf"(?P<street>(?:{_NAME_WORD}(?:['’]s)?[ \t]+){{1,3}}){_STREET}"
 _NUMBERED_STREET = re.compile(rf"(?<![\w£$.,/-])\d{{1,4}}[A-Za-z]?,?[ \t]+{_STREET_NAME}")
 _FLAT = re.compile(
     rf"\b(?i:flat|apartment|apt)\.?[ \t]*\d{{1,4}}[A-Za-z]?\b(?:,?[ \t]+{_STREET_NAME})?"
@@ -587,8 +587,9 @@ def _addresses(text: str) -> Iterator[_Hit]:
 
 # --- Schools and nurseries -----------------------------------------------------------------
 # A school or nursery by its name: "St Mary's Primary", "Little Acorns Nursery", "Oakfield
-# Academy", "Hill View C of E Junior School". The name words must not be vocabulary ("Forest
-# School", "the Virtual School", "our Social Work Academy"), and "Primary", "Secondary",
+# Academy", "Hill View C of E Junior School". The name must not be all vocabulary ("our Social
+# Work Academy") nor hold a word for a kind of school ("Forest School", "the Virtual School",
+# "Leadership Academy"; see _NOT_SCHOOL_NAMES), and "Primary", "Secondary",
 # "Junior", "Infant" and "High" alone end the name ("Secondary Trauma" is not a school).
 
 _SCHOOL_WORD = rf"{_NAME_WORD}(?:['’]s)?"
@@ -618,7 +619,7 @@ def _schools(text: str) -> Iterator[_Hit]:
         words = [re.sub(r"['’]s$", "", w) for w in words if w.rstrip(".") not in {"St", "Saint"}]
         if not words or any(w.lower() in _NOT_SCHOOL_NAMES for w in words):
             continue
-        if _is_ordinary_vocabulary(" ".join(words)):
+        if all(_is_ordinary_vocabulary(w) for w in words):  # "the Early Years Academy"
             continue
         end = match.end("after") - 2 if match.group("after") else match.end()
         yield _Hit(match.start(), end, SCHOOL)
