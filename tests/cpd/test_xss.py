@@ -13,7 +13,6 @@ import io
 import re
 import secrets
 import socket
-import unicodedata
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
@@ -27,7 +26,8 @@ from sqlalchemy import select
 from tests.factories import NOW
 from tests.helpers import Page, csrf_token, form_values, page, sign_in, submit
 from wfld.core import clock, pdf
-from wfld.core.csvfile import FORMULA_STARTS
+from wfld.core.csvfile import FORMULA_STARTS, csv_safe
+from wfld.core.text import clean_text
 from wfld.cpd import confidentiality
 from wfld.cpd.models import CpdComment, CpdEntry, CpdEvidence
 from wfld.extensions import db
@@ -88,19 +88,20 @@ def _client(app: Flask, email: str) -> FlaskClient:
     return client
 
 
-def _stored(payload: str, limit: int) -> str:
-    """What the service keeps of a payload typed into a field of ``limit`` characters."""
-    return payload[:limit].replace("\x00", "").strip()
+def _stored(payload: str, limit: int, *, single_line: bool = False) -> str:
+    """What is kept of a payload typed into a field of ``limit`` characters: the forms'
+    cleaning (control characters; in one-line fields bidi controls too), then the service's."""
+    return clean_text(payload[:limit], single_line=single_line).replace("\r\n", "\n").strip()
 
 
 def _fields(payload: str) -> dict[str, str]:
     return {
-        "title": _stored(payload, 200),
+        "title": _stored(payload, 200, single_line=True),
         "description": _stored(payload, 10_000),
         "learning": _stored(payload, 10_000),
         "impact": _stored(payload, 10_000),
         "peer_reflection": _stored(payload, 10_000),
-        "peer_role": _stored(payload, 120),
+        "peer_role": _stored(payload, 120, single_line=True),
     }
 
 
@@ -160,9 +161,10 @@ def _upload(client: FlaskClient, entry_id: int, content: bytes, name: str):  # n
 
 
 def _kept_name(name: str) -> str:
-    """The file name the app keeps: the last part of the path, without control characters."""
+    """The file name the app keeps: the last part of the path, without control characters
+    or bidi controls."""
     last = PurePosixPath(name).name
-    return "".join(c for c in last if unicodedata.category(c) != "Cc")[-200:] or "upload"
+    return clean_text(last, single_line=True).strip()[-200:] or "upload"
 
 
 def _norm(text: str) -> str:
@@ -235,7 +237,7 @@ def _squash(text: str) -> str:
 
 
 def _csv_cell(text: str) -> str:
-    return "'" + text if text[:1] in FORMULA_STARTS else text
+    return csv_safe(text)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -274,7 +276,7 @@ def test_hostile_text_is_only_ever_text(app, org, payload):  # noqa: PLR0915 - o
     )
     assert refused.error_summary() == {"#title": "Enter a title"}
     shown_again = refused.soup.find("textarea", attrs={"name": "learning"}).get_text()
-    assert shown_again.removeprefix("\n") == payload.replace("\x00", "")
+    assert shown_again.removeprefix("\n") == clean_text(payload)
 
     # A file named with the payload: we keep its last part, without control characters.
     assert _upload(owner, entry_id, b"Notes from supervision.", payload).status_code == 302
