@@ -280,7 +280,8 @@ def test_the_csv_lists_framework_items_and_evidence(app, org):
     client = _client(app, org.practitioner.email)
     rows = _csv(client.get("/cpd/me/record.csv"))
     row = dict(zip(rows[0], rows[1], strict=True))
-    assert row["Framework items"] == "PCF 5"
+    # The framework and item by name, not by code alone.
+    assert row["Framework items"] == "Professional Capabilities Framework: 5 Knowledge"
     assert row["Evidence files"] == "certificate.pdf; notes.txt"
     pages = _texts(_pdf(client.get("/cpd/me/record.pdf")))
     assert "certificate.pdf; notes.txt" in " ".join(pages)

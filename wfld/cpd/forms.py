@@ -24,7 +24,14 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 
 from wfld.core.baseform import Form
-from wfld.core.forms import GovDateField, GovSingleCheckbox, NumberField, Required, WholeNumberField
+from wfld.core.forms import (
+    GovDateField,
+    GovSingleCheckbox,
+    NumberField,
+    OptionalDate,
+    Required,
+    WholeNumberField,
+)
 from wfld.cpd.rules import ActivityType
 
 TEXT_LIMIT = 10_000
@@ -61,7 +68,7 @@ class EntryForm(Form):
     ended_on = GovDateField(
         "End date (if it lasted more than a day)",
         description="For example, 29 3 2026",
-        validators=[Optional()],
+        validators=[OptionalDate()],
     )
     activity_type = RadioField(
         "Type of CPD",
@@ -188,12 +195,12 @@ class SettingsForm(Form):
         "When did you first register with your regulator? (optional)",
         description="Only if it was during this registration year: CPD counts from that date. "
         "For example, 14 3 2026",
-        validators=[Optional()],
+        validators=[OptionalDate()],
     )
     revalidation_due_on = GovDateField(
         "When is your NMC revalidation due? (nurses only)",
         description="For example, 31 3 2027",
-        validators=[Optional()],
+        validators=[OptionalDate()],
     )
     version = HiddenField()
     submit = SubmitField("Save", widget=GovSubmitInput())

@@ -95,7 +95,7 @@ def csv_rows(record: CpdRecord) -> list[list[str]]:
                 entry.impact,
                 entry.peer_reflection or "",
                 entry.peer_role or "",
-                "; ".join(f"{t.version.framework.code} {t.code}" for t in entry.tags),
+                "; ".join(f"{t.version.framework.title}: {t.label}" for t in entry.tags),
                 "; ".join(e.original_name for e in entry.evidence),
                 str(entry.submitted_for_year or ""),
             ]

@@ -104,6 +104,11 @@ def _validate(text: EntryText, *, complete: bool, today: dt.date) -> dict[str, s
     return errors
 
 
+def entry_errors(text: EntryText, *, complete: bool, today: dt.date) -> dict[str, str]:
+    """The entry's rules, for a form to show with its own errors, all at once."""
+    return _validate(text, complete=complete, today=today)
+
+
 def _tags(item_ids: set[int], allowed: set[int]) -> list:
     if not item_ids <= allowed:
         raise RuleBroken({"tags": "Select framework items from the list"})

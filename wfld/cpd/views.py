@@ -21,7 +21,7 @@ from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_
 from wfld.core.csvfile import csv_download
 from wfld.core.db import write_intent
 from wfld.core.errors_domain import RuleBroken, StaleRecord
-from wfld.core.forms import apply_errors, show_stale
+from wfld.core.forms import add_rule_errors, apply_errors, show_stale
 from wfld.core.pdf import render_pdf
 from wfld.core.text import clean_text
 from wfld.cpd import permissions, queries, readiness, record, rules, services
@@ -158,18 +158,7 @@ def _save(form: EntryForm, *, entry: CpdEntry | None, source_completion_id: int 
     today = clock.today()
     groups = queries.tag_choices(today=today)
     allowed = {item.id for group in groups for item in group.items}
-    text = services.EntryText(
-        title=form.title.data or "",
-        started_on=form.started_on.data,
-        ended_on=form.ended_on.data,
-        activity_type=ActivityType(form.activity_type.data) if form.activity_type.data else None,
-        hours=form.hours.data,
-        description=form.description.data or "",
-        learning=form.learning.data or "",
-        impact=form.impact.data or "",
-        peer_reflection=form.peer_reflection.data,
-        peer_role=form.peer_role.data,
-    )
+    text = _entry_text(form)
     try:
         saved = services.save_entry(
             staff=_me(),
@@ -203,6 +192,30 @@ def _save(form: EntryForm, *, entry: CpdEntry | None, source_completion_id: int 
     return saved
 
 
+def _entry_text(form: EntryForm) -> services.EntryText:
+    kinds = {t.value: t for t in ActivityType}
+    return services.EntryText(
+        title=form.title.data or "",
+        started_on=form.started_on.data,
+        ended_on=form.ended_on.data,
+        activity_type=kinds.get(form.activity_type.data or ""),
+        hours=form.hours.data,
+        description=form.description.data or "",
+        learning=form.learning.data or "",
+        impact=form.impact.data or "",
+        peer_reflection=form.peer_reflection.data,
+        peer_role=form.peer_role.data,
+    )
+
+
+def _entry_rule_errors(form: EntryForm, *, entry: CpdEntry | None) -> None:
+    """The entry's rules (what a complete entry needs, dates in order), checked on what the
+    form could read while its own checks failed, so all of its errors show at once."""
+    complete = bool(form.save_complete.data) or (entry is not None and entry.is_complete)
+    errors = services.entry_errors(_entry_text(form), complete=complete, today=clock.today())
+    add_rule_errors(form, errors)
+
+
 def _render_entry_form(template: str, form: EntryForm, **context: object) -> str:
     return render_template(
         template,
@@ -230,6 +243,8 @@ def new_entry() -> str | WerkzeugResponse:
             flash(_saved_message(result), "success")
             return redirect(url_for("cpd.view_entry", entry_id=result.id))
         findings = result
+    elif form.is_submitted():
+        _entry_rule_errors(form, entry=None)
     return _render_entry_form("cpd/new_entry.html", form, findings=findings, completion=completion)
 
 
@@ -312,6 +327,8 @@ def edit_entry(entry_id: int) -> str | WerkzeugResponse:
                 return redirect(url_for("cpd.remove_version_words", entry_id=result.id))
             return redirect(url_for("cpd.view_entry", entry_id=result.id))
         findings = result
+    elif form.is_submitted():
+        _entry_rule_errors(form, entry=entry)
     return _render_entry_form("cpd/edit_entry.html", form, entry=entry, findings=findings)
 
 

@@ -336,9 +336,7 @@ def _item_choices() -> list[tuple[str, str]]:
             continue
         for node in framework_queries.item_tree(framework_queries.find_version(version.id)):
             if not node.item.is_retired:
-                choices.append(
-                    (str(node.item.id), f"{framework.code} {node.item.code} {node.item.title}")
-                )
+                choices.append((str(node.item.id), f"{framework.title}: {node.item.label}"))
     return choices
 
 
