@@ -167,6 +167,30 @@ def test_a_pathway_requirement_shows_all_its_problems_on_the_first_submission(
     assert summary["#due_within_days"] == "Enter days as a whole number, like 90"
 
 
+def test_a_staff_record_shows_all_its_problems_on_the_first_submission(app: Flask, org) -> None:  # noqa: ANN001
+    from tests.organisation.test_admin import new_staff_form
+
+    client = _client(app, org.wfld_admin)
+    data = new_staff_form(
+        app,
+        org,
+        first_name="",
+        fte="most days",
+        job_role=str(org.role_social_worker),
+        regulator="swe",
+        registration_number="12345",
+        leaving_date=["1", "1", "2023"],
+    )
+    summary = page(submit(client, "/admin/staff/new", data)).error_summary()
+    assert summary == {
+        "#first_name": "Enter the first name",
+        "#fte": "Full-time equivalent must be a number, like 0.6",
+        "#leaving_date-day": "Leaving date must be the same as or after the start date",
+        "#registration_number": summary.get("#registration_number"),
+    }
+    assert summary["#registration_number"].startswith("Social Work England registration number")
+
+
 # Numbers in the design system's words --------------------------------------------------------
 @pytest.mark.parametrize("hours", ["NaN", "Infinity", "-inf", "1,5", "one and a half"])
 def test_hours_that_are_not_a_number_are_refused_in_plain_words(app: Flask, org, hours) -> None:  # noqa: ANN001

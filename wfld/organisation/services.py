@@ -190,7 +190,7 @@ def _staff_errors(
         if clash is not None and clash.id != own_id:
             errors["employee_number"] = "Another member of staff already has this employee number"
 
-    clash = queries.find_staff_by_email(details.work_email)
+    clash = queries.find_staff_by_email(details.work_email) if details.work_email else None
     if clash is not None and clash.id != own_id:
         errors["work_email"] = "Another member of staff already has this email address"
 
@@ -205,13 +205,21 @@ def _staff_errors(
         elif manager.has_left(today):
             errors["line_manager"] = f"{manager.full_name} has left, so cannot be a line manager"
 
-    if not (Decimal("0") < details.fte <= Decimal("1")):
+    if details.fte is not None and not (Decimal("0") < details.fte <= Decimal("1")):
         errors["fte"] = "Full-time equivalent must be more than 0 and no more than 1"
 
-    if details.leaving_date is not None and details.leaving_date < details.start_date:
+    if (
+        details.leaving_date is not None
+        and details.start_date is not None
+        and details.leaving_date < details.start_date
+    ):
         errors["leaving_date"] = "Leaving date must be the same as or after the start date"
 
-    problem = rules.registration_error(details.regulator, details.registration_number)
+    problem = (
+        rules.registration_error(details.regulator, details.registration_number)
+        if details.regulator is not None
+        else None
+    )
     if problem:
         errors["registration_number"] = problem
     elif details.registration_number:
@@ -220,10 +228,22 @@ def _staff_errors(
             errors["registration_number"] = (
                 "Another member of staff already has this registration number"
             )
-    problem = rules.role_registration_error(details.job_role.regulator, details.regulator)
+    problem = (
+        rules.role_registration_error(details.job_role.regulator, details.regulator)
+        if details.job_role is not None and details.regulator is not None
+        else None
+    )
     if problem and "regulator" not in errors:
         errors["regulator"] = problem
     return errors
+
+
+def staff_errors(
+    details: StaffDetails, *, staff: StaffMember | None, today: dt.date
+) -> dict[str, str]:
+    """The staff rules on details a form could only partly read (what it could not read is
+    None and not checked), for the form to show with its own errors, all at once."""
+    return _staff_errors(details.normalised(), staff=staff, today=today)
 
 
 def create_staff(

@@ -11,7 +11,7 @@ from wfld.accounts.roles import Role
 from wfld.core import clock
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
 from wfld.core.errors_domain import RuleBroken, StaleRecord
-from wfld.core.forms import apply_errors, show_stale
+from wfld.core.forms import add_rule_errors, apply_errors, show_stale
 from wfld.core.text import clean_text
 from wfld.extensions import db
 from wfld.organisation import permissions, queries, services
@@ -333,6 +333,30 @@ def _details(form: StaffForm) -> services.StaffDetails:
     )
 
 
+def _read(form: StaffForm) -> services.StaffDetails:
+    """What the form could read of the details, while some of its checks failed (None where it
+    could not), so the staff rules can run on the rest at the same time."""
+
+    def chosen(field, find):  # noqa: ANN001, ANN202
+        return find(field.data) if isinstance(field.data, int) and not field.errors else None
+
+    return services.StaffDetails(
+        employee_number=form.employee_number.data or "",
+        first_name=form.first_name.data or "",
+        last_name=form.last_name.data or "",
+        work_email="" if form.work_email.errors else (form.work_email.data or ""),
+        team=chosen(form.team, queries.find_team),
+        job_role=chosen(form.job_role, queries.find_job_role),
+        line_manager=form.line_manager_record,
+        employment_type={e.value: e for e in EmploymentType}.get(form.employment_type.data),
+        fte=form.fte_value if not form.fte.errors else None,
+        start_date=form.start_date.data,
+        leaving_date=form.leaving_date.data,
+        regulator={r.value: r for r in Regulator}.get(form.regulator.data),
+        registration_number=form.registration_number.data,
+    )
+
+
 @admin_bp.route("/staff/new", methods=["GET", "POST"])
 @administers
 def new_staff() -> str | Response:
@@ -348,6 +372,8 @@ def new_staff() -> str | Response:
             db.session.commit()
             flash(f"{staff.full_name} added", "success")
             return redirect(url_for("admin.view_staff", staff_id=staff.id))
+    elif form.is_submitted():
+        add_rule_errors(form, services.staff_errors(_read(form), staff=None, today=clock.today()))
     return render_template("organisation/edit_staff.html", form=form, staff=None)
 
 
@@ -410,6 +436,8 @@ def edit_staff(staff_id: int) -> str | Response:
             db.session.commit()
             flash("Staff details saved", "success")
             return redirect(url_for("admin.view_staff", staff_id=staff.id))
+    elif form.is_submitted():
+        add_rule_errors(form, services.staff_errors(_read(form), staff=staff, today=clock.today()))
     return render_template("organisation/edit_staff.html", form=form, staff=staff)
 
 
