@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.cpd.builders import PIECE, make_entry
+from tests.cpd.terms import SWE_TERMS
 from tests.factories import NOW, TODAY, Person
 from tests.helpers import csrf_token, page, sign_in
 from wfld.core import clock
@@ -28,9 +29,9 @@ from wfld.organisation.models import Regulator, StaffMember
 
 PEER = "Talking it through with a practice educator changed how I weigh risk."
 NOT_READY_ONE_PEER = (
-    "1 of 2 pieces, including a peer reflection — 7 days until renewal closes on 30 November"
+    "1 piece (2 needed), including a peer reflection — 7 days until renewal closes on 30 November"
 )
-READY = "Ready for renewal: 2 of 2 pieces of CPD, including a peer reflection"
+READY = "Ready for renewal: 2 pieces (2 needed), including a peer reflection"
 # Words only the practitioner wrote: none of them may reach a manager's readiness page.
 PRIVATE_TITLE = "Quiet reflection on the Tuesday duty rota"
 PRIVATE_LEARNING = "I learnt that my hesitancy in strategy meetings comes from the 2019 review."
@@ -77,8 +78,8 @@ def test_readiness_on_my_cpd_counts_complete_pieces_of_this_year(app, org):
     mine = page(client.get("/cpd/me"))
     checks = [words(li) for li in mine.soup.select(".govuk-summary-card li")]
     assert checks == [
-        "To do 2 pieces of CPD dated in this registration year: 1 of 2",
-        "Done 1 piece of CPD with a peer reflection: present",
+        "Not met 2 different pieces of CPD dated in this registration year: 1 piece (2 needed)",
+        "Met 1 piece of CPD with a peer reflection: present",
     ]
     assert "Period: 1 December 2025 to 30 November 2026" in mine.text()
 
@@ -95,7 +96,7 @@ def test_readiness_without_a_peer_reflection(app, org):
         make_entry(org.practitioner.staff_id, title="Second piece")
     client = signed_in(app, org.practitioner)
     assert headline_on_my_cpd(client) == (
-        "2 of 2 pieces, peer reflection missing — 7 days until renewal closes on 30 November"
+        "2 pieces (2 needed), peer reflection missing — 7 days until renewal closes on 30 November"
     )
 
 
@@ -314,7 +315,10 @@ def _by_rules(year: rules.RegistrationYear) -> dict[str, tuple[int, int]]:
             for f in facts.get(staff.id, [])
             if rules.counts_for_swe_year(f, year, registered_on=registered_on)
         ]
-        found[staff.full_name] = (len(counted), sum(rules.has_peer_reflection(f) for f in counted))
+        # Identical records are one piece, with a peer reflection if any copy has one.
+        keys = {rules.content_key(f) for f in counted}
+        peer_keys = {rules.content_key(f) for f in counted if rules.has_peer_reflection(f)}
+        found[staff.full_name] = (len(keys), len(peer_keys))
     return found
 
 
@@ -325,7 +329,7 @@ def test_the_sql_counts_agree_with_the_rules(app, org, year_number):
         _varied_records(org)
         by_sql = {
             c.staff.full_name: (c.pieces, c.peer_pieces)
-            for c in queries.swe_counts(select(StaffMember.id), year=year)
+            for c in queries.swe_counts(select(StaffMember.id), year=year, terms=SWE_TERMS)
         }
         by_rules = _by_rules(year)
     assert by_sql == by_rules
@@ -336,7 +340,10 @@ def test_the_sql_counts_agree_with_the_readiness_shown_to_the_person(app, org):
     with app.app_context():
         _varied_records(org)
         year = rules.registration_year_at(NOW)
-        sql = {c.staff.id: c for c in queries.swe_counts(select(StaffMember.id), year=year)}
+        sql = {
+            c.staff.id: c
+            for c in queries.swe_counts(select(StaffMember.id), year=year, terms=SWE_TERMS)
+        }
         assert set(sql) == {
             org.practitioner.staff_id,
             org.line_manager.staff_id,
@@ -350,12 +357,15 @@ def test_the_sql_counts_agree_with_the_readiness_shown_to_the_person(app, org):
                 queries.entry_facts(staff_id),
                 now=NOW,
                 registered_on=profile.registered_on if profile else None,
+                terms=SWE_TERMS,
             )
-            facts = {f.id: f for f in queries.entry_facts(staff_id)}
-            peer = sum(rules.has_peer_reflection(facts[i]) for i in result.counted_ids)
-            assert (counts.pieces, counts.peer_pieces) == (len(result.counted_ids), peer)
+            facts = queries.entry_facts(staff_id)
+            counted = {f.id: rules.content_key(f) for f in facts if f.id in result.counted_ids}
+            peer = {rules.content_key(f) for f in facts if rules.has_peer_reflection(f)}
+            assert counts.pieces == len(result.counted_ids)
+            assert counts.peer_pieces == len(peer & set(counted.values()))
             assert result.headline == rules.swe_headline(
-                counts.pieces, counts.peer_pieces, year=year, today=TODAY
+                counts.pieces, counts.peer_pieces, year=year, today=TODAY, terms=SWE_TERMS
             )
         # The practitioner: 14 October (with a peer reflection), the three whose peer
         # reflections are only white space, the piece spanning 1 December 2025 that is not
@@ -419,7 +429,9 @@ def submitted_for(app: Flask, entry_id: int) -> int | None:
 def sql_pieces(app: Flask, staff_id: int, year_number: int) -> int:
     with app.app_context():
         scope = select(StaffMember.id).where(StaffMember.id == staff_id)
-        [counts] = queries.swe_counts(scope, year=rules.registration_year(year_number))
+        [counts] = queries.swe_counts(
+            scope, year=rules.registration_year(year_number), terms=SWE_TERMS
+        )
         return counts.pieces
 
 

@@ -15,36 +15,63 @@ from zoneinfo import ZoneInfo
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from tests.cpd.terms import HCPC_TERMS as HCPC
+from tests.cpd.terms import NMC_TERMS as NMC
+from tests.cpd.terms import SWE_TERMS as SWE
+from tests.cpd.terms import TERMS
 from wfld.core.clock import LONDON
+from wfld.cpd import rules
 from wfld.cpd.rules import (
-    HCPC,
-    NMC,
     PARTICIPATORY,
-    SWE,
     ActivityType,
     Check,
     EntryFacts,
     Readiness,
     RegistrationYear,
+    Status,
     counts_for_swe_year,
     format_date,
     format_hours,
     has_peer_reflection,
-    hcpc_readiness,
-    nmc_readiness,
-    readiness_for,
     registration_year,
     registration_year_at,
     registration_year_for,
-    swe_headline,
-    swe_readiness,
 )
 from wfld.organisation.models import Regulator
+
+
+# The rules take the terms in force as a parameter; these tests use the seeded terms unless
+# a test says otherwise.
+def swe_readiness(entries, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    kwargs.setdefault("terms", SWE)
+    return rules.swe_readiness(entries, **kwargs)
+
+
+def swe_headline(pieces, peer_pieces, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    kwargs.setdefault("terms", SWE)
+    return rules.swe_headline(pieces, peer_pieces, **kwargs)
+
+
+def hcpc_readiness(entries, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    kwargs.setdefault("terms", HCPC)
+    return rules.hcpc_readiness(entries, **kwargs)
+
+
+def nmc_readiness(entries, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    kwargs.setdefault("terms", NMC)
+    return rules.nmc_readiness(entries, **kwargs)
+
+
+def readiness_for(regulator, entries, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    kwargs.setdefault("terms", TERMS)
+    return rules.readiness_for(regulator, entries, **kwargs)
+
 
 UTC = dt.UTC
 TODAY = dt.date(2026, 6, 1)
 NOW = dt.datetime(2026, 6, 1, 11, 0, tzinfo=UTC)  # noon in London (BST)
 YEAR_2026 = registration_year(2026)
+MIX = "A mix of activities (the council reads this as 2 or more types; HCPC sets no number)"
 
 
 def entry(
@@ -56,13 +83,17 @@ def entry(
     activity_type: ActivityType | None = ActivityType.COURSE,
     hours: Decimal | None = Decimal("1"),
     title: str = "Trauma-informed practice",
-    description: str = "Half-day course; we see a lot of trauma in referrals",
+    description: str | None = None,
     learning: str = "How to pace a first visit",
     impact: str = "Shorter first visits; families say they feel less rushed",
     peer_reflection: str | None = None,
     submitted_for_year: int | None = None,
+    names_nmc_code: bool = False,
 ) -> EntryFacts:
-    """A complete entry with every field filled in, dated ``on``."""
+    """A complete entry with every field filled in, dated ``on``. Entries with different ids
+    have different descriptions, so they are different pieces of CPD."""
+    if description is None:
+        description = f"Half-day course {id}; we see a lot of trauma in referrals"
     return EntryFacts(
         id=id,
         is_complete=is_complete,
@@ -76,6 +107,7 @@ def entry(
         impact=impact,
         peer_reflection=peer_reflection,
         submitted_for_year=submitted_for_year,
+        names_nmc_code=names_nmc_code,
     )
 
 
@@ -134,21 +166,30 @@ def test_participatory_activity_is_learning_with_others():
     }
 
 
-def test_regulator_terms():
+def test_seeded_regulator_terms():
     assert (SWE.pieces, SWE.peer_pieces, SWE.year_starts, SWE.window_opens) == (
         2,
         1,
         (12, 1),
         (9, 1),
     )
+    assert SWE.no_cpd_if_joined_from == (9, 1)
     assert (HCPC.profile_years, HCPC.gap_months, HCPC.min_activity_types) == (2, 3, 2)
     assert (
         NMC.cycle_years,
         NMC.hours,
         NMC.participatory_hours,
         NMC.reflective_accounts,
-        NMC.reflective_discussions,
-    ) == (3, 35, 20, 5, 1)
+        NMC.feedback_pieces,
+        NMC.practice_hours,
+        NMC.dual_practice_hours,
+        NMC.window_days,
+    ) == (3, 35, 20, 5, 5, 450, 900, 60)
+    assert {p.code for p in HCPC.professions} >= {
+        "occupational_therapist",
+        "practitioner_psychologist",
+    }
+    assert all(p.to_confirm for p in HCPC.professions)
     with pytest.raises(dataclasses.FrozenInstanceError):
         SWE.pieces = 3  # type: ignore[misc]
 
@@ -297,7 +338,7 @@ def test_the_year_boundary_at_midnight_on_30_november():
     assert before.counted_ids == {1}
     assert before.days_left == 0
     assert before.headline == (
-        "1 of 2 pieces, peer reflection missing — renewal closes today at 23:59"
+        "1 piece (2 needed), peer reflection missing — renewal closes today at 23:59"
     )
     assert after.period_label == "1 December 2026 to 30 November 2027"
     assert after.counted_ids == {2}
@@ -391,7 +432,7 @@ def test_a_registration_in_the_future_means_nothing_counts_yet():
     result = swe_readiness(entries, now=NOW, registered_on=dt.date(2026, 7, 1))
     assert result.counted_ids == frozenset()
     assert not result.ready
-    assert result.headline == "0 of 2 pieces — 182 days until renewal closes on 30 November"
+    assert result.headline == "0 pieces (2 needed) — 182 days until renewal closes on 30 November"
 
 
 def test_drafts_do_not_count():
@@ -414,14 +455,15 @@ def test_a_blank_peer_reflection_is_missing(text):
         label="1 piece of CPD with a peer reflection", met=False, detail="missing"
     )
     assert result.headline == (
-        "2 of 2 pieces, peer reflection missing — 182 days until renewal closes on 30 November"
+        "2 pieces (2 needed), peer reflection missing — "
+        "182 days until renewal closes on 30 November"
     )
 
 
 def test_the_peer_piece_is_one_of_the_two():
     result = swe_readiness([peer(1), entry(2)], now=NOW, registered_on=None)
     assert result.ready
-    assert result.headline == "Ready for renewal: 2 of 2 pieces of CPD, including a peer reflection"
+    assert result.headline == "Ready for renewal: 2 pieces (2 needed), including a peer reflection"
     # one piece with a peer reflection is not two pieces
     assert not swe_readiness([peer(1)], now=NOW, registered_on=None).ready
 
@@ -519,11 +561,13 @@ def test_swe_readiness_in_full():
     result = swe_readiness(entries, now=NOW, registered_on=None)
     assert result == Readiness(
         regulator=Regulator.SWE,
-        ready=True,
-        headline="Ready for renewal: 2 of 2 pieces of CPD, including a peer reflection",
+        status=Status.READY,
+        headline="Ready for renewal: 2 pieces (2 needed), including a peer reflection",
         checks=(
             Check(
-                label="2 pieces of CPD dated in this registration year", met=True, detail="2 of 2"
+                label="2 different pieces of CPD dated in this registration year",
+                met=True,
+                detail="2 pieces (2 needed)",
             ),
             Check(label="1 piece of CPD with a peer reflection", met=True, detail="present"),
         ),
@@ -539,11 +583,15 @@ def test_swe_readiness_with_one_piece():
     result = swe_readiness([entry(1)], now=NOW, registered_on=None)
     assert not result.ready
     assert result.checks == (
-        Check(label="2 pieces of CPD dated in this registration year", met=False, detail="1 of 2"),
+        Check(
+            label="2 different pieces of CPD dated in this registration year",
+            met=False,
+            detail="1 piece (2 needed)",
+        ),
         Check(label="1 piece of CPD with a peer reflection", met=False, detail="missing"),
     )
     assert result.headline == (
-        "1 of 2 pieces, peer reflection missing — 182 days until renewal closes on 30 November"
+        "1 piece (2 needed), peer reflection missing — 182 days until renewal closes on 30 November"
     )
 
 
@@ -563,40 +611,52 @@ def before_close(days: int) -> dt.date:
             2,
             1,
             before_close(250),
-            "Ready for renewal: 2 of 2 pieces of CPD, including a peer reflection",
+            "Ready for renewal: 2 pieces (2 needed), including a peer reflection",
         ),
-        (3, 2, before_close(0), "Ready for renewal: 3 pieces of CPD, including a peer reflection"),
-        (0, 0, before_close(250), "0 of 2 pieces — 250 days until renewal closes on 30 November"),
+        (
+            3,
+            2,
+            before_close(0),
+            "Ready for renewal: 3 pieces (2 needed), including a peer reflection",
+        ),
+        (
+            0,
+            0,
+            before_close(250),
+            "0 pieces (2 needed) — 250 days until renewal closes on 30 November",
+        ),
         (
             1,
             0,
             before_close(7),
-            "1 of 2 pieces, peer reflection missing — 7 days until renewal closes on 30 November",
+            "1 piece (2 needed), peer reflection missing — "
+            "7 days until renewal closes on 30 November",
         ),
         (
             1,
             1,
             before_close(1),
-            "1 of 2 pieces, including a peer reflection"
+            "1 piece (2 needed), including a peer reflection"
             " — 1 day until renewal closes on 30 November",
         ),
         (
             2,
             0,
             before_close(0),
-            "2 of 2 pieces, peer reflection missing — renewal closes today at 23:59",
+            "2 pieces (2 needed), peer reflection missing — renewal closes today at 23:59",
         ),
         (
             3,
             0,
             before_close(2),
-            "3 pieces, peer reflection missing — 2 days until renewal closes on 30 November",
+            "3 pieces (2 needed), peer reflection missing — "
+            "2 days until renewal closes on 30 November",
         ),
         (
             1,
             0,
             before_close(-1),
-            "1 of 2 pieces, peer reflection missing — renewal closed on 30 November 2026",
+            "1 piece (2 needed), peer reflection missing — renewal closed on 30 November 2026",
         ),
     ],
     ids=["ready", "ready-over", "none", "one-7-days", "one-peer-1-day", "today", "three", "closed"],
@@ -634,12 +694,16 @@ def test_hcpc_a_continuous_record_is_audit_ready():
     result = hcpc_readiness(CONTINUOUS, today=TODAY, registered_on=None)
     assert result == Readiness(
         regulator=Regulator.HCPC,
-        ready=True,
+        status=Status.READY,
         headline="Audit-ready: a continuous record over the last 2 years with 4 types of activity",
         checks=(
             Check(label="CPD recorded over the last 2 years", met=True, detail="11 entries"),
             Check(label="No gaps of 3 months or more", met=True, detail="none"),
-            Check(label="A mix of activities (2 or more types)", met=True, detail="4 types"),
+            Check(
+                label=MIX,
+                met=True,
+                detail="4 types",
+            ),
         ),
         period_label="2 June 2024 to 1 June 2026",
         deadline=None,
@@ -732,7 +796,9 @@ def test_hcpc_several_gaps_and_no_mix():
     )
     assert result.headline == "Not audit-ready: 3 gaps of 3 months or more, only 1 type of activity"
     assert result.checks[2] == Check(
-        label="A mix of activities (2 or more types)", met=False, detail="1 type"
+        label=MIX,
+        met=False,
+        detail="1 type",
     )
 
 
@@ -834,94 +900,136 @@ def nmc_entries(
         ActivityType.PODCAST,
     ),
 ) -> list[EntryFacts]:
-    """Five written-up entries in the cycle, the first with a peer reflection."""
-    entries = [
+    """Five written-up entries in the cycle, each tagged with a part of the NMC Code."""
+    return [
         entry(
             i + 1,
             dt.date(2025, 1, 1) + dt.timedelta(days=30 * i),
             hours=Decimal(h),
             activity_type=t,
+            names_nmc_code=True,
         )
         for i, (h, t) in enumerate(zip(hours, types, strict=True))
     ]
-    entries[0] = dataclasses.replace(entries[0], peer_reflection="We talked it through")
-    return entries
 
 
-def test_nmc_ready_for_revalidation():
-    result = nmc_readiness(nmc_entries(), today=TODAY, revalidation_due_on=DUE)
-    assert result == Readiness(
-        regulator=Regulator.NMC,
-        ready=True,
-        headline="Ready for revalidation: 35 hours, 20 participatory",
-        checks=(
-            Check(label="35 hours of CPD", met=True, detail="35 of 35 hours"),
-            Check(label="20 hours of participatory learning", met=True, detail="20 of 20 hours"),
-            Check(label="5 reflective accounts", met=True, detail="5 of 5"),
-            Check(label="1 reflective discussion", met=True, detail="1 of 1"),
-            Check(
-                label="5 pieces of practice-related feedback",
-                met=False,
-                detail="not tracked here",
-                tracked=False,
-            ),
+DISCUSSED = dt.date(2026, 5, 12)
+APPLY_BY = dt.date(2027, 3, 1)  # the 1st of the month of the revalidation date
+
+
+def nmc(entries, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    kwargs.setdefault("today", TODAY)
+    kwargs.setdefault("revalidation_due_on", DUE)
+    kwargs.setdefault("discussion_on", DISCUSSED)
+    return nmc_readiness(entries, **kwargs)
+
+
+def test_nmc_eight_requirements_what_the_tracker_records_and_what_to_confirm():
+    result = nmc(nmc_entries())
+    assert len(result.checks) == 8
+    assert [(c.label, c.met, c.detail) for c in result.tracked_checks] == [
+        (
+            "35 hours of CPD, 20 of them participatory",
+            True,
+            "35 hours (35 needed), 20 participatory (20 needed)",
         ),
-        period_label="5 March 2024 to 4 March 2027",
-        deadline=DUE,
-        days_left=276,
-        counted_ids=frozenset({1, 2, 3, 4, 5}),
-        problems=(),
+        (
+            "5 written reflective accounts, each naming the part of the Code it relates to",
+            True,
+            "5 accounts (5 needed) (complete entries tagged with an NMC Code theme)",
+        ),
+        ("A reflective discussion with another NMC registrant", True, "on 12 May 2026"),
+    ]
+    assert [(c.label, c.detail) for c in result.untracked_checks] == [
+        ("450 practice hours", "confirm in MyNMC"),
+        ("5 pieces of practice-related feedback", "confirm in MyNMC"),
+        ("Health and character declaration", "confirm in MyNMC"),
+        ("Professional indemnity arrangement", "confirm in MyNMC"),
+        ("Confirmation by an appropriate person", "confirm in MyNMC"),
+    ]
+    assert result.confirm_where == "NMC Online/MyNMC"
+
+
+def test_nmc_is_never_ready_while_something_is_to_confirm_elsewhere():
+    result = nmc(nmc_entries())
+    assert not result.ready
+    assert result.status is Status.TO_CONFIRM
+    assert result.headline == (
+        "CPD ready for revalidation — 5 things to confirm in MyNMC — apply by 1 March 2027 "
+        "(you can apply from 31 December 2026)"
     )
+    assert "Ready" not in result.headline.split(" ")[0]
 
 
-def test_nmc_feedback_is_not_tracked_and_does_not_block():
-    result = nmc_readiness(nmc_entries(), today=TODAY, revalidation_due_on=DUE)
-    feedback = [c for c in result.checks if not c.tracked]
-    assert [c.detail for c in feedback] == ["not tracked here"]
-    assert result.ready
+def test_nmc_the_application_is_due_by_the_first_of_the_revalidation_month():
+    result = nmc(nmc_entries())
+    assert result.deadline == APPLY_BY
+    assert result.days_left == (APPLY_BY - TODAY).days == 273
+    assert result.note == (
+        "Your revalidation date is 4 March 2027: the NMC needs your application by 1 March 2027."
+    )
+    on_the_first = nmc([], revalidation_due_on=dt.date(2027, 3, 1))
+    assert on_the_first.deadline == dt.date(2027, 3, 1)
+
+
+def test_nmc_the_window_opens_60_days_before_the_application_date():
+    inside = nmc(nmc_entries(), today=dt.date(2026, 12, 31))
+    assert inside.headline.endswith("apply by 1 March 2027")
+    before = nmc(nmc_entries(), today=dt.date(2026, 12, 30))
+    assert before.headline.endswith("(you can apply from 31 December 2026)")
+
+
+def test_nmc_dual_registrants_need_900_practice_hours():
+    single = nmc(nmc_entries())
+    dual = nmc(nmc_entries(), dual_registrant=True)
+    assert single.untracked_checks[0].label == "450 practice hours"
+    assert dual.untracked_checks[0].label == "900 practice hours (dual registrant)"
+
+
+def test_nmc_a_reflective_account_must_name_the_part_of_the_code():
+    entries = nmc_entries()
+    entries[4] = dataclasses.replace(entries[4], names_nmc_code=False)
+    result = nmc(entries)
+    assert result.status is Status.NOT_READY
+    assert result.tracked_checks[1].met is False
+    assert result.tracked_checks[1].detail.startswith("4 accounts (5 needed)")
+
+
+def test_nmc_the_reflective_discussion_must_be_in_the_period():
+    missing = nmc(nmc_entries(), discussion_on=None)
+    old = nmc(nmc_entries(), discussion_on=dt.date(2024, 3, 4))  # the last cycle
+    future = nmc(nmc_entries(), discussion_on=TODAY + dt.timedelta(days=1))
+    for result in (missing, old, future):
+        assert result.tracked_checks[2].met is False
+        assert result.tracked_checks[2].detail == "not recorded in this revalidation period"
+        assert "reflective discussion not recorded" in result.headline
 
 
 def test_nmc_34_and_a_half_hours_is_not_enough():
-    result = nmc_readiness(
-        nmc_entries(hours=("10", "10", "5", "5", "4.5")), today=TODAY, revalidation_due_on=DUE
-    )
-    assert not result.ready
-    assert result.checks[0] == Check(label="35 hours of CPD", met=False, detail="34.5 of 35 hours")
-    assert (
-        result.headline
-        == "34.5 of 35 hours (20 of 20 participatory) — revalidation due 4 March 2027"
+    result = nmc(nmc_entries(hours=("10", "10", "5", "5", "4.5")))
+    assert result.status is Status.NOT_READY
+    assert result.checks[0].met is False
+    assert result.checks[0].detail == "34.5 hours (35 needed), 20 participatory (20 needed)"
+    assert result.headline == (
+        "34.5 hours (35 needed) (20 participatory, 20 needed) — apply by 1 March 2027 "
+        "(you can apply from 31 December 2026)"
     )
 
 
 def test_nmc_participatory_hours_come_from_learning_with_others():
     # 36 hours, but only 19.5 of them with others
-    result = nmc_readiness(
-        nmc_entries(hours=("10", "9.5", "6.5", "5", "5")), today=TODAY, revalidation_due_on=DUE
-    )
-    assert not result.ready
-    assert result.checks[1].detail == "19.5 of 20 hours"
-    assert result.headline == "36 hours (19.5 of 20 participatory) — revalidation due 4 March 2027"
-
-
-def test_nmc_the_headline_when_short():
-    result = nmc_readiness(
-        nmc_entries(hours=("7", "5", "4", "3", "3")), today=TODAY, revalidation_due_on=DUE
-    )
-    assert (
-        result.headline == "22 of 35 hours (12 of 20 participatory) — revalidation due 4 March 2027"
-    )
-    assert not result.headline.endswith(".")
+    result = nmc(nmc_entries(hours=("10", "9.5", "6.5", "5", "5")))
+    assert result.status is Status.NOT_READY
+    assert result.checks[0].detail == "36 hours (35 needed), 19.5 participatory (20 needed)"
 
 
 def test_nmc_unknown_hours_count_as_none():
     entries = nmc_entries()
     entries.append(entry(6, dt.date(2025, 9, 1), hours=None, activity_type=ActivityType.COURSE))
     entries[1] = dataclasses.replace(entries[1], hours=None)  # 10 participatory hours lost
-    result = nmc_readiness(entries, today=TODAY, revalidation_due_on=DUE)
-    assert result.counted_ids == {1, 2, 3, 4, 5, 6}  # still entries, and reflective accounts
-    assert result.checks[0].detail == "25 of 35 hours"
-    assert result.checks[1].detail == "10 of 20 hours"
-    assert result.checks[2].detail == "6 of 5"
+    result = nmc(entries)
+    assert result.counted_ids == {1, 2, 3, 4, 5, 6}
+    assert result.checks[0].detail == "25 hours (35 needed), 10 participatory (20 needed)"
 
 
 @pytest.mark.parametrize(
@@ -934,44 +1042,39 @@ def test_nmc_unknown_hours_count_as_none():
     ],
 )
 def test_nmc_the_cycle_window(day, counts):
-    result = nmc_readiness([entry(1, day)], today=TODAY, revalidation_due_on=DUE)
+    result = nmc([entry(1, day)])
     assert (1 in result.counted_ids) is counts
 
 
 def test_nmc_the_due_date_itself_is_in_the_cycle():
-    result = nmc_readiness([entry(1, DUE)], today=DUE, revalidation_due_on=DUE)
+    result = nmc([entry(1, DUE)], today=DUE)
     assert result.counted_ids == {1}
-    assert result.days_left == 0
+    assert result.headline.endswith(" — application was due by 1 March 2027")
 
 
-def test_nmc_reflective_accounts_and_discussion():
+def test_nmc_accounts_need_learning_and_impact_written_up():
     entries = nmc_entries()
     entries[2] = dataclasses.replace(entries[2], learning=" ")
     entries[3] = dataclasses.replace(entries[3], impact="")
-    entries[0] = dataclasses.replace(entries[0], peer_reflection="   ")
-    result = nmc_readiness(entries, today=TODAY, revalidation_due_on=DUE)
+    result = nmc(entries, discussion_on=None)
     assert result.counted_ids == {1, 2, 3, 4, 5}  # hours still count
-    assert result.checks[2] == Check(label="5 reflective accounts", met=False, detail="3 of 5")
-    assert result.checks[3] == Check(label="1 reflective discussion", met=False, detail="0 of 1")
     assert result.headline == (
-        "35 of 35 hours (20 of 20 participatory), 3 of 5 reflective accounts, "
-        "reflective discussion missing — revalidation due 4 March 2027"
+        "35 hours (35 needed) (20 participatory, 20 needed), 3 reflective accounts (5 needed), "
+        "reflective discussion not recorded — apply by 1 March 2027 "
+        "(you can apply from 31 December 2026)"
     )
 
 
 def test_nmc_drafts_are_ignored():
     entries = [dataclasses.replace(e, is_complete=False) for e in nmc_entries()]
-    result = nmc_readiness(entries, today=TODAY, revalidation_due_on=DUE)
+    result = nmc(entries)
     assert result.counted_ids == frozenset()
-    assert result.headline == (
-        "0 of 35 hours (0 of 20 participatory), 0 of 5 reflective accounts, "
-        "reflective discussion missing — revalidation due 4 March 2027"
-    )
+    assert result.headline.startswith("0 hours (35 needed) (0 participatory, 20 needed)")
 
 
 def test_nmc_without_a_revalidation_date_looks_at_the_last_three_years():
     entries = [entry(1, dt.date(2023, 6, 1)), entry(2, dt.date(2023, 6, 2))]
-    result = nmc_readiness(entries, today=TODAY, revalidation_due_on=None)
+    result = nmc(entries, revalidation_due_on=None)
     assert result.counted_ids == {2}
     assert result.period_label == "2 June 2023 to 1 June 2026"
     assert (result.deadline, result.days_left) == (None, None)
@@ -979,9 +1082,10 @@ def test_nmc_without_a_revalidation_date_looks_at_the_last_three_years():
 
 
 def test_nmc_a_revalidation_date_that_has_passed():
-    result = nmc_readiness([], today=TODAY, revalidation_due_on=dt.date(2026, 5, 1))
+    result = nmc([], revalidation_due_on=dt.date(2026, 5, 20))
+    assert result.deadline == dt.date(2026, 5, 1)
     assert result.days_left == -31
-    assert result.headline.endswith(" — revalidation was due 1 May 2026")
+    assert result.headline.endswith(" — application was due by 1 May 2026")
 
 
 # --- dispatch --------------------------------------------------------------------------------
@@ -990,7 +1094,12 @@ def test_nmc_a_revalidation_date_that_has_passed():
 def test_readiness_for_social_work_england():
     result = readiness_for(Regulator.SWE, [peer(1), entry(2)], now=NOW)
     assert result == swe_readiness([peer(1), entry(2)], now=NOW, registered_on=None)
-    registered = readiness_for(Regulator.SWE, [peer(1), entry(2)], now=NOW, registered_on=TODAY)
+    registered = readiness_for(
+        Regulator.SWE,
+        [peer(1), entry(2)],
+        now=NOW,
+        registration=rules.Registration(registered_on=TODAY),
+    )
     assert registered is not None
     assert registered.counted_ids == frozenset()
 
@@ -1000,18 +1109,26 @@ def test_readiness_for_hcpc_uses_the_date_in_london():
     result = readiness_for(Regulator.HCPC, CONTINUOUS, now=late_evening)
     assert result == hcpc_readiness(CONTINUOUS, today=TODAY, registered_on=None)
     registered_on = dt.date(2026, 3, 1)
-    clipped = readiness_for(Regulator.HCPC, CONTINUOUS, now=NOW, registered_on=registered_on)
+    clipped = readiness_for(
+        Regulator.HCPC,
+        CONTINUOUS,
+        now=NOW,
+        registration=rules.Registration(registered_on=registered_on),
+    )
     assert clipped == hcpc_readiness(CONTINUOUS, today=TODAY, registered_on=registered_on)
 
 
 def test_readiness_for_nmc():
     entries = [*nmc_entries(), entry(9, TODAY)]
     late_evening = dt.datetime(2026, 5, 31, 23, 30, tzinfo=UTC)  # already 1 June in London
-    result = readiness_for(Regulator.NMC, entries, now=late_evening, revalidation_due_on=DUE)
-    assert result == nmc_readiness(entries, today=TODAY, revalidation_due_on=DUE)
+    registration = rules.Registration(
+        revalidation_due_on=DUE, discussion_on=DISCUSSED, dual_registrant=True
+    )
+    result = readiness_for(Regulator.NMC, entries, now=late_evening, registration=registration)
+    assert result == nmc(entries, dual_registrant=True)
     assert result is not None
     assert 9 in result.counted_ids
-    assert result.deadline == DUE
+    assert result.deadline == APPLY_BY
 
 
 def test_readiness_for_no_registration_is_none():
@@ -1024,3 +1141,177 @@ def test_every_regulator_is_handled():
         assert (result is None) is (regulator is Regulator.NONE)
         if result is not None:
             assert result.regulator is regulator
+
+
+# --- Social Work England: first joined late in the year ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("joined", "no_cpd"),
+    [
+        (dt.date(2026, 8, 31), False),  # the day before the cut-off: CPD from that day
+        (dt.date(2026, 9, 1), True),
+        (dt.date(2026, 11, 30), True),  # the last day of the year
+        (dt.date(2025, 12, 1), False),
+    ],
+)
+def test_swe_first_joined_on_or_after_1_september_needs_no_cpd_that_year(joined, no_cpd):
+    year = registration_year(2026)
+    assert rules.no_cpd_needed(year, joined, SWE) is no_cpd
+    now = london(2026, 11, 30, 12, 0)
+    result = swe_readiness([], now=now, registered_on=joined)
+    assert (result.status is Status.NOT_DUE) is no_cpd
+    assert result.ready is False  # nothing recorded: not ready, or not due, never "Ready"
+
+
+def test_swe_the_exempt_person_is_told_plainly_and_still_renews():
+    result = swe_readiness([], now=london(2026, 10, 20, 9, 0), registered_on=dt.date(2026, 10, 14))
+    assert result.status is Status.NOT_DUE
+    assert result.headline == (
+        "You joined the register on 14 October 2026: Social Work England does not ask for CPD "
+        "for this registration year. You still need to renew by 30 November 2026"
+    )
+    assert result.deadline == dt.date(2026, 11, 30)
+    assert [c.detail for c in result.checks] == [
+        "not asked: you first joined the register on 14 October 2026"
+    ]
+
+
+def test_swe_the_exemption_is_for_the_year_joined_only():
+    # Joined 14 October 2026: the 2027 registration year asks for CPD as usual.
+    result = swe_readiness([], now=london(2026, 12, 1, 9, 0), registered_on=dt.date(2026, 10, 14))
+    assert result.status is Status.NOT_READY
+    assert result.headline.startswith("0 pieces (2 needed)")
+
+
+def test_swe_the_cut_off_is_data():
+    later = dataclasses.replace(SWE, no_cpd_if_joined_from_day=1, no_cpd_if_joined_from_month=10)
+    now = london(2026, 10, 20, 9, 0)
+    joined = dt.date(2026, 9, 15)
+    assert swe_readiness([], now=now, registered_on=joined).status is Status.NOT_DUE
+    assert swe_readiness([], now=now, registered_on=joined, terms=later).status is (
+        Status.NOT_READY
+    )
+
+
+def test_swe_the_manager_headline_for_someone_not_due():
+    headline = swe_headline(
+        0, 0, year=YEAR_2026, today=TODAY, joined_on=dt.date(2026, 9, 1), own=False
+    )
+    assert headline == (
+        "Joined the register on 1 September 2026: no CPD asked for this registration year; "
+        "renewal still due by 30 November 2026"
+    )
+
+
+def test_swe_no_grace_period_after_30_november():
+    last_minute = swe_readiness([], now=london(2026, 11, 30, 23, 59), registered_on=None)
+    after = swe_readiness([], now=london(2026, 12, 1, 0, 0), registered_on=None)
+    assert last_minute.headline.endswith("renewal closes today at 23:59")
+    assert after.period_label == "1 December 2026 to 30 November 2027"
+    assert "grace" not in (last_minute.headline + after.headline).lower()
+
+
+# --- Social Work England: the pieces must be different ------------------------------------------
+
+
+def test_swe_identical_pieces_count_once_with_a_problem_line():
+    first = peer(1, description="Half-day course; trauma")
+    copy = dataclasses.replace(
+        first,
+        id=2,
+        title="  TRAUMA-informed   practice ",
+        description="half-day course;\ttrauma",
+        learning=first.learning.upper(),
+        impact=first.impact + "\n",
+        peer_reflection=None,
+    )
+    result = swe_readiness([first, copy], now=NOW, registered_on=None)
+    assert result.counted_ids == {1}
+    assert result.status is Status.NOT_READY
+    assert result.checks[0].detail == "1 piece (2 needed)"
+    assert result.problems == (
+        "'TRAUMA-informed   practice' is the same as an entry you recorded before: identical "
+        "records count as one piece of CPD",
+    )
+
+
+def test_swe_pieces_differing_in_date_or_words_are_different():
+    first = peer(1, description="Half-day course; trauma")
+    other_day = dataclasses.replace(first, id=2, started_on=dt.date(2026, 3, 5))
+    other_words = dataclasses.replace(first, id=3, learning="Something else")
+    result = swe_readiness([first, other_day, other_words], now=NOW, registered_on=None)
+    assert result.counted_ids == {1, 2, 3}
+    assert result.problems == ()
+
+
+def test_normalise_text():
+    assert rules.normalise_text("  A\tB \n\n C  ") == "a b c"
+    assert rules.normalise_text(None) == ""
+
+
+# --- HCPC: a renewal date per profession ---------------------------------------------------------
+
+
+def test_hcpc_the_deadline_comes_from_the_profession():
+    result = hcpc_readiness(
+        CONTINUOUS, today=TODAY, registered_on=None, profession="occupational_therapist"
+    )
+    ot = HCPC.profession("occupational_therapist")
+    assert ot is not None
+    assert result.deadline == ot.next_deadline(TODAY)
+    assert result.deadline == dt.date(2027, 10, 31)  # odd years, 31 October (to confirm)
+    assert result.days_left == (dt.date(2027, 10, 31) - TODAY).days
+    assert result.headline.endswith("renewal for occupational therapists due by 31 October 2027")
+    assert "check it against HCPC's published renewal dates" in result.note
+
+
+def test_hcpc_without_a_profession_there_is_no_deadline():
+    result = hcpc_readiness(CONTINUOUS, today=TODAY, registered_on=None)
+    assert (result.deadline, result.days_left, result.note) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("today", "deadline"),
+    [
+        (dt.date(2027, 10, 31), dt.date(2027, 10, 31)),  # the deadline day itself
+        (dt.date(2027, 11, 1), dt.date(2029, 10, 31)),  # the next cycle
+        (dt.date(2026, 1, 1), dt.date(2027, 10, 31)),
+    ],
+)
+def test_hcpc_profession_next_deadline(today, deadline):
+    ot = rules.HcpcProfession("ot", "Occupational therapists", 31, 10, 2025)
+    assert ot.next_deadline(today) == deadline
+
+
+# --- terms as data ------------------------------------------------------------------------------
+
+
+def test_the_terms_in_force_are_the_newest_from_on_or_before_the_day():
+    new = dataclasses.replace(SWE, pieces=3)
+    versions = [
+        rules.TermsVersion("swe", dt.date(2019, 12, 2), SWE),
+        rules.TermsVersion("swe", dt.date(2027, 12, 1), new),
+    ]
+    assert rules.terms_in_force(versions, "swe", dt.date(2027, 11, 30)) is SWE
+    assert rules.terms_in_force(versions, "swe", dt.date(2027, 12, 1)) is new
+    assert rules.terms_in_force(versions, "swe", dt.date(2019, 12, 1)) is None
+    assert rules.terms_in_force(versions, "nmc", dt.date(2027, 12, 1)) is None
+
+
+def test_terms_are_validated():
+    document = rules.terms_document(SWE)
+    assert rules.parse_terms("swe", document) == SWE
+    with pytest.raises(rules.TermsInvalid) as invalid:
+        rules.parse_terms(
+            "swe", {**document, "pieces": "two", "window_opens_day": 31, "window_opens_month": 2}
+        )
+    assert invalid.value.errors == {
+        "pieces": "Pieces of CPD in a registration year must be a whole number",
+        "window_opens_day": "Day and month must make a real date (not 29 February)",
+    }
+    with pytest.raises(rules.TermsInvalid) as invalid:
+        rules.parse_terms("swe", {**document, "peer_pieces": 3})
+    assert "peer_pieces" in invalid.value.errors
+    assert rules.parse_terms("hcpc", rules.terms_document(HCPC)) == HCPC
+    assert rules.parse_terms("nmc", rules.terms_document(NMC)) == NMC

@@ -8,6 +8,7 @@ from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
     GovRadioInput,
+    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -16,6 +17,7 @@ from wtforms import (
     BooleanField,
     HiddenField,
     RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -192,15 +194,38 @@ class SettingsForm(Form):
         validators=[Required("Select whether to share all your complete entries")],
     )
     registered_on = GovDateField(
-        "When did you first register with your regulator? (optional)",
-        description="Only if it was during this registration year: CPD counts from that date. "
-        "For example, 14 3 2026",
+        "When did you first join your regulator's register? (optional)",
+        description="The day you first joined, not your latest renewal. In the year you join, "
+        "CPD counts from that day; Social Work England asks no CPD for a registration year "
+        "you joined on or after 1 September. For example, 14 3 2026",
         validators=[OptionalDate()],
     )
     revalidation_due_on = GovDateField(
-        "When is your NMC revalidation due? (nurses only)",
-        description="For example, 31 3 2027",
+        "When is your NMC revalidation date? (nurses only)",
+        description="It is in NMC Online/MyNMC. Your application is due by the 1st of that "
+        "month. For example, 31 3 2027",
         validators=[OptionalDate()],
+    )
+    nmc_dual_registrant = RadioField(
+        "Are you registered with the NMC as both a nurse and a midwife?",
+        description="Dual registrants need 900 practice hours rather than 450.",
+        widget=GovRadioInput(),
+        choices=[("yes", "Yes"), ("no", "No")],
+        default="no",
+        validators=[Optional()],
+    )
+    nmc_discussion_on = GovDateField(
+        "When did you have your reflective discussion with another NMC registrant? (optional)",
+        description="The discussion of your 5 reflective accounts, recorded on the NMC's form. "
+        "For example, 12 5 2026",
+        validators=[OptionalDate()],
+    )
+    hcpc_profession = SelectField(
+        "Your HCPC profession",
+        description="Each profession renews its registration on its own 2-year cycle.",
+        widget=GovSelect(),
+        choices=[("", "Select your profession")],
+        validate_choice=False,
     )
     version = HiddenField()
     submit = SubmitField("Save", widget=GovSubmitInput())
@@ -218,3 +243,37 @@ class RemoveWordsForm(Form):
     )
     shown_digest = HiddenField()
     submit = SubmitField("Remove the words", widget=GovSubmitInput())
+
+
+def terms_form(terms_type: type, data: dict | None = None) -> Form:
+    """A form for a new version of a regulator's terms: the date it applies from, each whole
+    number the terms hold (labelled from the terms' own metadata), and what changed."""
+    from wfld.cpd.rules import number_fields
+
+    class TermsForm(Form):
+        effective_from = GovDateField(
+            "When do the new terms apply from?",
+            description="A date in the future. The current terms stay in force until then. "
+            "For example, 1 12 2027",
+            validators=[Required("Enter the date the new terms apply from")],
+        )
+        note = TextAreaField(
+            "What changed, and where is it published?",
+            widget=GovTextArea(),
+            validators=[Required("Enter what changed and where it is published")],
+        )
+        submit = SubmitField("Add these terms", widget=GovSubmitInput())
+
+    for f in number_fields(terms_type):
+        label = f.metadata["label"]
+        setattr(
+            TermsForm,
+            f.name,
+            WholeNumberField(
+                label,
+                message=f"Enter {label[0].lower()}{label[1:]} as a whole number, like 2",
+                widget=GovTextInput(),
+                validators=[Required(f"Enter {label[0].lower()}{label[1:]}")],
+            ),
+        )
+    return TermsForm(data=data)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
@@ -19,11 +20,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wfld.core.db import UTCDateTime, string_enum
-from wfld.cpd.rules import ActivityType, EntryFacts
+from wfld.cpd.rules import ActivityType, EntryFacts, TermsVersion, parse_terms
 from wfld.extensions import db
 from wfld.frameworks.models import FrameworkItem
 from wfld.organisation.models import StaffMember
@@ -68,13 +70,52 @@ class CpdProfile(db.Model):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"), primary_key=True)
     # Sharing everything includes entries written later, until the person stops it.
     share_all: Mapped[bool] = mapped_column(Boolean, default=False)
-    # A first registration part-way through a registration year: CPD counts from this date.
+    # When the person first joined their regulator's register. CPD counts from this date in
+    # the year they joined; Social Work England asks no CPD for a year joined on or after its
+    # cut-off (1 September).
     registered_on: Mapped[dt.date | None] = mapped_column(Date)
     # NMC revalidation date (every 3 years), for health staff in scope.
     revalidation_due_on: Mapped[dt.date | None] = mapped_column(Date)
+    # NMC: registered as both a nurse and a midwife (the practice hours double).
+    nmc_dual_registrant: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    # NMC: the day of the reflective discussion with another NMC registrant. One conversation
+    # about all five reflective accounts, recorded on the NMC's form, so a date on the profile
+    # rather than a flag on each entry.
+    nmc_discussion_on: Mapped[dt.date | None] = mapped_column(Date)
+    # HCPC: the profession, whose renewal cycle is in the HCPC terms (code, e.g.
+    # "occupational_therapist").
+    hcpc_profession: Mapped[str | None] = mapped_column(String(60))
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version_id}
+
+
+class RegulatorTerms(db.Model):
+    """One version of a regulator's CPD terms, in force from its date until the next version's.
+
+    Rows are added, never changed: history stays, and a rule for a past day reads the terms
+    that were in force then. The document holds the numbers ``rules.parse_terms`` validates."""
+
+    __tablename__ = "regulator_terms"
+    __table_args__ = (
+        UniqueConstraint("regulator", "effective_from"),
+        CheckConstraint("regulator IN ('swe', 'hcpc', 'nmc')", name="known_regulator"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    regulator: Mapped[str] = mapped_column(String(8))
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    document: Mapped[dict] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    def version(self) -> TermsVersion:
+        return TermsVersion(
+            self.regulator, self.effective_from, parse_terms(self.regulator, self.document)
+        )
 
 
 class CpdEntry(db.Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from wfld.accounts.roles import Role
 from wfld.core import clock
 from wfld.cpd import queries
 from wfld.cpd.models import CpdEntry, CpdEvidence
@@ -57,3 +58,11 @@ def can_view_readiness(user: Any) -> bool:
     """Counts of who is ready for renewal: line managers for their chain, service-wide roles
     (senior managers, the principal social worker, the WFLD team) for everyone."""
     return can_view_whole_service(user) or is_line_manager(user, today=clock.today())
+
+
+def can_manage_regulator_terms(user: Any) -> bool:
+    """Regulators' terms (numbers, dates, exemptions): the WFLD team and system admins, as for
+    the other WFLD admin pages."""
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role(
+        Role.WFLD_ADMIN, Role.SYSTEM_ADMIN
+    )

@@ -6,7 +6,19 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Integer, Select, and_, case, cast, extract, func, literal, or_, select
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    extract,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
 from wfld.cpd import removal
@@ -18,16 +30,37 @@ from wfld.cpd.models import (
     CpdEvidence,
     CpdProfile,
     EntryStatus,
+    RegulatorTerms,
     cpd_entry_tags,
 )
-from wfld.cpd.rules import ActivityType, EntryFacts, RegistrationYear
+from wfld.cpd.rules import ActivityType, EntryFacts, RegistrationYear, SweTerms, Terms
 from wfld.extensions import db
 from wfld.frameworks.models import Framework, FrameworkItem, FrameworkVersion, VersionStatus
 from wfld.organisation.models import Regulator, StaffMember, Team
 
 # The frameworks a CPD entry can be tagged with, in the order the form shows them: Social Work
 # England's standard 4, the PCF, the practitioner KSS and the council's own competencies.
-TAG_FRAMEWORKS = ("SWE-PS4", "PCF", "KSS-CF-PRACTITIONER", "COUNCIL-CORE")
+# NMC-CODE (the four themes of the NMC Code) lets nurses name the part of the Code each
+# reflective account relates to.
+TAG_FRAMEWORKS = ("SWE-PS4", "PCF", "KSS-CF-PRACTITIONER", "COUNCIL-CORE", "NMC-CODE")
+NMC_CODE = "NMC-CODE"
+
+
+# Regulator terms ----------------------------------------------------------------------------
+def list_terms_versions() -> list[RegulatorTerms]:
+    """Every version of every regulator's terms, by regulator, newest first (a handful of rows)."""
+    return list(
+        db.session.scalars(
+            select(RegulatorTerms).order_by(
+                RegulatorTerms.regulator, RegulatorTerms.effective_from.desc()
+            )
+        )
+    )
+
+
+def terms_on(today: dt.date) -> Terms:
+    """Each regulator's terms in force on ``today``: one small statement."""
+    return Terms.on((row.version() for row in list_terms_versions()), today)
 
 
 # Entries ------------------------------------------------------------------------------------
@@ -163,7 +196,17 @@ def entry_facts(staff_id: int) -> list[EntryFacts]:
 
 def facts_by_staff(scope: Select) -> dict[int, list[EntryFacts]]:
     """The rules' view of every entry of everyone in ``scope``, without building ORM objects
-    (the text is needed only to know whether a field is blank)."""
+    (the text is needed only to know whether a field is blank, and whether two records are
+    the same)."""
+    names_code = (
+        select(cpd_entry_tags.c.entry_id)
+        .join(FrameworkItem, FrameworkItem.id == cpd_entry_tags.c.item_id)
+        .join(FrameworkVersion, FrameworkVersion.id == FrameworkItem.version_id)
+        .join(Framework, Framework.id == FrameworkVersion.framework_id)
+        .where(cpd_entry_tags.c.entry_id == CpdEntry.id, Framework.code == NMC_CODE)
+        .correlate(CpdEntry)
+        .exists()
+    )
     rows = db.session.execute(
         select(
             CpdEntry.staff_id,
@@ -179,6 +222,7 @@ def facts_by_staff(scope: Select) -> dict[int, list[EntryFacts]]:
             CpdEntry.impact,
             CpdEntry.peer_reflection,
             CpdEntry.submitted_for_year,
+            names_code.label("names_nmc_code"),
         ).where(CpdEntry.staff_id.in_(scope))
     )
     found: dict[int, list[EntryFacts]] = {}
@@ -197,6 +241,7 @@ def facts_by_staff(scope: Select) -> dict[int, list[EntryFacts]]:
                 impact=row.impact,
                 peer_reflection=row.peer_reflection,
                 submitted_for_year=row.submitted_for_year,
+                names_nmc_code=bool(row.names_nmc_code),
             )
         )
     return found
@@ -478,15 +523,37 @@ def list_unread_comments(staff_id: int, *, limit: int = 5) -> list[UnreadComment
 @dataclass(frozen=True)
 class SweCounts:
     staff: StaffMember
-    pieces: int
+    pieces: int  # different pieces: identical records count once
     peer_pieces: int
     registered_on: dt.date | None
+    no_cpd_needed: bool  # first joined the register on or after the year's cut-off
 
 
-def swe_counts(scope: Select, *, year: RegistrationYear) -> list[SweCounts]:
-    """For everyone in ``scope`` registered with Social Work England: how many pieces count for
-    the registration year and how many have a peer reflection — the same test as
-    ``rules.counts_for_swe_year``, in SQL, so a whole service is one statement."""
+# The white space SQL's TRIM does not take (rules.normalise_text turns the same into spaces).
+_SPACES = ("\t", "\n", "\r", "\v", "\f")
+
+
+def _spaced(column):  # noqa: ANN001, ANN202 - a SQL expression
+    text = func.coalesce(column, "")
+    for space in _SPACES:
+        text = func.replace(text, space, " ")
+    return text
+
+
+def _normalised(column):  # noqa: ANN001, ANN202 - a SQL expression
+    """rules.normalise_text in SQL: runs of spaces become one (each pass halves a run, so six
+    passes collapse runs of up to 64), trimmed, lower case."""
+    text = _spaced(column)
+    for _ in range(6):
+        text = func.replace(text, "  ", " ")
+    return func.lower(func.trim(text), type_=String)
+
+
+def swe_counts(scope: Select, *, year: RegistrationYear, terms: SweTerms) -> list[SweCounts]:
+    """For everyone in ``scope`` registered with Social Work England: how many different pieces
+    count for the registration year, how many have a peer reflection, and whether they joined
+    too late in the year to need CPD — the same tests as ``rules.swe_readiness``, in SQL, so a
+    whole service is one statement."""
     dated = func.coalesce(CpdEntry.ended_on, CpdEntry.started_on)
     registered_on = CpdProfile.registered_on
     window_start = case(
@@ -498,10 +565,7 @@ def swe_counts(scope: Select, *, year: RegistrationYear) -> list[SweCounts]:
     # white space alone is blank here as it is to the rules' str.strip(). The services store
     # text stripped, but a row written any other way must be judged the same by both.
     def filled(column):  # noqa: ANN001, ANN202
-        text = func.coalesce(column, "")
-        for space in ("\t", "\n", "\r", "\v", "\f"):
-            text = func.replace(text, space, " ")
-        return func.length(func.trim(text)) > 0
+        return func.length(func.trim(_spaced(column))) > 0
 
     counts = and_(
         CpdEntry.status == EntryStatus.COMPLETE,
@@ -524,27 +588,53 @@ def swe_counts(scope: Select, *, year: RegistrationYear) -> list[SweCounts]:
             ),
         ),
     )
+    # Identical records are one piece: count distinct contents (rules.content_key).
+    separator = literal("\x1f", String)
+    content = (
+        _normalised(CpdEntry.title)
+        + separator
+        + cast(CpdEntry.started_on, String)
+        + separator
+        + cast(dated, String)
+        + separator
+        + _normalised(CpdEntry.description)
+        + separator
+        + _normalised(CpdEntry.learning)
+        + separator
+        + _normalised(CpdEntry.impact)
+    )
     peer = and_(counts, filled(CpdEntry.peer_reflection))
     totals = (
         select(
             CpdEntry.staff_id.label("staff_id"),
-            func.count(case((counts, CpdEntry.id))).label("pieces"),
-            func.count(case((peer, CpdEntry.id))).label("peer_pieces"),
+            func.count(func.distinct(case((counts, content)))).label("pieces"),
+            func.count(func.distinct(case((peer, content)))).label("peer_pieces"),
         )
         .outerjoin(CpdProfile, CpdProfile.staff_id == CpdEntry.staff_id)
         .where(CpdEntry.staff_id.in_(scope))
         .group_by(CpdEntry.staff_id)
         .subquery()
     )
+    cut_off = dt.date(year.ends_on.year, *terms.no_cpd_if_joined_from)
+    no_cpd = case(
+        (and_(registered_on >= cut_off, registered_on <= year.ends_on), literal(True)),
+        else_=literal(False),
+    )
     rows = db.session.execute(
-        select(StaffMember, totals.c.pieces, totals.c.peer_pieces, CpdProfile.registered_on)
+        select(
+            StaffMember,
+            totals.c.pieces,
+            totals.c.peer_pieces,
+            CpdProfile.registered_on,
+            no_cpd.label("no_cpd"),
+        )
         .outerjoin(totals, totals.c.staff_id == StaffMember.id)
         .outerjoin(CpdProfile, CpdProfile.staff_id == StaffMember.id)
         .where(StaffMember.id.in_(scope), StaffMember.regulator == Regulator.SWE)
         .options(joinedload(StaffMember.team))
         .order_by(StaffMember.last_name, StaffMember.first_name, StaffMember.id)
     )
-    return [SweCounts(s, int(n or 0), int(p or 0), r) for s, n, p, r in rows]
+    return [SweCounts(s, int(n or 0), int(p or 0), r, bool(x)) for s, n, p, r, x in rows]
 
 
 def staff_in_scope_by_team(scope: Select) -> list[Team]:

@@ -1,6 +1,7 @@
 """Readiness for the regulator: for one person, and counts across a team or service.
 
-Counts only: nothing here carries the words of anyone's CPD.
+Counts only: nothing here carries the words of anyone's CPD. The regulators' terms in force
+today are read once per call (one small statement), never per person.
 """
 
 from __future__ import annotations
@@ -11,29 +12,49 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, select
 
 from wfld.cpd import queries, rules
-from wfld.cpd.rules import Readiness
+from wfld.cpd.models import CpdProfile
+from wfld.cpd.rules import Readiness, Status
 from wfld.organisation.models import Regulator, StaffMember
+
+
+def registration_of(profile: CpdProfile | None) -> rules.Registration:
+    if profile is None:
+        return rules.Registration()
+    return rules.Registration(
+        registered_on=profile.registered_on,
+        revalidation_due_on=profile.revalidation_due_on,
+        dual_registrant=bool(profile.nmc_dual_registrant),
+        discussion_on=profile.nmc_discussion_on,
+        profession=profile.hcpc_profession,
+    )
 
 
 def readiness_of(staff: StaffMember, *, now: dt.datetime) -> Readiness | None:
     """The person's readiness against their own regulator (None when they need no registration)."""
     if staff.regulator is Regulator.NONE:
         return None
-    profile = queries.find_profile(staff.id)
     return rules.readiness_for(
         staff.regulator,
         queries.entry_facts(staff.id),
         now=now,
-        registered_on=profile.registered_on if profile else None,
-        revalidation_due_on=profile.revalidation_due_on if profile else None,
+        terms=queries.terms_on(rules.london_date(now)),
+        registration=registration_of(queries.find_profile(staff.id)),
     )
 
 
 @dataclass(frozen=True)
 class PersonReadiness:
     staff: StaffMember
-    ready: bool
+    status: Status
     headline: str
+
+    @property
+    def ready(self) -> bool:
+        return self.status is Status.READY
+
+
+# The columns of the counts table, in order.
+STATUSES = (Status.READY, Status.TO_CONFIRM, Status.NOT_READY, Status.NOT_DUE)
 
 
 @dataclass
@@ -43,29 +64,50 @@ class ReadinessSummary:
 
     @property
     def not_ready(self) -> list[PersonReadiness]:
-        return [p for p in self.people if not p.ready]
+        return [p for p in self.people if p.status is Status.NOT_READY]
 
-    def count(self, regulator: Regulator, *, ready: bool) -> int:
-        return sum(1 for p in self.people if p.staff.regulator is regulator and p.ready is ready)
+    def count(self, regulator: Regulator, status: Status) -> int:
+        return sum(1 for p in self.people if p.staff.regulator is regulator and p.status is status)
 
     @property
     def regulators(self) -> list[Regulator]:
         present = {p.staff.regulator for p in self.people}
         return [r for r in (Regulator.SWE, Regulator.HCPC, Regulator.NMC) if r in present]
 
+    @property
+    def statuses(self) -> tuple[Status, ...]:
+        """The counts table's columns: the statuses anyone here can have."""
+        shown = {Status.READY, Status.NOT_READY}
+        shown |= {p.status for p in self.people}
+        return tuple(s for s in STATUSES if s in shown)
+
 
 def summarise(scope: Select, *, now: dt.datetime) -> ReadinessSummary:
     """Everyone registered in ``scope``: Social Work England counts come from one aggregate
     statement; the few HCPC and NMC registrants are judged from their entries' facts."""
     today = rules.london_date(now)
-    year = rules.registration_year_for(today)
+    terms = queries.terms_on(today)
+    year = rules.registration_year_for(today, terms.swe)
     summary = ReadinessSummary(year=year)
-    for counts in queries.swe_counts(scope, year=year):
+    for counts in queries.swe_counts(scope, year=year, terms=terms.swe):
         summary.people.append(
             PersonReadiness(
                 counts.staff,
-                counts.pieces >= rules.SWE.pieces and counts.peer_pieces >= rules.SWE.peer_pieces,
-                rules.swe_headline(counts.pieces, counts.peer_pieces, year=year, today=today),
+                rules.swe_status(
+                    counts.pieces,
+                    counts.peer_pieces,
+                    terms=terms.swe,
+                    no_cpd=counts.no_cpd_needed,
+                ),
+                rules.swe_headline(
+                    counts.pieces,
+                    counts.peer_pieces,
+                    year=year,
+                    today=today,
+                    terms=terms.swe,
+                    joined_on=counts.registered_on if counts.no_cpd_needed else None,
+                    own=False,
+                ),
             )
         )
     others = queries.staff_with_regulators(scope, (Regulator.HCPC, Regulator.NMC))
@@ -74,15 +116,17 @@ def summarise(scope: Select, *, now: dt.datetime) -> ReadinessSummary:
         facts = queries.facts_by_staff(ids)
         profiles = queries.profiles_in(ids)
         for staff in others:
-            profile = profiles.get(staff.id)
             result = rules.readiness_for(
                 staff.regulator,
                 facts.get(staff.id, []),
                 now=now,
-                registered_on=profile.registered_on if profile else None,
-                revalidation_due_on=profile.revalidation_due_on if profile else None,
+                terms=terms,
+                registration=registration_of(profiles.get(staff.id)),
             )
             if result is not None:
-                summary.people.append(PersonReadiness(staff, result.ready, result.headline))
-    summary.people.sort(key=lambda p: (p.ready, p.staff.last_name, p.staff.first_name))
+                summary.people.append(PersonReadiness(staff, result.status, result.headline))
+    order = {s: i for i, s in enumerate((Status.NOT_READY, Status.TO_CONFIRM, Status.NOT_DUE))}
+    summary.people.sort(
+        key=lambda p: (order.get(p.status, 9), p.staff.last_name, p.staff.first_name)
+    )
     return summary

@@ -1,24 +1,28 @@
 """Regulator readiness rules: pure functions of CPD entries and dates, no database and no clock.
 
-The regulators' numbers live in frozen dataclasses (``SWE``, ``HCPC``, ``NMC``); each regulator
-has one small rule function that turns a person's entries into a ``Readiness``: ready or not,
-a one-line headline, the checks behind it and the problems to fix.
+Each regulator's numbers are typed terms (``SweTerms``, ``HcpcTerms``, ``NmcTerms``) read from the
+dated, admin-editable regulator_terms table and passed in: the version in force on the day is
+the rule. Each regulator has one small rule function that turns a person's entries into a
+``Readiness``: a status, a one-line headline, the checks behind it and the problems to fix.
 
 - Social Work England: the registration year runs 1 December to 30 November and renewal
-  closes at 23:59 on 30 November (UK time). At least 2 pieces of CPD dated in the year, at least
-  1 of them with a peer reflection, each with every field the regulator's form asks for. A piece
-  used for a previous year does not count again. No minimum hours.
+  closes at 23:59 on 30 November (UK time), with no grace period. At least 2 different pieces
+  of CPD dated in the year (identical records count once), at least 1 with a peer reflection,
+  each with every field the regulator's form asks for. A piece used for a previous year does
+  not count again. No minimum hours. Someone who first joined the register on or after
+  1 September of the year needs no CPD for it (they still renew).
 - HCPC: a continuous, up-to-date record of a mix of activities; an audit looks at the last
-  2 years, and a gap of 3 months or more has to be explained.
-- NMC: revalidation every 3 years needs 35 hours of CPD (20 participatory), 5 reflective
-  accounts, a reflective discussion and 5 pieces of feedback (feedback is not tracked here).
+  2 years, and a gap of 3 months or more has to be explained; each profession renews on its
+  own 2-year cycle.
+- NMC: revalidation every 3 years; eight requirements, four recorded here and the rest
+  confirmed in MyNMC; the application is due by the 1st of the revalidation month.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
@@ -31,39 +35,194 @@ from wfld.core.dates import long_date as format_date  # the name the rest of cpd
 from wfld.organisation.models import Regulator
 
 # --- regulator terms, as data ----------------------------------------------------------------
+# The numbers below are not constants: each regulator's terms are a dated row in the
+# regulator_terms table (seeded by migration 0007, changed by a WFLD admin when a regulator
+# changes its rules). The rules take the version in force as a parameter.
+
+
+def _term(label: str, low: int, high: int) -> dict:
+    return {"label": label, "min": low, "max": high}
 
 
 @dataclass(frozen=True)
 class SweTerms:
-    pieces: int  # pieces of CPD dated in the registration year
-    peer_pieces: int  # of which with a peer reflection
-    year_starts: tuple[int, int]  # (month, day) the registration year starts
-    window_opens: tuple[int, int]  # (month, day) renewal opens, in the year's last calendar year
+    pieces: int = field(metadata=_term("Pieces of CPD in a registration year", 0, 20))
+    peer_pieces: int = field(metadata=_term("Of which with a peer reflection", 0, 20))
+    year_starts_day: int = field(metadata=_term("Registration year starts: day", 1, 31))
+    year_starts_month: int = field(metadata=_term("Registration year starts: month", 1, 12))
+    window_opens_day: int = field(metadata=_term("Renewal opens: day", 1, 31))
+    window_opens_month: int = field(metadata=_term("Renewal opens: month", 1, 12))
+    # Someone who first joins the register on or after this day of a registration year's last
+    # calendar year need not meet the CPD requirement for that year (they still renew).
+    no_cpd_if_joined_from_day: int = field(
+        metadata=_term("No CPD asked if first joined on or after: day", 1, 31)
+    )
+    no_cpd_if_joined_from_month: int = field(
+        metadata=_term("No CPD asked if first joined on or after: month", 1, 12)
+    )
+
+    @property
+    def year_starts(self) -> tuple[int, int]:
+        return (self.year_starts_month, self.year_starts_day)
+
+    @property
+    def window_opens(self) -> tuple[int, int]:
+        return (self.window_opens_month, self.window_opens_day)
+
+    @property
+    def no_cpd_if_joined_from(self) -> tuple[int, int]:
+        return (self.no_cpd_if_joined_from_month, self.no_cpd_if_joined_from_day)
+
+
+@dataclass(frozen=True)
+class HcpcProfession:
+    """An HCPC profession's renewal: every ``cycle_years`` years from ``first_year``, by the
+    deadline day. ``to_confirm`` marks dates not yet checked against HCPC's published list."""
+
+    code: str
+    name: str
+    deadline_day: int
+    deadline_month: int
+    first_year: int  # a year the profession renews in
+    cycle_years: int = 2
+    to_confirm: bool = True
+
+    def next_deadline(self, today: dt.date) -> dt.date:
+        """The first renewal deadline on or after ``today``."""
+        year = today.year
+        while (year - self.first_year) % self.cycle_years:
+            year += 1
+        deadline = dt.date(year, self.deadline_month, self.deadline_day)
+        if deadline < today:
+            deadline = dt.date(year + self.cycle_years, self.deadline_month, self.deadline_day)
+        return deadline
 
 
 @dataclass(frozen=True)
 class HcpcTerms:
-    profile_years: int  # an audit profile covers this many years back from today
-    gap_months: int  # a gap this long or longer must be explained
-    min_activity_types: int  # "a mix of activities"
+    profile_years: int = field(metadata=_term("An audit profile covers this many years", 1, 10))
+    gap_months: int = field(metadata=_term("A gap this many months long must be explained", 1, 24))
+    # HCPC asks for "a mix of learning activities" without a number: this is the council's
+    # reading of it, and the page says so.
+    min_activity_types: int = field(
+        metadata=_term("A mix means this many types of activity (the council's reading)", 1, 13)
+    )
+    professions: tuple[HcpcProfession, ...] = ()
+
+    def profession(self, code: str | None) -> HcpcProfession | None:
+        return next((p for p in self.professions if p.code == code), None)
 
 
 @dataclass(frozen=True)
 class NmcTerms:
-    cycle_years: int  # revalidation comes round every this many years
-    hours: int  # hours of CPD in the cycle
-    participatory_hours: int  # of which learning with others
-    reflective_accounts: int
-    reflective_discussions: int
+    cycle_years: int = field(metadata=_term("Revalidation every this many years", 1, 10))
+    hours: int = field(metadata=_term("Hours of CPD", 0, 500))
+    participatory_hours: int = field(metadata=_term("Of which participatory", 0, 500))
+    reflective_accounts: int = field(metadata=_term("Written reflective accounts", 0, 50))
+    feedback_pieces: int = field(metadata=_term("Pieces of practice-related feedback", 0, 50))
+    practice_hours: int = field(metadata=_term("Practice hours", 0, 10000))
+    dual_practice_hours: int = field(
+        metadata=_term("Practice hours for dual registrants", 0, 10000)
+    )
+    window_days: int = field(
+        metadata=_term("The application opens this many days before it is due", 0, 365)
+    )
 
 
-SWE = SweTerms(pieces=2, peer_pieces=1, year_starts=(12, 1), window_opens=(9, 1))
-# HCPC asks for "a mix of learning activities" without a number; locally a mix is read as two or
-# more different types of activity.
-HCPC = HcpcTerms(profile_years=2, gap_months=3, min_activity_types=2)
-NMC = NmcTerms(
-    cycle_years=3, hours=35, participatory_hours=20, reflective_accounts=5, reflective_discussions=1
-)
+TERMS_TYPES: dict[str, type] = {"swe": SweTerms, "hcpc": HcpcTerms, "nmc": NmcTerms}
+
+
+def number_fields(terms_type: type) -> list:
+    """The whole-number terms an admin edits, in form order."""
+    return [f for f in fields(terms_type) if f.type in ("int", int)]
+
+
+class TermsInvalid(ValueError):
+    """A terms document that does not fit its regulator's terms (field name -> message)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def parse_terms(regulator: str, document: dict) -> SweTerms | HcpcTerms | NmcTerms:
+    """Validate a stored or submitted terms document into its typed terms."""
+    terms_type = TERMS_TYPES[regulator]
+    errors: dict[str, str] = {}
+    values: dict = {}
+    for f in number_fields(terms_type):
+        raw = document.get(f.name)
+        label = f.metadata["label"]
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            errors[f.name] = f"{label} must be a whole number"
+        elif not f.metadata["min"] <= raw <= f.metadata["max"]:
+            errors[f.name] = f"{label} must be between {f.metadata['min']} and {f.metadata['max']}"
+        else:
+            values[f.name] = raw
+    for day_name in [n for n in values if n.endswith("_day")]:
+        month_name = day_name[: -len("_day")] + "_month"
+        if month_name in values:
+            try:
+                dt.date(2001, values[month_name], values[day_name])  # never 29 February
+            except ValueError:
+                errors[day_name] = "Day and month must make a real date (not 29 February)"
+    if terms_type is HcpcTerms:
+        try:
+            values["professions"] = tuple(
+                HcpcProfession(**p) for p in document.get("professions", [])
+            )
+            for p in values["professions"]:
+                p.next_deadline(dt.date(2001, 1, 1))
+        except (TypeError, ValueError):
+            errors["professions"] = "Each profession needs a code, name and a real deadline"
+    if terms_type is SweTerms and not errors and values["peer_pieces"] > values["pieces"]:
+        errors["peer_pieces"] = "Pieces with a peer reflection must be no more than the pieces"
+    if terms_type is NmcTerms and not errors and values["participatory_hours"] > values["hours"]:
+        errors["participatory_hours"] = "Participatory hours must be no more than the hours"
+    if errors:
+        raise TermsInvalid(errors)
+    return terms_type(**values)
+
+
+def terms_document(terms: SweTerms | HcpcTerms | NmcTerms) -> dict:
+    """The terms as a plain document (what the database stores)."""
+    document = asdict(terms)
+    if "professions" in document:
+        document["professions"] = [dict(p) for p in document["professions"]]
+    return document
+
+
+@dataclass(frozen=True)
+class TermsVersion:
+    regulator: str
+    effective_from: dt.date
+    terms: SweTerms | HcpcTerms | NmcTerms
+
+
+def terms_in_force(versions: Iterable[TermsVersion], regulator: str, today: dt.date):  # noqa: ANN201
+    """The newest version effective on or before ``today``; None before the first."""
+    candidates = [v for v in versions if v.regulator == regulator and v.effective_from <= today]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda v: v.effective_from).terms
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Each regulator's terms in force on one day."""
+
+    swe: SweTerms
+    hcpc: HcpcTerms
+    nmc: NmcTerms
+
+    @classmethod
+    def on(cls, versions: Iterable[TermsVersion], today: dt.date) -> Terms:
+        versions = tuple(versions)
+        found = {r: terms_in_force(versions, r, today) for r in TERMS_TYPES}
+        missing = [r for r, t in found.items() if t is None]
+        if missing:
+            raise LookupError(f"no regulator terms in force on {today} for {', '.join(missing)}")
+        return cls(**found)
 
 
 # --- CPD entries -----------------------------------------------------------------------------
@@ -144,11 +303,39 @@ class EntryFacts:
     impact: str  # impact on my practice and on the people I work with
     peer_reflection: str | None
     submitted_for_year: int | None  # the SWE registration year it was recorded for, if any
+    names_nmc_code: bool = False  # tagged with a part of the NMC Code (framework NMC-CODE)
 
     @property
     def dated(self) -> dt.date:
         """The regulator's "date" of a piece of CPD: the day it was completed."""
         return self.ended_on or self.started_on
+
+
+# The white space SQL's TRIM does not take: queries.swe_counts turns each into a space too.
+_SPACES = ("\t", "\n", "\r", "\v", "\f")
+
+
+def normalise_text(text: str | None) -> str:
+    """Text as compared for "the same record": white space runs read as one space, no
+    leading or trailing space, lower case. queries.swe_counts does the same in SQL."""
+    text = text or ""
+    for space in _SPACES:
+        text = text.replace(space, " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.strip(" ").lower()
+
+
+def content_key(entry: EntryFacts) -> tuple:
+    """Two records with the same content are one piece of CPD, however often it is entered."""
+    return (
+        normalise_text(entry.title),
+        entry.started_on,
+        entry.ended_on or entry.started_on,
+        normalise_text(entry.description),
+        normalise_text(entry.learning),
+        normalise_text(entry.impact),
+    )
 
 
 def has_peer_reflection(entry: EntryFacts) -> bool:
@@ -159,18 +346,43 @@ def has_peer_reflection(entry: EntryFacts) -> bool:
 # --- results ---------------------------------------------------------------------------------
 
 
+class Status(StrEnum):
+    READY = "ready"
+    NOT_READY = "not_ready"
+    NOT_DUE = "not_due"  # Social Work England asks no CPD of this person this year
+    TO_CONFIRM = "to_confirm"  # what the tracker records is met; more to confirm elsewhere
+
+    @property
+    def label(self) -> str:
+        return {
+            Status.READY: "Ready",
+            Status.NOT_READY: "Not ready",
+            Status.NOT_DUE: "Not due this year",
+            Status.TO_CONFIRM: "To confirm",
+        }[self]
+
+    @property
+    def colour(self) -> str:
+        return {
+            Status.READY: "green",
+            Status.NOT_READY: "red",
+            Status.NOT_DUE: "grey",
+            Status.TO_CONFIRM: "blue",
+        }[self]
+
+
 @dataclass(frozen=True)
 class Check:
     label: str  # "2 pieces of CPD dated in this registration year"
     met: bool
-    detail: str  # "1 of 2", "missing", "not tracked here"
-    tracked: bool = True  # an untracked check is shown but never blocks readiness
+    detail: str  # "1 piece (2 needed)", "missing", "confirm in MyNMC"
+    tracked: bool = True  # an untracked check is something to confirm elsewhere
 
 
 @dataclass(frozen=True)
 class Readiness:
     regulator: Regulator
-    ready: bool
+    status: Status
     headline: str  # one sentence for the home page and My CPD, no full stop
     checks: tuple[Check, ...]
     period_label: str  # "1 December 2025 to 30 November 2026"
@@ -178,6 +390,20 @@ class Readiness:
     days_left: int | None
     counted_ids: frozenset[int]  # the entries that count
     problems: tuple[str, ...] = ()  # gaps to explain, entries missing a field the regulator asks
+    confirm_where: str | None = None  # where the untracked checks are confirmed ("MyNMC")
+    note: str | None = None  # a plain sentence shown above the checks
+
+    @property
+    def ready(self) -> bool:
+        return self.status is Status.READY
+
+    @property
+    def tracked_checks(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if c.tracked)
+
+    @property
+    def untracked_checks(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if not c.tracked)
 
 
 # --- Social Work England ---------------------------------------------------------------------
@@ -199,31 +425,54 @@ class RegistrationYear:
         return f"{format_date(self.starts_on)} to {format_date(self.ends_on)}"
 
 
-def registration_year(number: int) -> RegistrationYear:
+# Lists and yearly totals name registration years by these boundaries when no terms are given
+# (the readiness rules always pass the terms in force).
+_USUAL_YEAR = ((12, 1), (9, 1))
+
+
+def registration_year(number: int, terms: SweTerms | None = None) -> RegistrationYear:
     """The registration year ending in calendar year ``number``."""
-    starts_on = dt.date(number - 1, *SWE.year_starts)
+    year_starts, window_opens = (
+        (terms.year_starts, terms.window_opens) if terms is not None else _USUAL_YEAR
+    )
+    starts_on = dt.date(number - 1, *year_starts)
+    if year_starts == (1, 1):
+        starts_on = dt.date(number, 1, 1)
     ends_on = starts_on + relativedelta(years=1) - dt.timedelta(days=1)
     # The deadline is 23:59 on the last day; the whole of that minute counts, so renewal
-    # closes at the last instant before midnight in London.
+    # closes at the last instant before midnight in London. There is no grace period after it.
     closes_at = dt.datetime.combine(ends_on, dt.time.max, tzinfo=LONDON)
     return RegistrationYear(
         number=ends_on.year,
         starts_on=starts_on,
         ends_on=ends_on,
-        window_opens_on=dt.date(ends_on.year, *SWE.window_opens),
+        window_opens_on=dt.date(ends_on.year, *window_opens),
         closes_at=closes_at,
     )
 
 
-def registration_year_for(day: dt.date) -> RegistrationYear:
+def registration_year_for(day: dt.date, terms: SweTerms | None = None) -> RegistrationYear:
     """The registration year ``day`` falls in: from 1 December it is the next year's."""
-    starts_this_calendar_year = dt.date(day.year, *SWE.year_starts)
-    return registration_year(day.year + 1 if day >= starts_this_calendar_year else day.year)
+    year_starts = terms.year_starts if terms is not None else _USUAL_YEAR[0]
+    starts_this_calendar_year = dt.date(day.year, *year_starts)
+    if year_starts == (1, 1):
+        return registration_year(day.year, terms)
+    number = day.year + 1 if day >= starts_this_calendar_year else day.year
+    return registration_year(number, terms)
 
 
-def registration_year_at(now: dt.datetime) -> RegistrationYear:
+def registration_year_at(now: dt.datetime, terms: SweTerms | None = None) -> RegistrationYear:
     """The registration year at an instant: the year changes at midnight UK time."""
-    return registration_year_for(london_date(now))
+    return registration_year_for(london_date(now), terms)
+
+
+def no_cpd_needed(year: RegistrationYear, registered_on: dt.date | None, terms: SweTerms) -> bool:
+    """Someone who first joined the register on or after the cut-off (1 September) of a
+    registration year must renew but need not meet the CPD requirement for that year."""
+    if registered_on is None:
+        return False
+    cut_off = dt.date(year.ends_on.year, *terms.no_cpd_if_joined_from)
+    return cut_off <= registered_on <= year.ends_on
 
 
 def _effective_start(year: RegistrationYear, registered_on: dt.date | None) -> dt.date:
@@ -296,15 +545,45 @@ def _swe_problem(entry: EntryFacts, year: RegistrationYear, starts_on: dt.date) 
     return f"{_name(entry)} has no {_join_or(missing)} recorded"
 
 
-def swe_headline(pieces: int, peer_pieces: int, *, year: RegistrationYear, today: dt.date) -> str:
-    """The one-line summary, from counts alone so the manager view can use its SQL counts."""
-    peer_met = peer_pieces >= SWE.peer_pieces
-    if pieces >= SWE.pieces and peer_met:
+def swe_status(pieces: int, peer_pieces: int, *, terms: SweTerms, no_cpd: bool = False) -> Status:
+    if no_cpd:
+        return Status.NOT_DUE
+    if pieces >= terms.pieces and peer_pieces >= terms.peer_pieces:
+        return Status.READY
+    return Status.NOT_READY
+
+
+def swe_headline(
+    pieces: int,
+    peer_pieces: int,
+    *,
+    year: RegistrationYear,
+    today: dt.date,
+    terms: SweTerms,
+    joined_on: dt.date | None = None,
+    own: bool = True,
+) -> str:
+    """The one-line summary, from counts alone so the manager view can use its SQL counts.
+    ``joined_on`` is given for someone who joined too late in the year to need CPD for it;
+    ``own`` is False when a manager reads it about someone else."""
+    if joined_on is not None and not own:
         return (
-            f"Ready for renewal: {_of(pieces, SWE.pieces)} pieces of CPD, "
+            f"Joined the register on {format_date(joined_on)}: no CPD asked for this "
+            f"registration year; renewal still due by {format_date(year.ends_on)}"
+        )
+    if joined_on is not None:
+        return (
+            f"You joined the register on {format_date(joined_on)}: Social Work England does "
+            "not ask for CPD for this registration year. You still need to renew by "
+            f"{format_date(year.ends_on)}"
+        )
+    peer_met = peer_pieces >= terms.peer_pieces
+    if pieces >= terms.pieces and peer_met:
+        return (
+            f"Ready for renewal: {_needed(pieces, terms.pieces, 'piece')}, "
             "including a peer reflection"
         )
-    status = f"{_of(pieces, SWE.pieces)} pieces"
+    status = _needed(pieces, terms.pieces, "piece")
     if peer_met:
         status += ", including a peer reflection"
     elif pieces > 0:  # with nothing recorded, a missing peer reflection goes without saying
@@ -323,44 +602,90 @@ def _swe_time_left(year: RegistrationYear, today: dt.date) -> str:
 
 
 def swe_readiness(
-    entries: Iterable[EntryFacts], *, now: dt.datetime, registered_on: dt.date | None
+    entries: Iterable[EntryFacts],
+    *,
+    now: dt.datetime,
+    registered_on: dt.date | None,
+    terms: SweTerms,
 ) -> Readiness:
     """Social Work England renewal: the current registration year at ``now`` (UK time)."""
     entries = tuple(entries)
     today = london_date(now)
-    year = registration_year_for(today)
+    year = registration_year_for(today, terms)
     starts_on = _effective_start(year, registered_on)
 
     if registered_on is not None and registered_on > today:
-        counted: tuple[EntryFacts, ...] = ()  # not registered yet: nothing counts yet
+        candidates: tuple[EntryFacts, ...] = ()  # not registered yet: nothing counts yet
     else:
-        counted = tuple(
-            e for e in entries if counts_for_swe_year(e, year, registered_on=registered_on)
+        candidates = tuple(
+            sorted(
+                (e for e in entries if counts_for_swe_year(e, year, registered_on=registered_on)),
+                key=lambda e: e.id,
+            )
         )
+    # The pieces must be different: records with the same content count once (the first
+    # recorded), and have a peer reflection if any of the copies has one.
+    first_of: dict[tuple, EntryFacts] = {}
+    peer_keys: set[tuple] = set()
+    problems = []
+    for e in candidates:
+        key = content_key(e)
+        if key in first_of:
+            problems.append(
+                (
+                    e.dated,
+                    e.id,
+                    f"{_name(e)} is the same as an entry you recorded before: identical "
+                    "records count as one piece of CPD",
+                )
+            )
+        else:
+            first_of[key] = e
+        if has_peer_reflection(e):
+            peer_keys.add(key)
+    counted = tuple(first_of.values())
     pieces = len(counted)
-    peer_pieces = sum(1 for e in counted if has_peer_reflection(e))
+    peer_pieces = len(peer_keys)
 
-    problems = [
+    problems += [
         (e.dated, e.id, problem)
         for e in entries
         if (problem := _swe_problem(e, year, starts_on)) is not None
     ]
-    checks = (
-        Check(
-            label=f"{_plural(SWE.pieces, 'piece')} of CPD dated in this registration year",
-            met=pieces >= SWE.pieces,
-            detail=f"{pieces} of {SWE.pieces}",
-        ),
-        Check(
-            label=f"{_plural(SWE.peer_pieces, 'piece')} of CPD with a peer reflection",
-            met=peer_pieces >= SWE.peer_pieces,
-            detail="present" if peer_pieces >= SWE.peer_pieces else "missing",
-        ),
-    )
+    no_cpd = no_cpd_needed(year, registered_on, terms)
+    if no_cpd:
+        checks: tuple[Check, ...] = (
+            Check(
+                label="CPD for this registration year",
+                met=True,
+                detail=f"not asked: you first joined the register on {format_date(registered_on)}",
+            ),
+        )
+    else:
+        checks = (
+            Check(
+                label=f"{_plural(terms.pieces, 'different piece')} of CPD dated in this "
+                "registration year",
+                met=pieces >= terms.pieces,
+                detail=_needed(pieces, terms.pieces, "piece"),
+            ),
+            Check(
+                label=f"{_plural(terms.peer_pieces, 'piece')} of CPD with a peer reflection",
+                met=peer_pieces >= terms.peer_pieces,
+                detail="present" if peer_pieces >= terms.peer_pieces else "missing",
+            ),
+        )
     return Readiness(
         regulator=Regulator.SWE,
-        ready=all(c.met for c in checks),
-        headline=swe_headline(pieces, peer_pieces, year=year, today=today),
+        status=swe_status(pieces, peer_pieces, terms=terms, no_cpd=no_cpd),
+        headline=swe_headline(
+            pieces,
+            peer_pieces,
+            year=year,
+            today=today,
+            terms=terms,
+            joined_on=registered_on if no_cpd else None,
+        ),
         checks=checks,
         period_label=year.label,
         deadline=year.ends_on,
@@ -374,16 +699,22 @@ def swe_readiness(
 
 
 def hcpc_readiness(
-    entries: Iterable[EntryFacts], *, today: dt.date, registered_on: dt.date | None
+    entries: Iterable[EntryFacts],
+    *,
+    today: dt.date,
+    registered_on: dt.date | None,
+    terms: HcpcTerms,
+    profession: str | None = None,
 ) -> Readiness:
-    """HCPC audit readiness: a continuous record of a mix of activities.
+    """HCPC audit readiness: a continuous record of a mix of activities, and the renewal
+    deadline of the person's profession (each profession renews on its own 2-year cycle).
 
     The profile covers the last 2 years (from the day after today two years ago, to today),
     or from the registration date if that is later. Complete entries dated in it count. Gaps
     are measured between the start of the profile, each entry and today; one of 3 months or
     more has to be explained.
     """
-    back_to = today - relativedelta(years=HCPC.profile_years)  # exclusive
+    back_to = today - relativedelta(years=terms.profile_years)  # exclusive
     if registered_on is not None and registered_on > back_to:
         since_registration, anchor, first_day = True, registered_on, registered_on
     else:
@@ -396,7 +727,7 @@ def hcpc_readiness(
     gaps = []
     points = [anchor, *(e.dated for e in counted), today]
     for start, end in pairwise(points):
-        if start + relativedelta(months=HCPC.gap_months) <= end:
+        if start + relativedelta(months=terms.gap_months) <= end:
             months = _whole_months(start, end)
             gaps.append(
                 f"No CPD from {format_date(start)} to {format_date(end)} "
@@ -407,7 +738,7 @@ def hcpc_readiness(
     span = (
         f"since you registered on {format_date(anchor)}"
         if since_registration
-        else f"over the last {HCPC.profile_years} years"
+        else f"over the last {terms.profile_years} years"
     )
     checks = (
         Check(
@@ -416,13 +747,14 @@ def hcpc_readiness(
             detail=_plural(len(counted), "entry", "entries") if counted else "none",
         ),
         Check(
-            label=f"No gaps of {HCPC.gap_months} months or more",
+            label=f"No gaps of {terms.gap_months} months or more",
             met=not gaps,
             detail=_plural(len(gaps), "gap") if gaps else "none",
         ),
         Check(
-            label=f"A mix of activities ({HCPC.min_activity_types} or more types)",
-            met=len(types) >= HCPC.min_activity_types,
+            label=f"A mix of activities (the council reads this as {terms.min_activity_types} "
+            "or more types; HCPC sets no number)",
+            met=len(types) >= terms.min_activity_types,
             detail=_plural(len(types), "type"),
         ),
     )
@@ -434,44 +766,70 @@ def hcpc_readiness(
     else:
         reasons = []
         if gaps:
-            reasons.append(f"{_plural(len(gaps), 'gap')} of {HCPC.gap_months} months or more")
+            reasons.append(f"{_plural(len(gaps), 'gap')} of {terms.gap_months} months or more")
         if not types:
             reasons.append("no type of activity recorded")
-        elif len(types) < HCPC.min_activity_types:
+        elif len(types) < terms.min_activity_types:
             reasons.append(f"only {_plural(len(types), 'type')} of activity")
         headline = "Not audit-ready: " + ", ".join(reasons)
 
+    found = terms.profession(profession)
+    deadline = found.next_deadline(today) if found else None
+    if deadline is not None:
+        headline += f" — renewal for {found.name.lower()} due by {format_date(deadline)}"
+    note = None
+    if found is not None and found.to_confirm:
+        note = (
+            f"The renewal date for {found.name.lower()} is the council's record of HCPC's "
+            "cycle: check it against HCPC's published renewal dates."
+        )
+
     return Readiness(
         regulator=Regulator.HCPC,
-        ready=ready,
+        status=Status.READY if ready else Status.NOT_READY,
         headline=headline,
         checks=checks,
         period_label=f"{format_date(first_day)} to {format_date(today)}",
-        deadline=None,  # HCPC renewal dates vary by profession
-        days_left=None,
+        deadline=deadline,
+        days_left=(deadline - today).days if deadline else None,
         counted_ids=frozenset(e.id for e in counted),
         problems=tuple(gaps),
+        note=note,
     )
 
 
 # --- NMC -------------------------------------------------------------------------------------
 
 
+def nmc_application_date(revalidation_due_on: dt.date) -> dt.date:
+    """The NMC's application date: the 1st of the month the revalidation date falls in."""
+    return revalidation_due_on.replace(day=1)
+
+
 def nmc_readiness(
-    entries: Iterable[EntryFacts], *, today: dt.date, revalidation_due_on: dt.date | None
+    entries: Iterable[EntryFacts],
+    *,
+    today: dt.date,
+    revalidation_due_on: dt.date | None,
+    terms: NmcTerms,
+    dual_registrant: bool = False,
+    discussion_on: dt.date | None = None,
 ) -> Readiness:
     """NMC revalidation readiness over the 3 years up to the revalidation date (or today).
 
-    Complete entries dated in the cycle, and not after today, count. Hours without a number
-    count as none; participatory hours are those from learning with others. A reflective
-    account is a counted entry with its learning and impact written up; a reflective discussion
-    is one with a peer reflection. The 5 pieces of feedback are not tracked here.
+    All eight requirements are checks. The tracker records four: CPD hours (with the
+    participatory part), written reflective accounts that name a part of the Code (a complete
+    entry with its learning and impact written up and tagged with an NMC Code theme), and the
+    date of the reflective discussion with another NMC registrant. Practice hours, feedback,
+    the health and character declaration, indemnity and the confirmation are confirmed in
+    MyNMC, so the tracker never calls a nurse "Ready": at best "CPD ready", with what is left
+    to confirm there. The application is due by the 1st of the revalidation month and can be
+    made from 60 days before it.
     """
     cycle_ends_on = revalidation_due_on or today
-    first_day = cycle_ends_on - relativedelta(years=NMC.cycle_years) + dt.timedelta(days=1)
-    counted = [
-        e for e in entries if e.is_complete and first_day <= e.dated <= min(cycle_ends_on, today)
-    ]
+    first_day = cycle_ends_on - relativedelta(years=terms.cycle_years) + dt.timedelta(days=1)
+    last_day = min(cycle_ends_on, today)
+    counted = [e for e in entries if e.is_complete and first_day <= e.dated <= last_day]
     hours = sum((e.hours or Decimal(0) for e in counted), Decimal(0))
     participatory = sum(
         (
@@ -481,72 +839,108 @@ def nmc_readiness(
         ),
         Decimal(0),
     )
-    accounts = sum(1 for e in counted if e.learning.strip() and e.impact.strip())
-    discussions = sum(1 for e in counted if has_peer_reflection(e))
+    accounts = sum(
+        1 for e in counted if e.learning.strip() and e.impact.strip() and e.names_nmc_code
+    )
+    discussed = discussion_on is not None and first_day <= discussion_on <= last_day
+    practice_hours = terms.dual_practice_hours if dual_registrant else terms.practice_hours
 
+    confirm = "confirm in MyNMC"
     checks = (
         Check(
-            label=f"{NMC.hours} hours of CPD",
-            met=hours >= NMC.hours,
-            detail=f"{format_hours(hours)} of {NMC.hours} hours",
+            label=f"{terms.hours} hours of CPD, {terms.participatory_hours} of them participatory",
+            met=hours >= terms.hours and participatory >= terms.participatory_hours,
+            detail=f"{_needed(hours, terms.hours, 'hour')}, "
+            f"{format_hours(participatory)} participatory ({terms.participatory_hours} needed)",
         ),
         Check(
-            label=f"{NMC.participatory_hours} hours of participatory learning",
-            met=participatory >= NMC.participatory_hours,
-            detail=f"{format_hours(participatory)} of {NMC.participatory_hours} hours",
+            label=f"{terms.reflective_accounts} written reflective accounts, each naming the "
+            "part of the Code it relates to",
+            met=accounts >= terms.reflective_accounts,
+            detail=f"{_needed(accounts, terms.reflective_accounts, 'account')} "
+            "(complete entries tagged with an NMC Code theme)",
         ),
         Check(
-            label=f"{NMC.reflective_accounts} reflective accounts",
-            met=accounts >= NMC.reflective_accounts,
-            detail=f"{accounts} of {NMC.reflective_accounts}",
+            label="A reflective discussion with another NMC registrant",
+            met=discussed,
+            detail=f"on {format_date(discussion_on)}"
+            if discussed
+            else "not recorded in this revalidation period",
         ),
         Check(
-            label=f"{_plural(NMC.reflective_discussions, 'reflective discussion')}",
-            met=discussions >= NMC.reflective_discussions,
-            detail=f"{discussions} of {NMC.reflective_discussions}",
-        ),
-        Check(
-            label="5 pieces of practice-related feedback",
+            label=f"{practice_hours} practice hours"
+            + (" (dual registrant)" if dual_registrant else ""),
             met=False,
-            detail="not tracked here",
+            detail=confirm,
             tracked=False,
         ),
+        Check(
+            label=f"{terms.feedback_pieces} pieces of practice-related feedback",
+            met=False,
+            detail=confirm,
+            tracked=False,
+        ),
+        Check(label="Health and character declaration", met=False, detail=confirm, tracked=False),
+        Check(label="Professional indemnity arrangement", met=False, detail=confirm, tracked=False),
+        Check(
+            label="Confirmation by an appropriate person", met=False, detail=confirm, tracked=False
+        ),
     )
-    ready = all(c.met for c in checks if c.tracked)
-    if ready:
+    to_confirm = len([c for c in checks if not c.tracked])
+    tracked_met = all(c.met for c in checks if c.tracked)
+    applies_on = nmc_application_date(revalidation_due_on) if revalidation_due_on else None
+    if tracked_met:
         headline = (
-            f"Ready for revalidation: {format_hours(hours)} hours, "
-            f"{format_hours(participatory)} participatory"
+            f"CPD ready for revalidation — {_plural(to_confirm, 'thing')} to confirm in MyNMC"
         )
     else:
         headline = (
-            f"{_of(hours, NMC.hours)} hours "
-            f"({_of(participatory, NMC.participatory_hours)} participatory)"
+            f"{_needed(hours, terms.hours, 'hour')} "
+            f"({format_hours(participatory)} participatory, {terms.participatory_hours} needed)"
         )
-        if accounts < NMC.reflective_accounts:
-            headline += f", {accounts} of {NMC.reflective_accounts} reflective accounts"
-        if discussions < NMC.reflective_discussions:
-            headline += ", reflective discussion missing"
-        if revalidation_due_on is None:
-            headline += " — revalidation date not recorded"
-        elif revalidation_due_on < today:
-            headline += f" — revalidation was due {format_date(revalidation_due_on)}"
-        else:
-            headline += f" — revalidation due {format_date(revalidation_due_on)}"
+        if accounts < terms.reflective_accounts:
+            headline += f", {_needed(accounts, terms.reflective_accounts, 'reflective account')}"
+        if not discussed:
+            headline += ", reflective discussion not recorded"
+    if applies_on is None:
+        headline += " — revalidation date not recorded"
+    elif applies_on < today:
+        headline += f" — application was due by {format_date(applies_on)}"
+    else:
+        opens_on = applies_on - dt.timedelta(days=terms.window_days)
+        headline += f" — apply by {format_date(applies_on)}"
+        if today < opens_on:
+            headline += f" (you can apply from {format_date(opens_on)})"
 
     return Readiness(
         regulator=Regulator.NMC,
-        ready=ready,
+        status=Status.TO_CONFIRM if tracked_met else Status.NOT_READY,
         headline=headline,
         checks=checks,
         period_label=f"{format_date(first_day)} to {format_date(cycle_ends_on)}",
-        deadline=revalidation_due_on,
-        days_left=(revalidation_due_on - today).days if revalidation_due_on else None,
+        deadline=applies_on,
+        days_left=(applies_on - today).days if applies_on else None,
         counted_ids=frozenset(e.id for e in counted),
+        confirm_where="NMC Online/MyNMC",
+        note=f"Your revalidation date is {format_date(revalidation_due_on)}: the NMC needs your "
+        f"application by {format_date(applies_on)}."
+        if applies_on
+        else None,
     )
 
 
 # --- dispatch --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A person's registration facts, from their CPD profile."""
+
+    registered_on: dt.date | None = None  # when they first joined the register
+    revalidation_due_on: dt.date | None = None  # NMC
+    dual_registrant: bool = False  # NMC: registered as both a nurse and a midwife
+    discussion_on: dt.date | None = None  # NMC reflective discussion
+    profession: str | None = None  # HCPC profession code
 
 
 def readiness_for(
@@ -554,17 +948,29 @@ def readiness_for(
     entries: Iterable[EntryFacts],
     *,
     now: dt.datetime,
-    registered_on: dt.date | None = None,
-    revalidation_due_on: dt.date | None = None,
+    terms: Terms,
+    registration: Registration | None = None,
 ) -> Readiness | None:
     """The person's readiness for their regulator; None if they need no registration."""
+    reg = registration or Registration()
     if regulator is Regulator.SWE:
-        return swe_readiness(entries, now=now, registered_on=registered_on)
+        return swe_readiness(entries, now=now, registered_on=reg.registered_on, terms=terms.swe)
     if regulator is Regulator.HCPC:
-        return hcpc_readiness(entries, today=london_date(now), registered_on=registered_on)
+        return hcpc_readiness(
+            entries,
+            today=london_date(now),
+            registered_on=reg.registered_on,
+            terms=terms.hcpc,
+            profession=reg.profession,
+        )
     if regulator is Regulator.NMC:
         return nmc_readiness(
-            entries, today=london_date(now), revalidation_due_on=revalidation_due_on
+            entries,
+            today=london_date(now),
+            revalidation_due_on=reg.revalidation_due_on,
+            terms=terms.nmc,
+            dual_registrant=reg.dual_registrant,
+            discussion_on=reg.discussion_on,
         )
     return None
 
@@ -587,12 +993,11 @@ def format_hours(hours: Decimal) -> str:
     return text
 
 
-def _of(count: int | Decimal, target: int) -> str:
-    """'1 of 2' below the target, '2 of 2' on it, and the actual count above it."""
+def _needed(count: int | Decimal, target: int, word: str) -> str:
+    """'3 pieces (2 needed)', '1 piece (2 needed)', '30 hours (35 needed)'."""
     shown = format_hours(count) if isinstance(count, Decimal) else str(count)
-    if count > target:
-        return shown
-    return f"{shown} of {target}"
+    noun = word if count == 1 else word + "s"
+    return f"{shown} {noun} ({target} needed)"
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:

@@ -16,7 +16,7 @@ from wfld.accounts.models import User
 from wfld.core import files, filetypes
 from wfld.core.errors_domain import RuleBroken, check_version
 from wfld.core.text import clean_text
-from wfld.cpd import confidentiality, queries, removal
+from wfld.cpd import confidentiality, queries, removal, rules
 from wfld.cpd.models import (
     CpdComment,
     CpdEntry,
@@ -25,6 +25,7 @@ from wfld.cpd.models import (
     CpdEvidence,
     CpdProfile,
     EntryStatus,
+    RegulatorTerms,
 )
 from wfld.cpd.rules import ActivityType, RegistrationYear
 from wfld.extensions import db
@@ -266,9 +267,23 @@ def update_profile(
     actor: User,
     now: dt.datetime,
     today: dt.date,
+    nmc_dual_registrant: bool = False,
+    nmc_discussion_on: dt.date | None = None,
+    hcpc_profession: str | None = None,
 ) -> CpdProfile:
+    errors = {}
     if registered_on is not None and registered_on > today:
-        raise RuleBroken({"registered_on": "The date you registered must be today or in the past"})
+        errors["registered_on"] = (
+            "The date you first joined the register must be today or in the past"
+        )
+    if nmc_discussion_on is not None and nmc_discussion_on > today:
+        errors["nmc_discussion_on"] = (
+            "The date of your reflective discussion must be today or in the past"
+        )
+    if hcpc_profession and queries.terms_on(today).hcpc.profession(hcpc_profession) is None:
+        errors["hcpc_profession"] = "Select your profession"
+    if errors:
+        raise RuleBroken(errors)
     profile = queries.find_profile(staff.id)
     if profile is None:
         profile = CpdProfile(staff_id=staff.id, share_all=False)
@@ -285,8 +300,68 @@ def update_profile(
     profile.share_all = share_all
     profile.registered_on = registered_on
     profile.revalidation_due_on = revalidation_due_on
+    profile.nmc_dual_registrant = nmc_dual_registrant
+    profile.nmc_discussion_on = nmc_discussion_on
+    profile.hcpc_profession = hcpc_profession or None
     db.session.flush()
     return profile
+
+
+def add_terms_version(
+    *,
+    regulator: str,
+    effective_from: dt.date,
+    document: dict,
+    note: str,
+    actor: User,
+    now: dt.datetime,
+    today: dt.date,
+) -> RegulatorTerms:
+    """A new version of a regulator's terms, in force from ``effective_from``.
+
+    Versions are never edited: a change is a new row, so history stays and a rule for an
+    earlier day still reads the terms of that day. A new version may not start on or before
+    today (that would rewrite what the tracker has already told people) nor on the date of
+    an existing version."""
+    errors = {}
+    if effective_from <= today:
+        errors["effective_from"] = "The date the new terms apply from must be in the future"
+    elif any(
+        v.regulator == regulator and v.effective_from == effective_from
+        for v in queries.list_terms_versions()
+    ):
+        errors["effective_from"] = "There is already a version from this date: choose another date"
+    try:
+        terms = rules.parse_terms(regulator, document)
+    except rules.TermsInvalid as invalid:
+        errors.update(invalid.errors)
+    note = clean_text(note or "").strip()
+    if not note:
+        errors["note"] = "Enter what changed and where it is published"
+    elif len(note) > 500:
+        errors["note"] = "What changed must be 500 characters or fewer"
+    if errors:
+        raise RuleBroken(errors)
+    row = RegulatorTerms(
+        regulator=regulator,
+        effective_from=effective_from,
+        document=rules.terms_document(terms),
+        note=note,
+        created_at=now,
+        created_by_id=actor.id,
+    )
+    db.session.add(row)
+    db.session.flush()
+    audit.record(
+        "regulator_terms_added",
+        now=now,
+        actor=actor,
+        subject=row,
+        regulator=regulator,
+        effective_from=effective_from.isoformat(),
+        terms=row.document,
+    )
+    return row
 
 
 def add_comment(

@@ -34,6 +34,7 @@ from wfld.cpd.forms import (
     RemoveWordsForm,
     SettingsForm,
     ShareForm,
+    terms_form,
 )
 from wfld.cpd.models import CpdEntry
 from wfld.cpd.rules import ActivityType
@@ -108,8 +109,15 @@ def settings() -> str | WerkzeugResponse:
         share_all="yes" if profile and profile.share_all else "no",
         registered_on=profile.registered_on if profile else None,
         revalidation_due_on=profile.revalidation_due_on if profile else None,
+        nmc_dual_registrant="yes" if profile and profile.nmc_dual_registrant else "no",
+        nmc_discussion_on=profile.nmc_discussion_on if profile else None,
+        hcpc_profession=(profile.hcpc_profession or "") if profile else "",
         version=profile.version_id if profile else "",
     )
+    professions = queries.terms_on(clock.today()).hcpc.professions
+    form.hcpc_profession.choices = [("", "Select your profession")] + [
+        (p.code, p.name) for p in professions
+    ]
     if form.validate_on_submit():
         try:
             services.update_profile(
@@ -117,6 +125,9 @@ def settings() -> str | WerkzeugResponse:
                 share_all=form.share_all.data == "yes",
                 registered_on=form.registered_on.data,
                 revalidation_due_on=form.revalidation_due_on.data,
+                nmc_dual_registrant=form.nmc_dual_registrant.data == "yes",
+                nmc_discussion_on=form.nmc_discussion_on.data,
+                hcpc_profession=form.hcpc_profession.data or None,
                 expected_version=_int(form.version.data),
                 actor=current_actor(),
                 now=clock.now(),
@@ -601,3 +612,71 @@ def team_readiness() -> str:
 
 def _int(value: object) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+# Regulators' terms (WFLD admin) -------------------------------------------------------------------
+manage_terms = page_requires(permissions.can_manage_regulator_terms)
+
+
+@bp.route("/admin/regulator-terms")
+@manage_terms
+def list_regulator_terms() -> str:
+    today = clock.today()
+    versions = queries.list_terms_versions()
+    in_force = {
+        max(
+            (v for v in versions if v.regulator == regulator and v.effective_from <= today),
+            key=lambda v: v.effective_from,
+            default=None,
+        )
+        for regulator in rules.TERMS_TYPES
+    }
+    return render_template(
+        "cpd/list_regulator_terms.html",
+        versions=versions,
+        in_force=in_force,
+        regulators=[Regulator(r) for r in rules.TERMS_TYPES],
+        number_fields={r: rules.number_fields(t) for r, t in rules.TERMS_TYPES.items()},
+        today=today,
+    )
+
+
+@bp.route("/admin/regulator-terms/new", methods=["GET", "POST"])
+@manage_terms
+def new_regulator_terms() -> str | WerkzeugResponse:
+    regulator = request.args.get("regulator", "")
+    if regulator not in rules.TERMS_TYPES:
+        abort(404)
+    today = clock.today()
+    current = rules.terms_in_force(
+        [v.version() for v in queries.list_terms_versions()], regulator, today
+    )
+    terms_type = rules.TERMS_TYPES[regulator]
+    form = terms_form(terms_type, data=rules.terms_document(current) if current else None)
+    if form.validate_on_submit():
+        document = rules.terms_document(current) if current else {}
+        document.update({f.name: form[f.name].data for f in rules.number_fields(terms_type)})
+        try:
+            services.add_terms_version(
+                regulator=regulator,
+                effective_from=form.effective_from.data,
+                document=document,
+                note=form.note.data,
+                actor=current_actor(),
+                now=clock.now(),
+                today=today,
+            )
+        except RuleBroken as broken:
+            db.session.rollback()
+            add_rule_errors(form, broken.errors)
+        else:
+            db.session.commit()
+            flash(f"New terms for {Regulator(regulator).label} saved", "success")
+            return redirect(url_for("cpd.list_regulator_terms"))
+    return render_template(
+        "cpd/new_regulator_terms.html",
+        form=form,
+        regulator=Regulator(regulator),
+        number_fields=rules.number_fields(terms_type),
+        professions=current.professions if isinstance(current, rules.HcpcTerms) else (),
+    )

@@ -17,6 +17,7 @@ from wfld.core.clock import LONDON
 from wfld.cpd import queries as cpd_queries
 from wfld.cpd import readiness as cpd_readiness
 from wfld.cpd.rules import Readiness
+from wfld.cpd.rules import Status as CpdStatus
 from wfld.learning import permissions as learning_permissions
 from wfld.learning.compliance import summarise
 from wfld.learning.rules import Status
@@ -71,7 +72,7 @@ def _cpd_attention(
     read yet (until they open the entry); for managers, the CPD shared with them and how much of
     it is new (their team's readiness is one link away, so the home page stays cheap)."""
     items: list[AttentionItem] = []
-    if mine is not None and not mine.ready and mine.days_left is not None:
+    if mine is not None and mine.status is CpdStatus.NOT_READY and mine.days_left is not None:
         items.append(
             AttentionItem(
                 f"Your CPD for {mine.regulator.label}: {mine.headline}", url_for("cpd.my_cpd")
