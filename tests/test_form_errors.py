@@ -191,6 +191,60 @@ def test_a_staff_record_shows_all_its_problems_on_the_first_submission(app: Flas
     assert summary["#registration_number"].startswith("Social Work England registration number")
 
 
+def test_an_activity_shows_all_its_problems_on_the_first_submission(app: Flask, org) -> None:  # noqa: ANN001
+    _activity(app)  # "Court Skills" is taken
+    client = _client(app, org.wfld_admin)
+    data = form_values(client.get("/learning/activities/new"))
+    data.update(
+        title="Court Skills",
+        category="",
+        delivery_mode="classroom",
+        provider="in_house",
+        duration_hours="-2",
+        cost_per_place="-5",
+        validity_months="0",
+    )
+    assert page(submit(client, "/learning/activities/new", data)).error_summary() == {
+        "#title": "A learning activity with this title already exists",
+        "#category": "Enter the category",
+        "#duration_hours": "Duration must be 0 hours or more",
+        "#cost_per_place": "Cost per place must be £0 or more",
+        "#validity_months": "Valid for must be 1 month or more",
+    }
+
+
+def test_a_completion_shows_all_its_problems_on_the_first_submission(app: Flask, org) -> None:  # noqa: ANN001
+    activity_id = _activity(app)
+    client = _client(app, org.wfld_admin)
+    response = submit(
+        client,
+        "/learning/completions/new",
+        {
+            "employee_number": "NOBODY-1",
+            "activity": str(activity_id),
+            "completed_on": ["1", "1", "2027"],
+        },
+    )
+    assert page(response).error_summary() == {
+        "#employee_number": "There is no member of staff with employee number NOBODY-1",
+        "#completed_on-day": "Date completed must be today or in the past",
+    }
+
+
+def test_a_certificate_shows_all_its_problems_on_the_first_submission(app: Flask, org) -> None:  # noqa: ANN001
+    activity_id = _activity(app)
+    client = _client(app, org.practitioner)
+    response = submit(
+        client,
+        "/learning/me/certificates/new",
+        {"activity": str(activity_id), "completed_on": ["1", "1", "2027"]},
+    )
+    assert page(response).error_summary() == {
+        "#completed_on-day": "The date you completed it must be today or in the past",
+        "#certificate": "Choose the certificate file",
+    }
+
+
 # Numbers in the design system's words --------------------------------------------------------
 @pytest.mark.parametrize("hours", ["NaN", "Infinity", "-inf", "1,5", "one and a half"])
 def test_hours_that_are_not_a_number_are_refused_in_plain_words(app: Flask, org, hours) -> None:  # noqa: ANN001

@@ -496,8 +496,10 @@ def test_the_wfld_team_records_a_completion_by_hand(app, client, org):
             {**form, "employee_number": "NOBODY1", "completed_on": ["1", "1", "2027"]},
         )
     )
+    # Both problems at once, not the date only once the employee number is right.
     assert wrong.error_summary() == {
         "#employee_number": "There is no member of staff with employee number NOBODY1",
+        "#completed_on-day": "Date completed must be today or in the past",
     }
     future = page(submit(client, path, {**form, "completed_on": ["1", "1", "2027"]}))
     assert future.error_summary() == {

@@ -455,6 +455,14 @@ class ActivityDetails:
         return self
 
 
+def activity_errors(
+    details: ActivityDetails, *, activity: LearningActivity | None
+) -> dict[str, str]:
+    """The activity rules on details a form could only partly read (None where it could not,
+    and not checked), for the form to show with its own errors, all at once."""
+    return _activity_errors(details.normalised(), activity=activity)
+
+
 def _activity_errors(
     details: ActivityDetails, *, activity: LearningActivity | None
 ) -> dict[str, str]:
@@ -467,7 +475,9 @@ def _activity_errors(
             errors["title"] = "A learning activity with this title already exists"
     if not details.category:
         errors["category"] = "Enter the category"
-    if details.duration_hours < 0:
+    if details.duration_hours is None:
+        pass
+    elif details.duration_hours < 0:
         errors["duration_hours"] = "Duration must be 0 hours or more"
     elif details.duration_hours > MAX_DURATION_HOURS:
         errors["duration_hours"] = "Duration must be less than 10,000 hours"
@@ -931,6 +941,14 @@ def mark_attendance(
     return completion
 
 
+def completion_errors(*, completed_on: dt.date | None, today: dt.date) -> dict[str, str]:
+    """The date rule on a completion (a date not read is not checked), also for the form to
+    show with its own errors, all at once."""
+    if completed_on is not None and completed_on > today:
+        return {"completed_on": "Date completed must be today or in the past"}
+    return {}
+
+
 def record_completion(
     *,
     staff: StaffMember,
@@ -942,10 +960,8 @@ def record_completion(
     today: dt.date,
 ) -> Completion:
     """Record by hand that someone completed an activity (e.g. training elsewhere)."""
-    errors: dict[str, str] = {}
-    if completed_on > today:
-        errors["completed_on"] = "Date completed must be today or in the past"
-    elif find_completion(staff.id, activity.id, completed_on) is not None:
+    errors = completion_errors(completed_on=completed_on, today=today)
+    if not errors and find_completion(staff.id, activity.id, completed_on) is not None:
         errors["completed_on"] = (
             f"{staff.full_name} already has this activity recorded as completed on that date"
         )

@@ -279,7 +279,25 @@ def new_activity() -> str | Response:
             db.session.commit()
             flash(f"‘{activity.title}’ added to the catalogue", "success")
             return redirect(url_for("catalogue.view_activity", activity_id=activity.id))
+    elif form.is_submitted():
+        _activity_rule_errors(form, activity=None)
     return render_template("learning/new_activity.html", form=form, groups=groups)
+
+
+def _activity_rule_errors(form: ActivityForm, *, activity: LearningActivity | None) -> None:
+    """The activity's rules, checked on what the form could read while its own checks
+    failed, so all of a form's errors show at once."""
+    details = catalogue.ActivityDetails(
+        title=form.title.data or "",
+        category=form.category.data or "",
+        description=form.description.data,
+        delivery_mode=None,
+        provider=None,
+        duration_hours=None if form.duration_hours.errors else form.duration_value,
+        cost_per_place=None if form.cost_per_place.errors else form.cost_value,
+        validity_months=None if form.validity_months.errors else form.validity_value,
+    )
+    add_rule_errors(form, catalogue.activity_errors(details, activity=activity))
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
@@ -307,6 +325,8 @@ def edit_activity(activity_id: int) -> str | Response:
             db.session.commit()
             flash("Activity details saved", "success")
             return redirect(url_for("catalogue.view_activity", activity_id=activity.id))
+    elif form.is_submitted():
+        _activity_rule_errors(form, activity=activity)
     return render_template(
         "learning/edit_activity.html", form=form, groups=groups, activity=activity
     )
@@ -524,4 +544,9 @@ def record_completion() -> str | Response:
                 "success",
             )
             return redirect(url_for("catalogue.record_completion"))
+    elif form.is_submitted():
+        errors = catalogue.completion_errors(
+            completed_on=form.completed_on.data, today=clock.today()
+        )
+        add_rule_errors(form, errors)
     return render_template("learning/record_completion.html", form=form)

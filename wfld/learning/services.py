@@ -186,6 +186,14 @@ CERTIFICATE_TYPES = {
 CERTIFICATE_MAX_BYTES = 10 * 1024 * 1024
 
 
+def certificate_errors(*, completed_on: dt.date | None, today: dt.date) -> dict[str, str]:
+    """The rules on a certificate's details (a date not read is not checked), also for the form
+    to show with its own errors, all at once."""
+    if completed_on is not None and completed_on > today:
+        return {"completed_on": "The date you completed it must be today or in the past"}
+    return {}
+
+
 def submit_certificate(
     *,
     staff: StaffMember,
@@ -201,8 +209,9 @@ def submit_certificate(
 
     It does not count towards compliance until the WFLD team has checked the certificate.
     """
-    if completed_on > today:
-        raise RuleBroken({"completed_on": "The date you completed it must be today or in the past"})
+    errors = certificate_errors(completed_on=completed_on, today=today)
+    if errors:
+        raise RuleBroken(errors)
     if staff.has_left(today):
         raise RuleBroken({"activity": f"{staff.full_name} has left"})
     try:

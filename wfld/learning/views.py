@@ -22,7 +22,7 @@ from wfld.core import clock, files
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
 from wfld.core.csvfile import csv_download
 from wfld.core.errors_domain import RuleBroken
-from wfld.core.forms import apply_errors
+from wfld.core.forms import add_rule_errors, apply_errors
 from wfld.extensions import db
 from wfld.frameworks import queries as framework_queries
 from wfld.learning import permissions, queries, services
@@ -465,6 +465,11 @@ def upload_certificate() -> str | WerkzeugResponse:
             db.session.commit()
             flash("Certificate sent: the workforce development team will check it", "success")
             return redirect(url_for("learning.my_learning"))
+    elif form.is_submitted():
+        errors = services.certificate_errors(
+            completed_on=form.completed_on.data, today=clock.today()
+        )
+        add_rule_errors(form, errors)
     return render_template("learning/upload_certificate.html", form=form)
 
 
