@@ -454,6 +454,7 @@ _NAMED_AFTER_SOMEONE = _word_set(
     court research report review inquiry medal fund
     """
 )
+_ENDS_A_NAME = _NAMED_AFTER_SOMEONE | _NOT_NAMES
 _TOKEN = re.compile(rf"(?<![\w'’-]){_NAME_WORD}(?![\w-])(?!['’](?!s\b))")
 
 
@@ -478,7 +479,7 @@ def _full_names(text: str) -> Iterator[_Hit]:
         named_thing = (
             following is not None
             and text[tokens[end - 1].end() : following.start()] == " "
-            and following.group().lower() in _NAMED_AFTER_SOMEONE | _NOT_NAMES
+            and following.group().lower() in _ENDS_A_NAME
         )
         word = first.group()
         ok = (
