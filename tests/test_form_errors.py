@@ -245,6 +245,42 @@ def test_a_certificate_shows_all_its_problems_on_the_first_submission(app: Flask
     }
 
 
+def test_teams_and_job_roles_show_all_their_problems_on_the_first_submission(
+    app: Flask,
+    org,  # noqa: ANN001
+) -> None:
+    from wfld.organisation.models import JobRole, Team
+
+    with app.app_context():
+        team_name = db.session.get(Team, org.team_b).name
+        role_title = db.session.get(JobRole, org.role_family_worker).title
+    client = _client(app, org.wfld_admin)
+    team = page(submit(client, "/admin/teams/new", {"name": team_name, "service_area": ""}))
+    assert team.error_summary() == {
+        "#name": "A team with this name already exists",
+        "#service_area": "Select the service area",
+    }
+    role = page(
+        submit(client, "/admin/job-roles/new", {"title": role_title, "grade": "", "regulator": ""})
+    )
+    assert role.error_summary() == {
+        "#title": "A job role with this title already exists",
+        "#grade": "Enter the grade",
+        "#regulator": "Select the registration this post needs",
+    }
+    edit = page(
+        submit(
+            client,
+            f"/admin/teams/{org.team_a}/edit",
+            {"name": team_name, "service_area": "x"},
+        )
+    )
+    assert edit.error_summary() == {
+        "#name": "A team with this name already exists",
+        "#service_area": "Select the service area",
+    }
+
+
 # Numbers in the design system's words --------------------------------------------------------
 @pytest.mark.parametrize("hours", ["NaN", "Infinity", "-inf", "1,5", "one and a half"])
 def test_hours_that_are_not_a_number_are_refused_in_plain_words(app: Flask, org, hours) -> None:  # noqa: ANN001

@@ -37,12 +37,22 @@ def create_service_area(*, name: str, actor: User | None, now: dt.datetime) -> S
 
 
 # Teams ----------------------------------------------------------------------------------
+def team_errors(*, name: str, team: Team | None) -> dict[str, str]:
+    """The team rules (a unique name), also for the form to show with its own errors."""
+    name = (name or "").strip()
+    clash = queries.find_team_by_name(name) if name else None
+    if clash is not None and (team is None or clash.id != team.id):
+        return {"name": "A team with this name already exists"}
+    return {}
+
+
 def create_team(
     *, name: str, service_area: ServiceArea, actor: User | None, now: dt.datetime
 ) -> Team:
     name = name.strip()
-    if queries.find_team_by_name(name):
-        raise RuleBroken({"name": "A team with this name already exists"})
+    errors = team_errors(name=name, team=None)
+    if errors:
+        raise RuleBroken(errors)
     team = Team(name=name, service_area=service_area, is_active=True)
     db.session.add(team)
     db.session.flush()
@@ -61,9 +71,9 @@ def update_team(
 ) -> Team:
     check_version(team, expected_version)
     name = name.strip()
-    clash = queries.find_team_by_name(name)
-    if clash is not None and clash.id != team.id:
-        raise RuleBroken({"name": "A team with this name already exists"})
+    errors = team_errors(name=name, team=team)
+    if errors:
+        raise RuleBroken(errors)
     changes = _changes(team, {"name": name, "service_area_id": service_area.id})
     team.name = name
     team.service_area = service_area
@@ -92,12 +102,22 @@ def set_team_active(
 
 
 # Job roles -------------------------------------------------------------------------------
+def job_role_errors(*, title: str, role: JobRole | None) -> dict[str, str]:
+    """The job role rules (a unique title), also for the form to show with its own errors."""
+    title = (title or "").strip()
+    clash = queries.find_job_role_by_title(title) if title else None
+    if clash is not None and (role is None or clash.id != role.id):
+        return {"title": "A job role with this title already exists"}
+    return {}
+
+
 def create_job_role(
     *, title: str, grade: str, regulator: Regulator, actor: User | None, now: dt.datetime
 ) -> JobRole:
     title = title.strip()
-    if queries.find_job_role_by_title(title):
-        raise RuleBroken({"title": "A job role with this title already exists"})
+    errors = job_role_errors(title=title, role=None)
+    if errors:
+        raise RuleBroken(errors)
     role = JobRole(title=title, grade=grade.strip(), regulator=regulator, is_active=True)
     db.session.add(role)
     db.session.flush()
@@ -117,9 +137,9 @@ def update_job_role(
 ) -> JobRole:
     check_version(role, expected_version)
     title = title.strip()
-    clash = queries.find_job_role_by_title(title)
-    if clash is not None and clash.id != role.id:
-        raise RuleBroken({"title": "A job role with this title already exists"})
+    errors = job_role_errors(title=title, role=role)
+    if errors:
+        raise RuleBroken(errors)
     changes = _changes(role, {"title": title, "grade": grade.strip(), "regulator": regulator})
     role.title, role.grade, role.regulator = title, grade.strip(), regulator
     db.session.flush()

@@ -107,6 +107,8 @@ def new_team() -> str | Response:
             db.session.commit()
             flash(f"Team ‘{team.name}’ added", "success")
             return redirect(url_for("admin.view_team", team_id=team.id))
+    elif form.is_submitted():
+        add_rule_errors(form, services.team_errors(name=form.name.data, team=None))
     return render_template("organisation/edit_team.html", form=form, team=None)
 
 
@@ -150,6 +152,8 @@ def edit_team(team_id: int) -> str | Response:
             db.session.commit()
             flash("Team details saved", "success")
             return redirect(url_for("admin.view_team", team_id=team.id))
+    elif form.is_submitted():
+        add_rule_errors(form, services.team_errors(name=form.name.data, team=team))
     return render_template("organisation/edit_team.html", form=form, team=team)
 
 
@@ -216,6 +220,8 @@ def new_job_role() -> str | Response:
             db.session.commit()
             flash(f"Job role ‘{role.title}’ added", "success")
             return redirect(url_for("admin.list_job_roles"))
+    elif form.is_submitted():
+        add_rule_errors(form, services.job_role_errors(title=form.title.data, role=None))
     return render_template("organisation/edit_job_role.html", form=form, role=None)
 
 
@@ -254,6 +260,8 @@ def edit_job_role(job_role_id: int) -> str | Response:
             db.session.commit()
             flash("Job role saved", "success")
             return redirect(url_for("admin.list_job_roles"))
+    elif form.is_submitted():
+        add_rule_errors(form, services.job_role_errors(title=form.title.data, role=role))
     return render_template("organisation/edit_job_role.html", form=form, role=role)
 
 
