@@ -307,6 +307,39 @@ def update_profile(
     return profile
 
 
+def terms_version_errors(
+    *,
+    regulator: str,
+    effective_from: dt.date | None,
+    document: dict,
+    note: str | None,
+    today: dt.date,
+) -> dict[str, str]:
+    """What is wrong with a new version of a regulator's terms (empty when nothing is), for
+    the form to show with its own errors, all at once."""
+    errors = {}
+    if effective_from is not None:
+        if effective_from <= today:
+            errors["effective_from"] = "The date the new terms apply from must be in the future"
+        elif any(
+            v.regulator == regulator and v.effective_from == effective_from
+            for v in queries.list_terms_versions()
+        ):
+            errors["effective_from"] = (
+                "There is already a version from this date: choose another date"
+            )
+    try:
+        rules.parse_terms(regulator, document)
+    except rules.TermsInvalid as invalid:
+        errors.update(invalid.errors)
+    note = clean_text(note or "").strip()
+    if not note:
+        errors["note"] = "Enter what changed and where it is published"
+    elif len(note) > 500:
+        errors["note"] = "What changed must be 500 characters or fewer"
+    return errors
+
+
 def add_terms_version(
     *,
     regulator: str,
@@ -323,25 +356,17 @@ def add_terms_version(
     earlier day still reads the terms of that day. A new version may not start on or before
     today (that would rewrite what the tracker has already told people) nor on the date of
     an existing version."""
-    errors = {}
-    if effective_from <= today:
-        errors["effective_from"] = "The date the new terms apply from must be in the future"
-    elif any(
-        v.regulator == regulator and v.effective_from == effective_from
-        for v in queries.list_terms_versions()
-    ):
-        errors["effective_from"] = "There is already a version from this date: choose another date"
-    try:
-        terms = rules.parse_terms(regulator, document)
-    except rules.TermsInvalid as invalid:
-        errors.update(invalid.errors)
-    note = clean_text(note or "").strip()
-    if not note:
-        errors["note"] = "Enter what changed and where it is published"
-    elif len(note) > 500:
-        errors["note"] = "What changed must be 500 characters or fewer"
+    errors = terms_version_errors(
+        regulator=regulator,
+        effective_from=effective_from,
+        document=document,
+        note=note,
+        today=today,
+    )
     if errors:
         raise RuleBroken(errors)
+    terms = rules.parse_terms(regulator, document)
+    note = clean_text(note).strip()
     row = RegulatorTerms(
         regulator=regulator,
         effective_from=effective_from,

@@ -653,9 +653,21 @@ def new_regulator_terms() -> str | WerkzeugResponse:
     )
     terms_type = rules.TERMS_TYPES[regulator]
     form = terms_form(terms_type, data=rules.terms_document(current) if current else None)
-    if form.validate_on_submit():
-        document = rules.terms_document(current) if current else {}
-        document.update({f.name: form[f.name].data for f in rules.number_fields(terms_type)})
+    document = rules.terms_document(current) if current else {}
+    document.update({f.name: form[f.name].data for f in rules.number_fields(terms_type)})
+    if form.is_submitted() and not form.validate():
+        # Show the terms' own rules with the form's errors, all at once.
+        add_rule_errors(
+            form,
+            services.terms_version_errors(
+                regulator=regulator,
+                effective_from=form.effective_from.data,
+                document=document,
+                note=form.note.data,
+                today=today,
+            ),
+        )
+    elif form.is_submitted():
         try:
             services.add_terms_version(
                 regulator=regulator,
