@@ -224,3 +224,46 @@ def test_the_loser_of_an_edit_race_keeps_what_they_typed(app: Flask, org, kind: 
     with app.app_context():
         final = race.saved()
     assert final != after_first
+
+
+def test_a_race_lost_between_the_check_and_the_write_reads_the_same(
+    app: Flask,
+    org,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Someone saves after our version check but before our write (possible on PostgreSQL;
+    SQLite's write lock serialises the two): the database refuses the write, and the person
+    sees the same message with what they typed, not an error page."""
+    from sqlalchemy import create_engine, text
+
+    from wfld.organisation import services
+    from wfld.organisation.models import Team
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite takes the write lock before the check: this race cannot happen")
+    other = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    checked = services.check_version
+
+    def check_then_someone_saves(record, expected) -> None:  # noqa: ANN001
+        checked(record, expected)
+        with other.begin() as connection:
+            connection.execute(
+                text(
+                    "UPDATE teams SET name = 'Front Door', version_id = version_id + 1 "
+                    "WHERE id = :id"
+                ),
+                {"id": record.id},
+            )
+
+    client = _signed_in(app, org, "wfld_admin")
+    path = f"/admin/teams/{org.team_a}/edit"
+    opened = form_values(client.get(path), with_csrf=True)
+    monkeypatch.setattr(services, "check_version", check_then_someone_saves)
+    response = client.post(path, data={**opened, "name": "Duty and Assessment East"})
+    other.dispose()
+
+    assert response.status_code == 200
+    assert page(response).error_summary() == {"#main-content": MESSAGE}
+    assert form_values(response)["name"] == ["Duty and Assessment East"]
+    with app.app_context():
+        assert db.session.get(Team, org.team_a).name == "Front Door"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm.exc import StaleDataError
+
 
 class RuleBroken(Exception):
     """A change would break a rule. ``errors`` maps form field names to GOV.UK messages."""
@@ -18,6 +20,12 @@ class StaleRecord(Exception):
         "Someone else changed these details while you were editing them. Your changes are "
         "still below: check them against the latest details and save again"
     )
+
+
+# What a view catches for a lost edit race: our own check on the form's version, or the
+# database's (the row changed between our check and our write; the version column's UPDATE then
+# matches no row).
+STALE_ERRORS: tuple[type[Exception], ...] = (StaleRecord, StaleDataError)
 
 
 def check_version(record: object, expected: int | None) -> None:

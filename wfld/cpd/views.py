@@ -20,7 +20,7 @@ from wfld.core import clock, files
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
 from wfld.core.csvfile import csv_download
 from wfld.core.db import write_intent
-from wfld.core.errors_domain import RuleBroken, StaleRecord
+from wfld.core.errors_domain import STALE_ERRORS, RuleBroken
 from wfld.core.forms import add_rule_errors, apply_errors, show_stale
 from wfld.core.pdf import render_pdf
 from wfld.core.text import clean_text
@@ -136,7 +136,7 @@ def settings() -> str | WerkzeugResponse:
         except RuleBroken as broken:
             db.session.rollback()
             apply_errors(form, broken.errors)
-        except StaleRecord:
+        except STALE_ERRORS:
             db.session.rollback()
             show_stale(form, queries.find_profile(me.id).version_id)
         else:
@@ -326,7 +326,7 @@ def edit_entry(entry_id: int) -> str | WerkzeugResponse:
     if form.validate_on_submit():
         try:
             result = _save(form, entry=entry)
-        except StaleRecord:
+        except STALE_ERRORS:
             db.session.rollback()
             show_stale(form, entry.version_id)
             result = None

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from wfld.core import clock
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
 from wfld.core.clock import LONDON
-from wfld.core.errors_domain import RuleBroken, StaleRecord
+from wfld.core.errors_domain import STALE_ERRORS, RuleBroken
 from wfld.core.filters import govuk_date, govuk_datetime, govuk_time
 from wfld.core.forms import add_rule_errors, apply_errors, show_stale
 from wfld.extensions import db
@@ -318,7 +318,7 @@ def edit_activity(activity_id: int) -> str | Response:
         except RuleBroken as broken:
             db.session.rollback()
             _show_errors(form, broken.errors)
-        except StaleRecord:
+        except STALE_ERRORS:
             db.session.rollback()
             show_stale(form, activity.version_id)
         else:
@@ -440,7 +440,7 @@ def edit_session(session_id: int) -> str | Response:
         except RuleBroken as broken:
             db.session.rollback()
             _show_errors(form, broken.errors)
-        except StaleRecord:
+        except STALE_ERRORS:
             db.session.rollback()
             show_stale(form, session.version_id)
         else:

@@ -10,7 +10,7 @@ from wfld.accounts import services as account_services
 from wfld.accounts.roles import Role
 from wfld.core import clock
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
-from wfld.core.errors_domain import RuleBroken, StaleRecord
+from wfld.core.errors_domain import STALE_ERRORS, RuleBroken
 from wfld.core.forms import add_rule_errors, apply_errors, show_stale
 from wfld.core.text import clean_text
 from wfld.extensions import db
@@ -145,7 +145,7 @@ def edit_team(team_id: int) -> str | Response:
             )
         except RuleBroken as broken:
             apply_errors(form, broken.errors)
-        except StaleRecord:
+        except STALE_ERRORS:
             db.session.rollback()
             show_stale(form, team.version_id)
         else:
@@ -253,7 +253,7 @@ def edit_job_role(job_role_id: int) -> str | Response:
             )
         except RuleBroken as broken:
             apply_errors(form, broken.errors)
-        except StaleRecord:
+        except STALE_ERRORS:
             db.session.rollback()
             show_stale(form, role.version_id)
         else:
@@ -437,7 +437,7 @@ def edit_staff(staff_id: int) -> str | Response:
         except RuleBroken as broken:
             db.session.rollback()
             apply_errors(form, broken.errors)
-        except StaleRecord:
+        except STALE_ERRORS:
             db.session.rollback()
             show_stale(form, staff.version_id)
         else:
