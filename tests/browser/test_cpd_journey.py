@@ -79,7 +79,7 @@ def test_a_social_worker_logs_cpd_shares_it_and_downloads_the_record(
 ) -> None:
     sign_in(page, live_server, org.practitioner.email)
     _my_cpd(page)
-    expect(page.locator("#readiness-headline")).to_contain_text("0 of 2 pieces")
+    expect(page.locator("#readiness-headline")).to_contain_text("0 pieces (2 needed)")
     check_page(page, console_errors)
 
     # The form, and its error summary when nothing has been written.

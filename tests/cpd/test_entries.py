@@ -129,7 +129,7 @@ def test_my_cpd_shows_an_empty_record_and_readiness(app, org):
     mine = page(client.get("/cpd/me"))
     assert mine.h1 == "My CPD"
     headline = mine.soup.find(id="readiness-headline").get_text(" ", strip=True)
-    assert headline == "0 of 2 pieces — 7 days until renewal closes on 30 November"
+    assert headline == "0 pieces (2 needed) — 7 days until renewal closes on 30 November"
     assert "No entries match these filters." in mine.text()
     assert mine.soup.select("table.app-table--compact") == []
 
