@@ -124,3 +124,12 @@ def test_make_reset_demo_removes_the_development_database() -> None:
     commands = _make("reset-demo")
     assert any(c.startswith("rm -f instance/wfld.sqlite3 ") for c in commands)
     assert "rm -rf instance/uploads" in commands
+
+
+def test_the_readme_lists_the_demo_sign_ins_make_run_prints() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"`{demo_password(DEMO_DIR)}`" in readme
+    for persona, email, _ in demo_logins(DEMO_DIR):
+        assert f"| {persona} | `{email}` |" in readme, persona
+    assert "make run PORT=5050" in readme
+    assert "make reset-demo" in readme
