@@ -124,6 +124,10 @@ def database_url(database_server: Database, tmp_path: Path, request: pytest.Fixt
                     "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
                 )
             )
+            # Reference data the migrations seed goes back in, as a migrated database has it.
+            from tests.cpd.terms import reseed
+
+            reseed(conn)
     engine.dispose()
     return database_server.url
 

@@ -80,6 +80,21 @@ NMC = {
 }
 
 
+def seed_rows() -> list[dict]:
+    """The seeded versions (the test suite re-inserts them after emptying its tables)."""
+    return [
+        {
+            "regulator": regulator,
+            "effective_from": SEEDED_FROM,
+            "document": document,
+            "note": "Seeded with the tracker: the terms as published in December 2026",
+            "created_at": SEEDED_AT,
+            "created_by_id": None,
+        }
+        for regulator, document in (("swe", SWE), ("hcpc", HCPC), ("nmc", NMC))
+    ]
+
+
 def upgrade() -> None:
     terms = op.create_table(
         "regulator_terms",
@@ -104,20 +119,7 @@ def upgrade() -> None:
             name=op.f("uq_regulator_terms_regulator"),
         ),
     )
-    op.bulk_insert(
-        terms,
-        [
-            {
-                "regulator": regulator,
-                "effective_from": SEEDED_FROM,
-                "document": document,
-                "note": "Seeded with the tracker: the terms as published in December 2026",
-                "created_at": SEEDED_AT,
-                "created_by_id": None,
-            }
-            for regulator, document in (("swe", SWE), ("hcpc", HCPC), ("nmc", NMC))
-        ],
-    )
+    op.bulk_insert(terms, seed_rows())
     with op.batch_alter_table("cpd_profiles", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
