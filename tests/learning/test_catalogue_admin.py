@@ -487,7 +487,9 @@ def test_the_wfld_team_records_a_completion_by_hand(app, client, org):
 
     again = page(submit(client, path, form))
     assert again.error_summary() == {
-        "#completed_on-day": "Priya Sandhu already has this activity recorded as completed on that date"
+        "#completed_on-day": (
+            "Priya Sandhu already has this activity recorded as completed on that date"
+        )
     }
     wrong = page(
         submit(
