@@ -302,6 +302,35 @@ def test_compliance_counts_mandatory_requirements_only(app, client, org, learnin
     }
 
 
+def test_team_people_table_counts_mandatory_requirements_only(app, client, org, learning):
+    """A recommended course nobody has done does not show as "1 of 3 complete" on the team
+    page: the people table counts what the percentages count."""
+    with app.app_context():
+        before = build_report(select(StaffMember.id), now=NOW, due_soon_days=60)
+        mandatory = {
+            p.staff.full_name: (p.mandatory_count(Status.COMPLETE), len(p.mandatory_lines))
+            for p in before.people
+        }
+        services.add_requirement(
+            pathway=db.session.get(Pathway, learning["pathway"]),
+            stage=Stage.PROGRESSION,
+            activity=db.session.get(LearningActivity, learning["court"]),
+            framework_item=None,
+            is_mandatory=False,
+            due_within_days=0,
+            renewal_months=None,
+            actor=None,
+            now=NOW,
+        )
+        db.session.commit()
+    sign_in(client, org.line_manager.email)
+    people = {row[0]: row for row in _table_after(page(client.get("/learning/team")), "People")}
+    assert people
+    for name, row in people.items():
+        complete, total = mandatory[name]
+        assert row[2] == f"{complete} of {total}", name
+
+
 def test_compliance_pages_are_refused_to_those_without_a_team_or_service_role(
     client, org, learning
 ):

@@ -78,6 +78,19 @@ class PersonCompliance:
     def late(self) -> int:
         return sum(1 for line in self.lines if line.assessment.is_overdue_or_late)
 
+    # A team's table of people counts mandatory requirements only, like its percentages:
+    # recommended learning is shown on the person's own page, never as a shortfall.
+    @property
+    def mandatory_lines(self) -> list[Line]:
+        return [line for line in self.lines if line.requirement.is_mandatory]
+
+    def mandatory_count(self, *statuses: Status) -> int:
+        return sum(1 for line in self.mandatory_lines if line.status in statuses)
+
+    @property
+    def mandatory_late(self) -> int:
+        return sum(1 for line in self.mandatory_lines if line.assessment.is_overdue_or_late)
+
 
 @dataclass
 class Summary:
