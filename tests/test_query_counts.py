@@ -28,10 +28,9 @@ def _grow(app, org, n: int) -> None:
 # The home page also shows the person's CPD readiness (their profile, their entries and the
 # regulators' terms in force: three statements), comments on their entries they have not read
 # (one) and, for a line manager, how many entries are shared with them and how many of those
-# are new (one). Every page's
-# navigation asks whether the person manages anyone (one, kept for the request, so a page whose
-# access decorator asked already does not ask again): the home page has no such decorator.
-HOME_LIMIT = LIMIT + 4
+# are new (one). Every page's navigation asks whether the person manages anyone, but the home
+# page has listed their direct reports already and tells the navigation so (no statement).
+HOME_LIMIT = LIMIT + 3
 
 PAGES = [
     ("line_manager", lambda org: "/"),

@@ -48,6 +48,7 @@ class HomePage:
 def build_home(user: Any, *, now: dt.datetime, today: dt.date, due_soon_days: int) -> HomePage:
     staff = queries.find_staff_for_user(user.id)
     reports = queries.list_direct_reports(staff.id, today=today) if staff is not None else []
+    permissions.note_direct_reports(user, today=today, count=len(reports))
     page = HomePage(
         staff=staff,
         direct_reports=reports,

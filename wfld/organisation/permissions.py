@@ -97,7 +97,18 @@ def is_line_manager(user: Any, *, today: Any) -> bool:
         return False
     if not has_request_context():
         return queries.count_direct_reports(me.id, today=today) > 0
-    answers = g.setdefault("wfld_is_line_manager", {})
+    answers = g.setdefault(_LINE_MANAGER_KEY, {})
     if (me.id, today) not in answers:
         answers[me.id, today] = queries.count_direct_reports(me.id, today=today) > 0
     return answers[me.id, today]
+
+
+_LINE_MANAGER_KEY = "wfld_is_line_manager"
+
+
+def note_direct_reports(user: Any, *, today: Any, count: int) -> None:
+    """A page that has just listed the user's direct reports (the home page) already knows
+    whether they manage anyone: the navigation then need not ask the database again."""
+    me = staff_of(user)
+    if me is not None and has_request_context():
+        g.setdefault(_LINE_MANAGER_KEY, {})[me.id, today] = count > 0
