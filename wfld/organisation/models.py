@@ -139,9 +139,7 @@ class StaffMember(db.Model):
     direct_reports: Mapped[list[StaffMember]] = relationship(back_populates="line_manager")
     # Every page asks who the signed-in user is as staff (navigation, access, home): the
     # staff record comes with the user in the sign-in query instead of a statement of its own.
-    user: Mapped[User | None] = relationship(
-        backref=backref("staff", uselist=False, lazy="joined")
-    )
+    user: Mapped[User | None] = relationship(backref=backref("staff", uselist=False, lazy="joined"))
 
     __mapper_args__ = {"version_id_col": version_id}
 
