@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -199,12 +200,17 @@ class TermsVersion:
     terms: SweTerms | HcpcTerms | NmcTerms
 
 
-def terms_in_force(versions: Iterable[TermsVersion], regulator: str, today: dt.date):  # noqa: ANN201
-    """The newest version effective on or before ``today``; None before the first."""
+def version_in_force(versions: Iterable[Any], regulator: str, today: dt.date) -> Any:
+    """The newest of a regulator's versions (anything with ``regulator`` and
+    ``effective_from``) effective on or before ``today``; None before the first."""
     candidates = [v for v in versions if v.regulator == regulator and v.effective_from <= today]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda v: v.effective_from).terms
+    return max(candidates, key=lambda v: v.effective_from, default=None)
+
+
+def terms_in_force(versions: Iterable[TermsVersion], regulator: str, today: dt.date):  # noqa: ANN201
+    """The terms of the version in force on ``today``; None before the first."""
+    version = version_in_force(versions, regulator, today)
+    return None if version is None else version.terms
 
 
 @dataclass(frozen=True)

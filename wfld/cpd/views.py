@@ -624,12 +624,7 @@ def list_regulator_terms() -> str:
     today = clock.today()
     versions = queries.list_terms_versions()
     in_force = {
-        max(
-            (v for v in versions if v.regulator == regulator and v.effective_from <= today),
-            key=lambda v: v.effective_from,
-            default=None,
-        )
-        for regulator in rules.TERMS_TYPES
+        rules.version_in_force(versions, regulator, today) for regulator in rules.TERMS_TYPES
     }
     return render_template(
         "cpd/list_regulator_terms.html",
