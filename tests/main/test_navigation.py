@@ -1,0 +1,130 @@
+"""The service navigation: which links each persona sees, in which order, and which one is
+marked as the section of the page. Written from what the layout showed before the navigation
+moved into one module (wfld/main/navigation.py), so the move changed nothing anyone sees."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.factories import make_role, make_staff, make_user
+from tests.helpers import sign_in
+from wfld.accounts.roles import Role
+from wfld.extensions import db
+from wfld.organisation.models import Regulator, StaffMember, Team
+
+EVERYONE = ["Home", "My learning", "My CPD", "Course catalogue", "Frameworks"]
+# Persona → the menu's labels, in order. An NQSW in their first year sees what any
+# practitioner sees; a system account with no staff record has no learning or CPD of its own.
+EXPECTED = {
+    "practitioner": EVERYONE,
+    "nqsw": EVERYONE,
+    "line_manager": [*EVERYONE, "Team learning"],
+    "senior_manager": [*EVERYONE, "Team learning", "Service compliance", "People"],
+    "wfld_admin": [*EVERYONE, "Service compliance", "Pathways", "People", "Organisation admin"],
+    "system_admin": [*EVERYONE, "Service compliance", "Pathways", "People", "Organisation admin"],
+    "system_account": [
+        "Home",
+        "Course catalogue",
+        "Frameworks",
+        "Service compliance",
+        "Pathways",
+        "People",
+        "Organisation admin",
+    ],
+}
+HREFS = {
+    "Home": "/",
+    "My learning": "/learning/me",
+    "My CPD": "/cpd/me",
+    "Course catalogue": "/learning/catalogue",
+    "Frameworks": "/frameworks",
+    "Team learning": "/learning/team",
+    "Service compliance": "/learning/compliance",
+    "Pathways": "/learning/pathways",
+    "People": "/people",
+    "Organisation admin": "/admin",
+}
+
+
+def _email(app: Flask, org, persona: str) -> str:  # noqa: ANN001
+    """The sign-in of a persona; the two the shared organisation lacks are added here."""
+    if persona == "nqsw":
+        with app.app_context():
+            asye = make_role("Newly Qualified Social Worker (ASYE)", Regulator.SWE)
+            nqsw = make_staff(
+                "Noor",
+                "Haddad",
+                team=db.session.get(Team, org.team_a),
+                role=asye,
+                manager=db.session.get(StaffMember, org.line_manager.staff_id),
+            )
+            email = make_user(nqsw).email
+            db.session.commit()
+            return email
+    if persona == "system_account":
+        with app.app_context():
+            email = make_user(roles={Role.SYSTEM_ADMIN}, email="it-support@test.example").email
+            db.session.commit()
+            return email
+    return getattr(org, persona).email
+
+
+def _menu(client: FlaskClient, url: str = "/") -> BeautifulSoup:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    menu = BeautifulSoup(response.data, "html.parser").select_one("nav[aria-label='Menu']")
+    assert menu is not None
+    return menu
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED))
+def test_each_persona_sees_their_links_in_order(
+    app: Flask,
+    client: FlaskClient,
+    org,  # noqa: ANN001
+    persona: str,
+) -> None:
+    assert sign_in(client, _email(app, org, persona)).status_code == 302
+    links = _menu(client).select("li.govuk-service-navigation__item > a")
+    assert [a.get_text(strip=True) for a in links] == EXPECTED[persona]
+    assert [a["href"] for a in links] == [HREFS[label] for label in EXPECTED[persona]]
+    # A link shown is a page allowed.
+    for label in EXPECTED[persona]:
+        assert client.get(HREFS[label]).status_code == 200, f"{persona}: {label}"
+
+
+def test_the_current_section_is_marked_once_with_the_components_markup(
+    client: FlaskClient,
+    org,  # noqa: ANN001
+) -> None:
+    sign_in(client, org.wfld_admin.email)
+    for url, label in (
+        ("/", "Home"),
+        ("/accessibility", "Home"),
+        ("/cpd/me", "My CPD"),
+        ("/learning/catalogue", "Course catalogue"),
+        ("/frameworks", "Frameworks"),
+        ("/learning/pathways/new", "Pathways"),
+        ("/learning/expected-levels", "Pathways"),
+        ("/learning/certificates", "Pathways"),
+        ("/people", "People"),
+        ("/admin/teams", "Organisation admin"),
+    ):
+        menu = _menu(client, url)
+        active = menu.select("li.govuk-service-navigation__item--active")
+        assert len(active) == 1, url
+        link = active[0].find("a")
+        assert link["aria-current"] == "true", url
+        # Without the component's CSS the section still stands out (its fallback).
+        assert link.find("strong", class_="govuk-service-navigation__active-fallback"), url
+        assert link.get_text(strip=True) == label, url
+        assert len(menu.select("a[aria-current]")) == 1, url
+
+
+def test_nobody_signed_in_sees_no_menu(client: FlaskClient) -> None:
+    soup = BeautifulSoup(client.get("/sign-in").data, "html.parser")
+    assert soup.select_one("nav[aria-label='Menu']") is None
+    assert soup.select_one(".govuk-service-navigation__service-name a")["href"] == "/"
