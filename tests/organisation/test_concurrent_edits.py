@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from tests.factories import NOW
 from tests.helpers import form_values, page, sign_in
+from wfld.core import clock
 from wfld.extensions import db
 from wfld.organisation.models import StaffMember, Team
 
 
 def test_second_editor_is_told_and_nothing_is_overwritten(app, org):
+    clock.freeze(NOW)  # the message says when the record changed
     first, second = app.test_client(), app.test_client()
     sign_in(first, org.wfld_admin.email)
     sign_in(second, org.system_admin.email)
@@ -21,8 +24,8 @@ def test_second_editor_is_told_and_nothing_is_overwritten(app, org):
     assert response.status_code == 200
     result = page(response)
     assert list(result.error_summary().values()) == [
-        "Someone else changed these details while you were editing them. Your changes are "
-        "still below: check them against the latest details and save again"
+        "Someone changed this record at 9am on 23 November 2026. Your changes are below and "
+        "have not been saved: check them and save again"
     ]
     # What the second editor typed is still there, on the record's new version.
     kept = form_values(response, with_csrf=True)

@@ -21,6 +21,7 @@ from wfld.accounts.queries import (
     normalise_email,
 )
 from wfld.accounts.roles import Role
+from wfld.core.errors_domain import RuleBroken
 from wfld.extensions import db
 
 # argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): about 30 ms a
@@ -33,11 +34,12 @@ _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 MIN_PASSWORD_LENGTH = 12
 
 
-class AccountError(Exception):
-    """A rule about accounts was broken; the message is fit to show the user."""
+class AccountError(RuleBroken):
+    """A rule about accounts was broken; the message is fit to show the user. A broken rule like
+    any other (so a form shows it on its field), about the password unless it names a field."""
 
     def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
+        super().__init__({field or "password": message})
         self.field = field
 
 

@@ -25,7 +25,8 @@ from wfld.accounts.services import SignInResult
 from wfld.core import clock
 from wfld.core.auth import public, signed_in
 from wfld.core.db import set_write_intent
-from wfld.extensions import db, login_manager
+from wfld.core.saving import save
+from wfld.extensions import login_manager
 
 bp = Blueprint("accounts", __name__)
 
@@ -116,8 +117,10 @@ def sign_in() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignInForm()
-    if form.validate_on_submit():
-        outcome = services.sign_in(
+    # A failed attempt is saved too: it counts towards the lock-out.
+    saved = form.validate_on_submit() and save(
+        form,
+        lambda: services.sign_in(
             email=form.email.data,
             password=form.password.data,
             now=clock.now(),
@@ -127,8 +130,10 @@ def sign_in() -> str | Response:
             ip_address=_client_ip(),
             user_agent=request.user_agent.string,
             per_source=_source_throttle(),
-        )
-        db.session.commit()
+        ),
+    )
+    if saved:
+        outcome = saved.value
         if outcome.result is SignInResult.SIGNED_IN:
             session.clear()
             session[SESSION_TOKEN_KEY] = outcome.session_token
@@ -157,14 +162,15 @@ def sign_in() -> str | Response:
 @signed_in
 def sign_out() -> Response:
     form = SignOutForm()
-    if form.validate_on_submit():
-        services.sign_out(
+    if form.validate_on_submit() and save(
+        form,
+        lambda: services.sign_out(
             user=current_user,
             session_token=session.get(SESSION_TOKEN_KEY),
             now=clock.now(),
             ip_address=_client_ip(),
-        )
-        db.session.commit()
+        ),
+    ):
         logout_user()
         session.clear()
         flash("You have signed out", "success")

@@ -6,14 +6,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from werkzeug.wrappers import Response
 
 from wfld.accounts import queries as account_queries
-from wfld.accounts import services as account_services
 from wfld.accounts.roles import Role
 from wfld.core import clock
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
-from wfld.core.errors_domain import STALE_ERRORS, RuleBroken
-from wfld.core.forms import add_rule_errors, apply_errors, show_stale
+from wfld.core.forms import add_rule_errors
+from wfld.core.saving import save
 from wfld.core.text import clean_text
-from wfld.extensions import db
 from wfld.organisation import permissions, queries, services
 from wfld.organisation.forms import (
     AccountForm,
@@ -58,17 +56,14 @@ def index() -> str:
 @administers
 def service_areas() -> str | Response:
     form = ServiceAreaForm()
-    if form.validate_on_submit():
-        try:
-            services.create_service_area(
-                name=form.name.data, actor=current_actor(), now=clock.now()
-            )
-        except RuleBroken as broken:
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
-            flash(f"Service area ‘{form.name.data.strip()}’ added", "success")
-            return redirect(url_for("admin.service_areas"))
+    if form.validate_on_submit() and save(
+        form,
+        lambda: services.create_service_area(
+            name=form.name.data, actor=current_actor(), now=clock.now()
+        ),
+    ):
+        flash(f"Service area ‘{form.name.data.strip()}’ added", "success")
+        return redirect(url_for("admin.service_areas"))
     return render_template(
         "organisation/service_areas.html", form=form, areas=queries.list_service_areas()
     )
@@ -94,19 +89,18 @@ def list_teams() -> str:
 def new_team() -> str | Response:
     form = TeamForm()
     if form.validate_on_submit():
-        try:
-            team = services.create_team(
+        saved = save(
+            form,
+            lambda: services.create_team(
                 name=form.name.data,
                 service_area=queries.find_service_area(form.service_area.data),
                 actor=current_actor(),
                 now=clock.now(),
-            )
-        except RuleBroken as broken:
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
-            flash(f"Team ‘{team.name}’ added", "success")
-            return redirect(url_for("admin.view_team", team_id=team.id))
+            ),
+        )
+        if saved:
+            flash(f"Team ‘{saved.value.name}’ added", "success")
+            return redirect(url_for("admin.view_team", team_id=saved.value.id))
     elif form.is_submitted():
         add_rule_errors(form, services.team_errors(name=form.name.data, team=None))
     return render_template("organisation/edit_team.html", form=form, team=None)
@@ -134,22 +128,19 @@ def edit_team(team_id: int) -> str | Response:
     team = allowed_or_404(queries.find_team(team_id), permissions.can_edit_team)
     form = _team_form(team)
     if form.validate_on_submit():
-        try:
-            services.update_team(
+        saved = save(
+            form,
+            lambda: services.update_team(
                 team=team,
                 name=form.name.data,
                 service_area=queries.find_service_area(form.service_area.data),
                 actor=current_actor(),
                 now=clock.now(),
                 expected_version=form.expected_version,
-            )
-        except RuleBroken as broken:
-            apply_errors(form, broken.errors)
-        except STALE_ERRORS:
-            db.session.rollback()
-            show_stale(form, team.version_id)
-        else:
-            db.session.commit()
+            ),
+            record=team,
+        )
+        if saved:
             flash("Team details saved", "success")
             return redirect(url_for("admin.view_team", team_id=team.id))
     elif form.is_submitted():
@@ -162,21 +153,18 @@ def edit_team(team_id: int) -> str | Response:
 def change_team_status(team_id: int, action: str) -> str | Response:
     team = allowed_or_404(queries.find_team(team_id), permissions.can_edit_team)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.set_team_active(
-                team=team,
-                active=action == "reopen",
-                actor=current_actor(),
-                now=clock.now(),
-                today=clock.today(),
-            )
-        except RuleBroken as broken:
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
-            flash(f"Team ‘{team.name}’ {'reopened' if action == 'reopen' else 'closed'}", "success")
-            return redirect(url_for("admin.view_team", team_id=team.id))
+    if form.validate_on_submit() and save(
+        form,
+        lambda: services.set_team_active(
+            team=team,
+            active=action == "reopen",
+            actor=current_actor(),
+            now=clock.now(),
+            today=clock.today(),
+        ),
+    ):
+        flash(f"Team ‘{team.name}’ {'reopened' if action == 'reopen' else 'closed'}", "success")
+        return redirect(url_for("admin.view_team", team_id=team.id))
     return render_template(
         "organisation/change_status.html",
         form=form,
@@ -206,19 +194,18 @@ def list_job_roles() -> str:
 def new_job_role() -> str | Response:
     form = JobRoleForm()
     if form.validate_on_submit():
-        try:
-            role = services.create_job_role(
+        saved = save(
+            form,
+            lambda: services.create_job_role(
                 title=form.title.data,
                 grade=form.grade.data,
                 regulator=Regulator(form.regulator.data),
                 actor=current_actor(),
                 now=clock.now(),
-            )
-        except RuleBroken as broken:
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
-            flash(f"Job role ‘{role.title}’ added", "success")
+            ),
+        )
+        if saved:
+            flash(f"Job role ‘{saved.value.title}’ added", "success")
             return redirect(url_for("admin.list_job_roles"))
     elif form.is_submitted():
         add_rule_errors(form, services.job_role_errors(title=form.title.data, role=None))
@@ -241,8 +228,9 @@ def edit_job_role(job_role_id: int) -> str | Response:
     role = allowed_or_404(queries.find_job_role(job_role_id), permissions.can_edit_job_role)
     form = _job_role_form(role)
     if form.validate_on_submit():
-        try:
-            services.update_job_role(
+        saved = save(
+            form,
+            lambda: services.update_job_role(
                 role=role,
                 title=form.title.data,
                 grade=form.grade.data,
@@ -250,14 +238,10 @@ def edit_job_role(job_role_id: int) -> str | Response:
                 actor=current_actor(),
                 now=clock.now(),
                 expected_version=form.expected_version,
-            )
-        except RuleBroken as broken:
-            apply_errors(form, broken.errors)
-        except STALE_ERRORS:
-            db.session.rollback()
-            show_stale(form, role.version_id)
-        else:
-            db.session.commit()
+            ),
+            record=role,
+        )
+        if saved:
             flash("Job role saved", "success")
             return redirect(url_for("admin.list_job_roles"))
     elif form.is_submitted():
@@ -272,24 +256,21 @@ def edit_job_role(job_role_id: int) -> str | Response:
 def change_job_role_status(job_role_id: int, action: str) -> str | Response:
     role = allowed_or_404(queries.find_job_role(job_role_id), permissions.can_edit_job_role)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.set_job_role_active(
-                role=role,
-                active=action == "reopen",
-                actor=current_actor(),
-                now=clock.now(),
-                today=clock.today(),
-            )
-        except RuleBroken as broken:
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
-            flash(
-                f"Job role ‘{role.title}’ {'reopened' if action == 'reopen' else 'retired'}",
-                "success",
-            )
-            return redirect(url_for("admin.list_job_roles"))
+    if form.validate_on_submit() and save(
+        form,
+        lambda: services.set_job_role_active(
+            role=role,
+            active=action == "reopen",
+            actor=current_actor(),
+            now=clock.now(),
+            today=clock.today(),
+        ),
+    ):
+        flash(
+            f"Job role ‘{role.title}’ {'reopened' if action == 'reopen' else 'retired'}",
+            "success",
+        )
+        return redirect(url_for("admin.list_job_roles"))
     return render_template(
         "organisation/change_status.html",
         form=form,
@@ -370,16 +351,15 @@ def _read(form: StaffForm) -> services.StaffDetails:
 def new_staff() -> str | Response:
     form = StaffForm()
     if form.validate_on_submit():
-        try:
-            staff = services.create_staff(
+        saved = save(
+            form,
+            lambda: services.create_staff(
                 details=_details(form), actor=current_actor(), now=clock.now(), today=clock.today()
-            )
-        except RuleBroken as broken:
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
-            flash(f"{staff.full_name} added", "success")
-            return redirect(url_for("admin.view_staff", staff_id=staff.id))
+            ),
+        )
+        if saved:
+            flash(f"{saved.value.full_name} added", "success")
+            return redirect(url_for("admin.view_staff", staff_id=saved.value.id))
     elif form.is_submitted():
         add_rule_errors(form, services.staff_errors(_read(form), staff=None, today=clock.today()))
     return render_template("organisation/edit_staff.html", form=form, staff=None)
@@ -425,23 +405,19 @@ def edit_staff(staff_id: int) -> str | Response:
     staff = allowed_or_404(queries.find_staff(staff_id), permissions.can_edit_staff)
     form = _staff_form(staff)
     if form.validate_on_submit():
-        try:
-            services.update_staff(
+        saved = save(
+            form,
+            lambda: services.update_staff(
                 staff=staff,
                 details=_details(form),
                 actor=current_actor(),
                 now=clock.now(),
                 today=clock.today(),
                 expected_version=form.expected_version,
-            )
-        except RuleBroken as broken:
-            db.session.rollback()
-            apply_errors(form, broken.errors)
-        except STALE_ERRORS:
-            db.session.rollback()
-            show_stale(form, staff.version_id)
-        else:
-            db.session.commit()
+            ),
+            record=staff,
+        )
+        if saved:
             flash("Staff details saved", "success")
             return redirect(url_for("admin.view_staff", staff_id=staff.id))
     elif form.is_submitted():
@@ -454,22 +430,19 @@ def edit_staff(staff_id: int) -> str | Response:
 def record_leaver(staff_id: int) -> str | Response:
     staff = allowed_or_404(queries.find_staff(staff_id), permissions.can_edit_staff)
     form = LeaverForm(obj=staff)
-    if form.validate_on_submit():
-        try:
-            services.record_leaver(
-                staff=staff,
-                leaving_date=form.leaving_date.data,
-                reason=form.reason.data,
-                actor=current_actor(),
-                now=clock.now(),
-                today=clock.today(),
-            )
-        except RuleBroken as broken:
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
-            flash(f"{staff.full_name} recorded as leaving on the date you gave", "success")
-            return redirect(url_for("admin.view_staff", staff_id=staff.id))
+    if form.validate_on_submit() and save(
+        form,
+        lambda: services.record_leaver(
+            staff=staff,
+            leaving_date=form.leaving_date.data,
+            reason=form.reason.data,
+            actor=current_actor(),
+            now=clock.now(),
+            today=clock.today(),
+        ),
+    ):
+        flash(f"{staff.full_name} recorded as leaving on the date you gave", "success")
+        return redirect(url_for("admin.view_staff", staff_id=staff.id))
     return render_template("organisation/record_leaver.html", form=form, staff=staff)
 
 
@@ -482,23 +455,20 @@ def edit_account(staff_id: int) -> str | Response:
         roles=[r.value for r in user.roles] if user else [],
         enabled="yes" if (user is None or user.is_enabled) else "no",
     )
-    if form.validate_on_submit():
-        try:
-            services.save_account(
-                staff=staff,
-                roles={Role(r) for r in form.roles.data or []},
-                password=form.password.data or None,
-                enabled=form.enabled.data == "yes",
-                actor=current_actor(),
-                now=clock.now(),
-                today=clock.today(),
-            )
-        except account_services.AccountError as problem:
-            apply_errors(form, {problem.field or "password": str(problem)})
-        else:
-            db.session.commit()
-            flash("Sign-in account saved", "success")
-            return redirect(url_for("admin.view_staff", staff_id=staff.id))
+    if form.validate_on_submit() and save(
+        form,
+        lambda: services.save_account(
+            staff=staff,
+            roles={Role(r) for r in form.roles.data or []},
+            password=form.password.data or None,
+            enabled=form.enabled.data == "yes",
+            actor=current_actor(),
+            now=clock.now(),
+            today=clock.today(),
+        ),
+    ):
+        flash("Sign-in account saved", "success")
+        return redirect(url_for("admin.view_staff", staff_id=staff.id))
     return render_template("organisation/edit_account.html", form=form, staff=staff, user=user)
 
 
