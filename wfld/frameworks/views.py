@@ -17,11 +17,17 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wfld.core import clock
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
 from wfld.core.csvfile import csv_download
-from wfld.core.errors_domain import RuleBroken
 from wfld.core.forms import apply_errors
-from wfld.extensions import db
+from wfld.core.saving import save
 from wfld.frameworks import permissions, queries, services
-from wfld.frameworks.documents import CSV_HEADER, DocumentError, csv_rows, parse_text, to_json
+from wfld.frameworks.documents import (
+    CSV_HEADER,
+    DocumentError,
+    FrameworkDoc,
+    csv_rows,
+    parse_text,
+    to_json,
+)
 from wfld.frameworks.forms import (
     CrosswalkLinkForm,
     EditItemForm,
@@ -96,21 +102,20 @@ def export_version(version_id: int, fmt: str) -> Response:
 def new_framework() -> str | WerkzeugResponse:
     form = NewFrameworkForm()
     if form.validate_on_submit():
-        try:
-            version = services.create_local_framework(
+        saved = save(
+            form,
+            lambda: services.create_local_framework(
                 code=form.code.data,
                 title=form.title.data,
                 description=form.description.data,
                 custodian="The council",
                 actor=current_actor(),
                 now=clock.now(),
-            )
-        except RuleBroken as broken:
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
+            ),
+        )
+        if saved:
             flash("Framework created as a draft: add its items, then publish it", "success")
-            return redirect(url_for("frameworks.view_version", version_id=version.id))
+            return redirect(url_for("frameworks.view_version", version_id=saved.value.id))
     return render_template("frameworks/new_framework.html", form=form)
 
 
@@ -120,16 +125,15 @@ def new_version(framework_id: int) -> str | WerkzeugResponse:
     framework = allowed_or_404(queries.find_framework(framework_id), permissions.can_edit_framework)
     form = NewVersionForm()
     if form.validate_on_submit():
-        try:
-            draft = services.start_new_version(
+        saved = save(
+            form,
+            lambda: services.start_new_version(
                 framework=framework, label=form.label.data, actor=current_actor(), now=clock.now()
-            )
-        except RuleBroken as broken:
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
+            ),
+        )
+        if saved:
             flash("New draft version started: it is a copy of the latest version", "success")
-            return redirect(url_for("frameworks.view_version", version_id=draft.id))
+            return redirect(url_for("frameworks.view_version", version_id=saved.value.id))
     return render_template("frameworks/new_version.html", form=form, framework=framework)
 
 
@@ -155,8 +159,9 @@ def add_item(version_id: int) -> str | WerkzeugResponse:
         parent = (
             queries.find_item(int(form.parent.data)) if (form.parent.data or "").isdigit() else None
         )
-        try:
-            services.add_item(
+        saved = save(
+            form,
+            lambda: services.add_item(
                 version=version,
                 parent=parent,
                 kind=ItemKind(form.kind.data),
@@ -165,11 +170,9 @@ def add_item(version_id: int) -> str | WerkzeugResponse:
                 description=form.description.data,
                 actor=current_actor(),
                 now=clock.now(),
-            )
-        except RuleBroken as broken:
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
+            ),
+        )
+        if saved:
             flash(f"Item {form.code.data.strip()} added", "success")
             return redirect(url_for("frameworks.view_version", version_id=version.id))
     return render_template("frameworks/add_item.html", form=form, version=version)
@@ -180,22 +183,19 @@ def add_item(version_id: int) -> str | WerkzeugResponse:
 def edit_item(item_id: int) -> str | WerkzeugResponse:
     item = allowed_or_404(queries.find_item(item_id), permissions.can_edit_item)
     form = EditItemForm(code=item.code, title=item.title, description=item.description)
-    if form.validate_on_submit():
-        try:
-            services.update_item(
-                item=item,
-                code=form.code.data,
-                title=form.title.data,
-                description=form.description.data,
-                actor=current_actor(),
-                now=clock.now(),
-            )
-        except RuleBroken as broken:
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
-            flash("Item saved", "success")
-            return redirect(url_for("frameworks.view_version", version_id=item.version_id))
+    if form.validate_on_submit() and save(
+        form,
+        lambda: services.update_item(
+            item=item,
+            code=form.code.data,
+            title=form.title.data,
+            description=form.description.data,
+            actor=current_actor(),
+            now=clock.now(),
+        ),
+    ):
+        flash("Item saved", "success")
+        return redirect(url_for("frameworks.view_version", version_id=item.version_id))
     return render_template("frameworks/edit_item.html", form=form, item=item)
 
 
@@ -204,20 +204,24 @@ def edit_item(item_id: int) -> str | WerkzeugResponse:
 def change_item(item_id: int, action: str) -> WerkzeugResponse:
     # The CSRF token is checked for every POST by CSRFProtect before the view runs.
     item = allowed_or_404(queries.find_item(item_id), permissions.can_edit_item)
-    try:
-        if action in ("up", "down"):
-            services.move_item(item=item, direction=action, actor=current_actor(), now=clock.now())
-        else:
-            services.set_item_retired(
-                item=item, retired=action == "retire", actor=current_actor(), now=clock.now()
-            )
-    except RuleBroken as broken:
-        flash(next(iter(broken.errors.values())), "info")
+    version_id = item.version_id
+    if action in ("up", "down"):
+        saved = save(
+            None,
+            lambda: services.move_item(
+                item=item, direction=action, actor=current_actor(), now=clock.now()
+            ),
+        )
     else:
-        db.session.commit()
-    return redirect(
-        url_for("frameworks.view_version", version_id=item.version_id) + f"#item-{item.id}"
-    )
+        saved = save(
+            None,
+            lambda: services.set_item_retired(
+                item=item, retired=action == "retire", actor=current_actor(), now=clock.now()
+            ),
+        )
+    if not saved:
+        flash(saved.message, "info")
+    return redirect(url_for("frameworks.view_version", version_id=version_id) + f"#item-{item_id}")
 
 
 @bp.route("/versions/<int:version_id>/publish", methods=["GET", "POST"])
@@ -225,21 +229,18 @@ def change_item(item_id: int, action: str) -> WerkzeugResponse:
 def publish(version_id: int) -> str | WerkzeugResponse:
     version = allowed_or_404(queries.find_version(version_id), permissions.can_edit_version)
     form = PublishForm()
-    if form.validate_on_submit():
-        try:
-            services.publish_version(
-                version=version,
-                effective_from=form.effective_from.data,
-                label=form.label.data,
-                actor=current_actor(),
-                now=clock.now(),
-            )
-        except RuleBroken as broken:
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
-            flash(f"{version.framework.title} version {version.label} published", "success")
-            return redirect(url_for("frameworks.view_version", version_id=version.id))
+    if form.validate_on_submit() and save(
+        form,
+        lambda: services.publish_version(
+            version=version,
+            effective_from=form.effective_from.data,
+            label=form.label.data,
+            actor=current_actor(),
+            now=clock.now(),
+        ),
+    ):
+        flash(f"{version.framework.title} version {version.label} published", "success")
+        return redirect(url_for("frameworks.view_version", version_id=version.id))
     return render_template("frameworks/publish.html", form=form, version=version)
 
 
@@ -249,40 +250,47 @@ def import_file() -> str | WerkzeugResponse:
     form = ImportForm()
     problems: list[str] = []
     if form.validate_on_submit():
-        upload = form.file.data
-        content = upload.read(MAX_IMPORT_BYTES + 1)
         try:
-            if len(content) > MAX_IMPORT_BYTES:
-                raise DocumentError(["The file must be 1MB or smaller"])
-            if b"\x00" in content:
-                raise DocumentError(["The file must be JSON, YAML or CSV text"])
-            text = content.decode("utf-8-sig")
-            doc = parse_text(text, filename=upload.filename or "")
-            result = services.import_document(
-                doc, actor=current_actor(), now=clock.now(), local=True
-            )
-        except UnicodeDecodeError:
-            problems = ["The file must be UTF-8 text (JSON, YAML or CSV)"]
+            doc = _read_document(form.file.data)
         except DocumentError as problem:
             problems = problem.problems
-        except RuleBroken as broken:
-            problems = list(broken.errors.values())
+            apply_errors(
+                form, {"file": "The file could not be imported: see the problems listed below"}
+            )
         else:
-            db.session.commit()
-            if result.created:
-                flash(f"{doc.code} imported as version {result.version.number}", "success")
-            else:
-                flash(
-                    f"Nothing changed: this content is already version "
-                    f"{result.version.number} of {doc.code}",
-                    "info",
-                )
-            return redirect(url_for("frameworks.view_version", version_id=result.version.id))
-        db.session.rollback()
-        apply_errors(
-            form, {"file": "The file could not be imported: see the problems listed below"}
-        )
+            saved = save(
+                form,
+                lambda: services.import_document(
+                    doc, actor=current_actor(), now=clock.now(), local=True
+                ),
+            )
+            if saved:
+                result = saved.value
+                if result.created:
+                    flash(f"{doc.code} imported as version {result.version.number}", "success")
+                else:
+                    flash(
+                        f"Nothing changed: this content is already version "
+                        f"{result.version.number} of {doc.code}",
+                        "info",
+                    )
+                return redirect(url_for("frameworks.view_version", version_id=result.version.id))
     return render_template("frameworks/import.html", form=form, problems=problems)
+
+
+def _read_document(upload) -> FrameworkDoc:  # noqa: ANN001 - a werkzeug FileStorage
+    """The uploaded file as a framework document (reading it writes nothing), or
+    DocumentError with every problem found in it."""
+    content = upload.read(MAX_IMPORT_BYTES + 1)
+    if len(content) > MAX_IMPORT_BYTES:
+        raise DocumentError(["The file must be 1MB or smaller"])
+    if b"\x00" in content:
+        raise DocumentError(["The file must be JSON, YAML or CSV text"])
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DocumentError(["The file must be UTF-8 text (JSON, YAML or CSV)"]) from None
+    return parse_text(text, filename=upload.filename or "")
 
 
 @bp.route("/crosswalk", methods=["GET", "POST"])
@@ -312,20 +320,17 @@ def crosswalk() -> str | WerkzeugResponse:
     form.item_b.choices = [
         (n.item.id, f"{n.item.code} {n.item.title}") for n in queries.item_tree(version_b)
     ]
-    if form.validate_on_submit():
-        try:
-            services.link_items(
-                item_a=queries.find_item(form.item_a.data),
-                item_b=queries.find_item(form.item_b.data),
-                actor=current_actor(),
-                now=clock.now(),
-            )
-        except RuleBroken as broken:
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
-            flash("Items linked", "success")
-            return redirect(url_for("frameworks.crosswalk", a=a.id, b=b.id))
+    if form.validate_on_submit() and save(
+        form,
+        lambda: services.link_items(
+            item_a=queries.find_item(form.item_a.data),
+            item_b=queries.find_item(form.item_b.data),
+            actor=current_actor(),
+            now=clock.now(),
+        ),
+    ):
+        flash("Items linked", "success")
+        return redirect(url_for("frameworks.crosswalk", a=a.id, b=b.id))
     return render_template(
         "frameworks/crosswalk.html",
         frameworks=frameworks,
@@ -340,9 +345,8 @@ def crosswalk() -> str | WerkzeugResponse:
 @manages_record
 def delete_link(link_id: int) -> WerkzeugResponse:
     link = allowed_or_404(queries.find_link_by_id(link_id), permissions.can_edit_link)
-    services.unlink(link=link, actor=current_actor(), now=clock.now())
-    db.session.commit()
-    flash("Link removed", "success")
+    if save(None, lambda: services.unlink(link=link, actor=current_actor(), now=clock.now())):
+        flash("Link removed", "success")
     return redirect(
         url_for("frameworks.crosswalk", a=request.args.get("a"), b=request.args.get("b"))
     )
