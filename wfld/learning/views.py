@@ -23,6 +23,7 @@ from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_
 from wfld.core.csvfile import csv_download
 from wfld.core.errors_domain import RuleBroken
 from wfld.core.forms import add_rule_errors, apply_errors
+from wfld.core.saving import save
 from wfld.extensions import db
 from wfld.frameworks import queries as framework_queries
 from wfld.learning import permissions, queries, services
@@ -270,20 +271,19 @@ def new_pathway() -> str | WerkzeugResponse:
     form = PathwayForm()
     form.roles.choices = _role_choices()
     if form.validate_on_submit():
-        try:
-            pathway = services.create_pathway(
+        saved = save(
+            form,
+            lambda: services.create_pathway(
                 name=form.name.data,
                 description=form.description.data,
                 roles=_roles(form.roles.data),
                 actor=current_actor(),
                 now=clock.now(),
-            )
-        except RuleBroken as broken:
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
+            ),
+        )
+        if saved:
             flash("Pathway created: now add its requirements", "success")
-            return redirect(url_for("learning.view_pathway", pathway_id=pathway.id))
+            return redirect(url_for("learning.view_pathway", pathway_id=saved.value.id))
     return render_template("learning/edit_pathway.html", form=form, pathway=None)
 
 
@@ -308,22 +308,19 @@ def edit_pathway(pathway_id: int) -> str | WerkzeugResponse:
         name=pathway.name, description=pathway.description, roles=[r.id for r in pathway.roles]
     )
     form.roles.choices = _role_choices()
-    if form.validate_on_submit():
-        try:
-            services.update_pathway(
-                pathway=pathway,
-                name=form.name.data,
-                description=form.description.data,
-                roles=_roles(form.roles.data),
-                actor=current_actor(),
-                now=clock.now(),
-            )
-        except RuleBroken as broken:
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
-            flash("Pathway saved", "success")
-            return redirect(url_for("learning.view_pathway", pathway_id=pathway.id))
+    if form.validate_on_submit() and save(
+        form,
+        lambda: services.update_pathway(
+            pathway=pathway,
+            name=form.name.data,
+            description=form.description.data,
+            roles=_roles(form.roles.data),
+            actor=current_actor(),
+            now=clock.now(),
+        ),
+    ):
+        flash("Pathway saved", "success")
+        return redirect(url_for("learning.view_pathway", pathway_id=pathway.id))
     return render_template("learning/edit_pathway.html", form=form, pathway=pathway)
 
 
@@ -386,10 +383,13 @@ def remove_requirement(requirement_id: int) -> str | WerkzeugResponse:
         queries.find_requirement(requirement_id), permissions.can_edit_requirement
     )
     form = ConfirmForm()
-    if form.validate_on_submit():
-        pathway_id = requirement.pathway_id
-        services.remove_requirement(requirement=requirement, actor=current_actor(), now=clock.now())
-        db.session.commit()
+    pathway_id = requirement.pathway_id
+    if form.validate_on_submit() and save(
+        form,
+        lambda: services.remove_requirement(
+            requirement=requirement, actor=current_actor(), now=clock.now()
+        ),
+    ):
         flash("Requirement removed", "success")
         return redirect(url_for("learning.view_pathway", pathway_id=pathway_id))
     return render_template("learning/remove_requirement.html", form=form, requirement=requirement)
@@ -402,22 +402,20 @@ def assign_pathway(pathway_id: int) -> str | WerkzeugResponse:
     form = AssignForm()
     if form.validate_on_submit():
         staff = org_queries.find_staff_by_employee_number(form.employee_number.data)
-        try:
-            if staff is None:
-                raise RuleBroken(
-                    {"employee_number": "There is no member of staff with this employee number"}
-                )
-            services.assign_pathway(
+        if staff is None:
+            apply_errors(
+                form, {"employee_number": "There is no member of staff with this employee number"}
+            )
+        elif save(
+            form,
+            lambda: services.assign_pathway(
                 pathway=pathway,
                 staff=staff,
                 actor=current_actor(),
                 now=clock.now(),
                 today=clock.today(),
-            )
-        except RuleBroken as broken:
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
+            ),
+        ):
             flash(f"{pathway.name} given to {staff.full_name}", "success")
             return redirect(url_for("learning.view_pathway", pathway_id=pathway.id))
     return render_template("learning/assign_pathway.html", form=form, pathway=pathway)
@@ -430,9 +428,13 @@ def remove_assignment(assignment_id: int) -> WerkzeugResponse:
         queries.find_assignment_by_id(assignment_id), permissions.can_edit_assignment
     )
     pathway_id = assignment.pathway_id
-    services.unassign_pathway(assignment=assignment, actor=current_actor(), now=clock.now())
-    db.session.commit()
-    flash("Pathway taken away", "success")
+    if save(
+        None,
+        lambda: services.unassign_pathway(
+            assignment=assignment, actor=current_actor(), now=clock.now()
+        ),
+    ):
+        flash("Pathway taken away", "success")
     return redirect(url_for("learning.view_pathway", pathway_id=pathway_id))
 
 
@@ -488,21 +490,18 @@ def decide_certificate(completion_id: int) -> str | WerkzeugResponse:
         queries.find_completion(completion_id), permissions.can_decide_certificate
     )
     form = DecisionForm()
-    if form.validate_on_submit():
-        try:
-            services.decide_certificate(
-                completion=completion,
-                accept=form.decision.data == "accept",
-                reason=form.reason.data,
-                actor=current_actor(),
-                now=clock.now(),
-            )
-        except RuleBroken as broken:
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
-            flash("Decision saved", "success")
-            return redirect(url_for("learning.list_certificates"))
+    if form.validate_on_submit() and save(
+        form,
+        lambda: services.decide_certificate(
+            completion=completion,
+            accept=form.decision.data == "accept",
+            reason=form.reason.data,
+            actor=current_actor(),
+            now=clock.now(),
+        ),
+    ):
+        flash("Decision saved", "success")
+        return redirect(url_for("learning.list_certificates"))
     return render_template("learning/decide_certificate.html", form=form, completion=completion)
 
 
@@ -541,16 +540,14 @@ def expected_levels() -> str | WerkzeugResponse:
             framework.id: {level.id for level in version.levels}
             for framework, version in frameworks
         }
-        try:
-            changed = services.set_expected_levels(
+        saved = save(
+            form,
+            lambda: services.set_expected_levels(
                 choices=choices, allowed=allowed, actor=current_actor(), now=clock.now()
-            )
-        except RuleBroken as broken:
-            db.session.rollback()
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
-            flash(f"Expected levels saved ({changed} changed)", "success")
+            ),
+        )
+        if saved:
+            flash(f"Expected levels saved ({saved.value} changed)", "success")
             return redirect(url_for("learning.expected_levels"))
     return render_template(
         "learning/expected_levels.html",
