@@ -25,6 +25,7 @@ from wfld.cpd.models import CpdProfile, RegulatorTerms
 from wfld.cpd.rules import ActivityType, Status
 from wfld.extensions import db
 from wfld.organisation.models import Regulator, StaffMember
+from wfld.organisation.scopes import system_scope
 
 PEER = "Talking it through with a practice educator changed how I weigh risk."
 
@@ -137,7 +138,7 @@ def test_the_sql_counts_agree_with_the_rule_for_an_exempt_person(app, org, joine
             counts.pieces, counts.peer_pieces, terms=SWE_TERMS, no_cpd=counts.no_cpd_needed
         )
         assert by_sql is result.status
-        summary = readiness.summarise(scope, now=NOW)
+        summary = readiness.summarise(system_scope(TODAY, ids=scope), now=NOW)
         assert [p.status for p in summary.people] == [result.status]
 
 
@@ -262,7 +263,7 @@ def test_nmc_entries_without_a_code_tag_are_not_reflective_accounts(app, org):
         set_regulator(staff_id, Regulator.NMC)
         set_profile(staff_id, revalidation_due_on=dt.date(2027, 3, 20))
         make_entry(staff_id, hours=Decimal("35"))
-        result = readiness.readiness_of(db.session.get(StaffMember, staff_id), now=NOW)
+        result = queries.readiness_of(db.session.get(StaffMember, staff_id), now=NOW)
     assert result.status is Status.NOT_READY
     assert result.tracked_checks[1].detail.startswith("0 accounts (5 needed)")
     assert result.deadline == dt.date(2027, 3, 1)
@@ -312,7 +313,7 @@ def test_hcpc_deadline_from_the_profession_chosen_in_settings(app, org):
     )
     assert response.status_code == 302
     with app.app_context():
-        result = readiness.readiness_of(db.session.get(StaffMember, staff_id), now=NOW)
+        result = queries.readiness_of(db.session.get(StaffMember, staff_id), now=NOW)
     assert result.deadline == dt.date(2027, 10, 31)
     assert result.days_left == (dt.date(2027, 10, 31) - TODAY).days
     mine = page(client.get("/cpd/me"))
@@ -421,8 +422,8 @@ def test_a_new_version_from_next_year_changes_the_rule_from_that_date_only(app, 
             entry.started_on = dt.date(2027, 12, 2 + n)
         db.session.commit()
         staff = db.session.get(StaffMember, staff_id)
-        before = readiness.readiness_of(staff, now=dt.datetime(2027, 11, 30, 12, tzinfo=dt.UTC))
-        after = readiness.readiness_of(staff, now=dt.datetime(2027, 12, 10, 12, tzinfo=dt.UTC))
+        before = queries.readiness_of(staff, now=dt.datetime(2027, 11, 30, 12, tzinfo=dt.UTC))
+        after = queries.readiness_of(staff, now=dt.datetime(2027, 12, 10, 12, tzinfo=dt.UTC))
     assert before.checks[0].label.startswith("2 different pieces")
     assert after.checks[0].label.startswith("3 different pieces")
     assert after.checks[0].detail == "2 pieces (3 needed)"

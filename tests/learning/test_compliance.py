@@ -34,6 +34,7 @@ from wfld.learning.models import (
 )
 from wfld.learning.rules import Assessment, Status
 from wfld.organisation.models import JobRole, StaffMember, Team
+from wfld.organisation.scopes import system_scope
 
 
 @pytest.fixture(autouse=True)
@@ -272,7 +273,7 @@ def test_compliance_counts_mandatory_requirements_only(app, client, org, learnin
             now=NOW,
         )
         db.session.commit()
-        scope = select(StaffMember.id)
+        scope = system_scope(TODAY, ids=select(StaffMember.id))
         full = build_report(scope, now=NOW, due_soon_days=60)
         counts = summarise(scope, now=NOW, due_soon_days=60)
         for report in (full, counts):
@@ -307,7 +308,7 @@ def test_team_people_table_counts_mandatory_requirements_only(app, client, org, 
     """A recommended course nobody has done does not show as "1 of 3 complete" on the team
     page: the people table counts what the percentages count."""
     with app.app_context():
-        before = build_report(select(StaffMember.id), now=NOW, due_soon_days=60)
+        before = build_report(system_scope(TODAY, ids=select(StaffMember.id)), now=NOW, due_soon_days=60)
         mandatory = {
             p.staff.full_name: (p.mandatory_count(Status.COMPLETE), len(p.mandatory_lines))
             for p in before.people
@@ -503,7 +504,7 @@ def test_wfld_admin_sets_when_a_requirement_applies_from_and_the_grace(app, clie
             select(PathwayRequirement).where(PathwayRequirement.activity_id == learning["court"])
         )
         assert (requirement.applies_from, requirement.grace_days) == (dt.date(2026, 12, 1), 45)
-        report = build_report(select(StaffMember.id), now=NOW, due_soon_days=60)
+        report = build_report(system_scope(TODAY, ids=select(StaffMember.id)), now=NOW, due_soon_days=60)
         court = [
             line.assessment
             for person in report.people
@@ -671,7 +672,7 @@ def test_counts_only_summary_agrees_with_the_full_report(app, org, learning):
             now=NOW,
         )
         db.session.commit()
-        scope = select(StaffMember.id)
+        scope = system_scope(TODAY, ids=select(StaffMember.id))
         full = build_report(scope, now=NOW, due_soon_days=60)
         counts = summarise(scope, now=NOW, due_soon_days=60)
         assert counts.people_count == len(full.people)

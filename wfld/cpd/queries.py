@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
-from wfld.cpd import removal
+from wfld.cpd import removal, rules
 from wfld.cpd.models import (
     CpdComment,
     CpdEntry,
@@ -33,10 +33,18 @@ from wfld.cpd.models import (
     RegulatorTerms,
     cpd_entry_tags,
 )
-from wfld.cpd.rules import ActivityType, EntryFacts, RegistrationYear, SweTerms, Terms
+from wfld.cpd.rules import (
+    ActivityType,
+    EntryFacts,
+    Readiness,
+    RegistrationYear,
+    SweTerms,
+    Terms,
+)
 from wfld.extensions import db
 from wfld.frameworks.models import Framework, FrameworkItem, FrameworkVersion, VersionStatus
 from wfld.organisation.models import Regulator, StaffMember, Team
+from wfld.organisation.scopes import StaffScope
 
 # The frameworks a CPD entry can be tagged with, in the order the form shows them: Social Work
 # England's standard 4, the PCF, the practitioner KSS and the council's own competencies.
@@ -637,11 +645,12 @@ def swe_counts(scope: Select, *, year: RegistrationYear, terms: SweTerms) -> lis
     return [SweCounts(s, int(n or 0), int(p or 0), r, bool(x)) for s, n, p, r, x in rows]
 
 
-def staff_in_scope_by_team(scope: Select) -> list[Team]:
+def staff_in_scope_by_team(scope: StaffScope) -> list[Team]:
+    """The teams of the people in the scope, by name (the readiness page's team filter)."""
     return list(
         db.session.scalars(
             select(Team)
-            .where(Team.id.in_(select(StaffMember.team_id).where(StaffMember.id.in_(scope))))
+            .where(Team.id.in_(select(StaffMember.team_id).where(StaffMember.id.in_(scope.ids))))
             .order_by(Team.name)
         )
     )
@@ -693,3 +702,32 @@ def list_words_to_remove(entry: CpdEntry) -> list[removal.Flagged]:
     """Flagged words in earlier versions that the entry itself no longer contains: those the
     author may remove from the history."""
     return [flagged for flagged in list_flagged_in_versions(entry) if not flagged.still_in_entry]
+
+
+# Readiness for the regulator -----------------------------------------------------------------
+def registration_of(profile: CpdProfile | None) -> rules.Registration:
+    if profile is None:
+        return rules.Registration()
+    return rules.Registration(
+        registered_on=profile.registered_on,
+        revalidation_due_on=profile.revalidation_due_on,
+        dual_registrant=bool(profile.nmc_dual_registrant),
+        discussion_on=profile.nmc_discussion_on,
+        profession=profile.hcpc_profession,
+    )
+
+
+def readiness_of(staff: StaffMember, *, now: dt.datetime) -> Readiness | None:
+    """The person's readiness against their own regulator (None when they need no registration).
+
+    A read other pages share (My CPD, the home page): the counts across a team are in
+    readiness.py."""
+    if staff.regulator is Regulator.NONE:
+        return None
+    return rules.readiness_for(
+        staff.regulator,
+        entry_facts(staff.id),
+        now=now,
+        terms=terms_on(rules.london_date(now)),
+        registration=registration_of(find_profile(staff.id)),
+    )

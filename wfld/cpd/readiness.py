@@ -9,37 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from wfld.cpd import queries, rules
-from wfld.cpd.models import CpdProfile
-from wfld.cpd.rules import Readiness, Status
+from wfld.cpd.rules import Status
 from wfld.organisation.models import Regulator, StaffMember
-
-
-def registration_of(profile: CpdProfile | None) -> rules.Registration:
-    if profile is None:
-        return rules.Registration()
-    return rules.Registration(
-        registered_on=profile.registered_on,
-        revalidation_due_on=profile.revalidation_due_on,
-        dual_registrant=bool(profile.nmc_dual_registrant),
-        discussion_on=profile.nmc_discussion_on,
-        profession=profile.hcpc_profession,
-    )
-
-
-def readiness_of(staff: StaffMember, *, now: dt.datetime) -> Readiness | None:
-    """The person's readiness against their own regulator (None when they need no registration)."""
-    if staff.regulator is Regulator.NONE:
-        return None
-    return rules.readiness_for(
-        staff.regulator,
-        queries.entry_facts(staff.id),
-        now=now,
-        terms=queries.terms_on(rules.london_date(now)),
-        registration=registration_of(queries.find_profile(staff.id)),
-    )
+from wfld.organisation.scopes import StaffScope
 
 
 @dataclass(frozen=True)
@@ -82,14 +57,14 @@ class ReadinessSummary:
         return tuple(s for s in STATUSES if s in shown)
 
 
-def summarise(scope: Select, *, now: dt.datetime) -> ReadinessSummary:
+def summarise(scope: StaffScope, *, now: dt.datetime) -> ReadinessSummary:
     """Everyone registered in ``scope``: Social Work England counts come from one aggregate
     statement; the few HCPC and NMC registrants are judged from their entries' facts."""
     today = rules.london_date(now)
     terms = queries.terms_on(today)
     year = rules.registration_year_for(today, terms.swe)
     summary = ReadinessSummary(year=year)
-    for counts in queries.swe_counts(scope, year=year, terms=terms.swe):
+    for counts in queries.swe_counts(scope.ids, year=year, terms=terms.swe):
         summary.people.append(
             PersonReadiness(
                 counts.staff,
@@ -110,7 +85,7 @@ def summarise(scope: Select, *, now: dt.datetime) -> ReadinessSummary:
                 ),
             )
         )
-    others = queries.staff_with_regulators(scope, (Regulator.HCPC, Regulator.NMC))
+    others = queries.staff_with_regulators(scope.ids, (Regulator.HCPC, Regulator.NMC))
     if others:
         ids = select(StaffMember.id).where(StaffMember.id.in_([s.id for s in others]))
         facts = queries.facts_by_staff(ids)
@@ -121,7 +96,7 @@ def summarise(scope: Select, *, now: dt.datetime) -> ReadinessSummary:
                 facts.get(staff.id, []),
                 now=now,
                 terms=terms,
-                registration=registration_of(profiles.get(staff.id)),
+                registration=queries.registration_of(profiles.get(staff.id)),
             )
             if result is not None:
                 summary.people.append(PersonReadiness(staff, result.status, result.headline))

@@ -404,6 +404,11 @@ class Readiness:
         return self.status is Status.READY
 
     @property
+    def needs_attention(self) -> bool:
+        """Not ready with a deadline to meet: the home page asks the person to act."""
+        return self.status is Status.NOT_READY and self.days_left is not None
+
+    @property
     def tracked_checks(self) -> tuple[Check, ...]:
         return tuple(c for c in self.checks if c.tracked)
 

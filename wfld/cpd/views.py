@@ -13,7 +13,6 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from wfld.core import clock, files
@@ -40,9 +39,9 @@ from wfld.cpd.models import CpdEntry
 from wfld.cpd.rules import ActivityType
 from wfld.extensions import db
 from wfld.learning import queries as learning_queries
-from wfld.organisation import queries as org_queries
 from wfld.organisation.models import Regulator, StaffMember
 from wfld.organisation.permissions import can_view_whole_service, staff_of
+from wfld.organisation.scopes import Purpose, visible_scope
 
 bp = Blueprint("cpd", __name__, url_prefix="/cpd")
 
@@ -82,7 +81,7 @@ def my_cpd() -> str:
     return render_template(
         "cpd/my_cpd.html",
         staff=me,
-        readiness=readiness.readiness_of(me, now=now),
+        readiness=queries.readiness_of(me, now=now),
         rows=rows,
         total=total,
         page=page,
@@ -532,7 +531,7 @@ def remove_evidence(evidence_id: int) -> str | WerkzeugResponse:
 def copy_for_swe() -> str:
     me = _me()
     now = clock.now()
-    result = readiness.readiness_of(me, now=now)
+    result = queries.readiness_of(me, now=now)
     year = rules.registration_year_at(now)
     counted = result.counted_ids if result and result.regulator is Regulator.SWE else frozenset()
     return render_template(
@@ -591,14 +590,12 @@ def shared_with_me() -> str:
 def team_readiness() -> str:
     user, today = current_actor(), clock.today()
     whole = can_view_whole_service(user)
-    me = staff_of(user)
-    scope = org_queries.in_post(today) if whole else org_queries.chain_below(me.id, today=today)
+    # Service-wide roles see everyone in post; a line manager, the people below them.
+    scope = visible_scope(user, today, Purpose.SERVICE if whole else Purpose.TEAM)
     teams = queries.staff_in_scope_by_team(scope)
     team_arg = request.args.get("team", "")
     if team_arg.isdigit():
-        scope = select(StaffMember.id).where(
-            StaffMember.id.in_(scope), StaffMember.team_id == int(team_arg)
-        )
+        scope = scope.within_team(int(team_arg))
     summary = readiness.summarise(scope, now=clock.now())
     return render_template(
         "cpd/team_readiness.html",

@@ -25,6 +25,7 @@ from wfld.learning.rules import (
     starts_applying,
 )
 from wfld.organisation.models import StaffMember
+from wfld.organisation.scopes import StaffScope
 
 
 @dataclass(frozen=True)
@@ -438,11 +439,11 @@ def _memo_key(need: _Need, last: dt.date | None, booked_on: dt.date | None, role
     return (need.due_within_days, role_since, booked_on, need.applies_from, need.grace_days, None)
 
 
-def build_report(scope: Select, *, now: dt.datetime, due_soon_days: int) -> ComplianceReport:
-    """Compliance for everyone the scope (a SELECT of staff ids) names, on today's date."""
-    people = queries.staff_in(scope)
+def build_report(scope: StaffScope, *, now: dt.datetime, due_soon_days: int) -> ComplianceReport:
+    """Compliance for everyone the scope names, on today's date."""
+    people = queries.staff_in(scope.ids)
     assessor = _Assessor(
-        _who(scope, [p.id for p in people]),
+        _who(scope.ids, [p.id for p in people]),
         {p.job_role_id for p in people},
         now=now,
         due_soon_days=due_soon_days,
@@ -458,7 +459,7 @@ def build_report(scope: Select, *, now: dt.datetime, due_soon_days: int) -> Comp
 
 
 def summarise(
-    scope: Select,
+    scope: StaffScope,
     *,
     now: dt.datetime,
     due_soon_days: int,
@@ -473,9 +474,9 @@ def summarise(
     About 90,000 (person, requirement) pairs for a council of 5,000, so people are grouped by
     job role and each requirement of the role runs one tight loop over them; a distinct set
     of rule inputs is judged once."""
-    facts = queries.staff_facts(scope)
+    facts = queries.staff_facts(scope.ids)
     assessor = _Assessor(
-        _who(scope, [f[0] for f in facts]),
+        _who(scope.ids, [f[0] for f in facts]),
         {f[2] for f in facts},
         now=now,
         due_soon_days=due_soon_days,
@@ -559,6 +560,54 @@ def summarise(
 
 
 @dataclass
+class AssessmentCounts:
+    """How many people have each assessment of each requirement: what the needs tally is
+    made of, without a line per person. Keys: (the scope's actor's own, target, mandatory,
+    assessment)."""
+
+    today: dt.date
+    counts: Counter = field(default_factory=Counter)
+    titles: dict[Target, str] = field(default_factory=dict)
+
+
+def count_assessments(
+    scope: StaffScope, *, now: dt.datetime, due_soon_days: int
+) -> AssessmentCounts:
+    """Everyone in the scope, counted by (own, requirement, assessment), from the same batch
+    of statements and memoised rules as ``summarise``: people with the same rule inputs share
+    one assessment, so the counts stay small however many people there are."""
+    facts = queries.staff_facts(scope.ids)
+    assessor = _Assessor(
+        _who(scope.ids, [f[0] for f in facts]),
+        {f[2] for f in facts},
+        now=now,
+        due_soon_days=due_soon_days,
+    )
+    actor = scope.actor_id
+    by_role: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
+    result = AssessmentCounts(today=assessor.today)
+    counts, titles = result.counts, result.titles
+    for staff_id, _, job_role_id, role_since in facts:
+        if staff_id == actor or staff_id in assessor.by_person:
+            own = staff_id == actor
+            for need in assessor.needs_of(staff_id, job_role_id):
+                titles[need.target] = need.title
+                assessment, _, _ = assessor.assess(staff_id, role_since, need)
+                counts[own, need.target, need.mandatory, assessment] += 1
+        else:
+            by_role[job_role_id].append((staff_id, role_since))
+    for job_role_id, people in by_role.items():
+        for need in assessor.by_role.get(job_role_id, []):
+            titles[need.target] = need.title
+            assess = assessor.assess
+            counts.update(
+                (False, need.target, need.mandatory, assess(staff_id, role_since, need)[0])
+                for staff_id, role_since in people
+            )
+    return result
+
+
+@dataclass
 class DrillDown:
     """One requirement's people, worst first, a page at a time."""
 
@@ -573,7 +622,7 @@ class DrillDown:
 
 
 def drill_down(
-    scope: Select,
+    scope: StaffScope,
     target_key: str,
     *,
     now: dt.datetime,
@@ -583,9 +632,9 @@ def drill_down(
 ) -> DrillDown | None:
     """Everyone in the scope the requirement applies to, overdue first, then by name; only
     the page shown is loaded as records. None when nobody in the scope has the requirement."""
-    people = queries.staff_names(scope)
+    people = queries.staff_names(scope.ids)
     assessor = _Assessor(
-        _who(scope, [p[0] for p in people]),
+        _who(scope.ids, [p[0] for p in people]),
         {p[3] for p in people},
         now=now,
         due_soon_days=due_soon_days,

@@ -15,7 +15,6 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from wfld.core import clock, files
@@ -47,7 +46,7 @@ from wfld.learning.models import Stage
 from wfld.learning.rules import Status
 from wfld.organisation import permissions as org_permissions
 from wfld.organisation import queries as org_queries
-from wfld.organisation.models import StaffMember
+from wfld.organisation.scopes import Purpose, StaffScope, visible_scope
 
 bp = Blueprint("learning", __name__, url_prefix="/learning")
 
@@ -66,7 +65,7 @@ def _for_templates() -> dict:
     }
 
 
-def _report(scope) -> ComplianceReport:  # noqa: ANN001 - a SELECT of staff ids
+def _report(scope: StaffScope) -> ComplianceReport:
     return build_report(
         scope, now=clock.now(), due_soon_days=current_app.config["COMPLIANCE_DUE_SOON_DAYS"]
     )
@@ -76,8 +75,9 @@ def _report(scope) -> ComplianceReport:  # noqa: ANN001 - a SELECT of staff ids
 @bp.route("/me")
 @page_requires(permissions.has_own_learning)
 def my_learning() -> str:
-    me = org_permissions.staff_of(current_actor())
-    report = _report(select(StaffMember.id).where(StaffMember.id == me.id))
+    user = current_actor()
+    me = org_permissions.staff_of(user)
+    report = _report(visible_scope(user, clock.today(), Purpose.SELF))
     return render_template(
         "learning/my_learning.html",
         person=report.people[0],
@@ -92,7 +92,9 @@ def my_learning() -> str:
 @signed_in
 def person_learning(staff_id: int) -> str:
     staff = allowed_or_404(org_queries.find_staff(staff_id), permissions.can_view_learning_of)
-    report = _report(select(StaffMember.id).where(StaffMember.id == staff.id))
+    report = _report(
+        visible_scope(current_actor(), clock.today(), Purpose.PERSON, person=staff)
+    )
     return render_template(
         "learning/my_learning.html",
         person=report.people[0],
@@ -104,9 +106,8 @@ def person_learning(staff_id: int) -> str:
 
 
 # Compliance views --------------------------------------------------------------------
-def _team_scope():  # noqa: ANN202
-    me = org_permissions.staff_of(current_actor())
-    return org_queries.chain_below(me.id, today=clock.today())
+def _team_scope() -> StaffScope:
+    return visible_scope(current_actor(), clock.today(), Purpose.TEAM)
 
 
 @bp.route("/team")
@@ -127,12 +128,10 @@ def team_compliance_csv() -> Response:
     return _csv(_report(_team_scope()), "team-compliance")
 
 
-def _service_scope():  # noqa: ANN202
-    scope = org_queries.in_post(clock.today())
+def _service_scope() -> StaffScope:
+    scope = visible_scope(current_actor(), clock.today(), Purpose.SERVICE)
     team_id = request.args.get("team", type=int)
-    if team_id:
-        scope = scope.where(StaffMember.team_id == team_id)
-    return scope
+    return scope.within_team(team_id) if team_id else scope
 
 
 @bp.route("/compliance")
@@ -168,7 +167,7 @@ STATUS_COLUMNS = [
 
 
 def _compliance_page(
-    scope,  # noqa: ANN001 - a SELECT of staff ids
+    scope: StaffScope,
     build: Callable[[], ComplianceReport | ComplianceSummary],
     *,
     title: str,

@@ -1,7 +1,9 @@
 """What the home page shows a user: built as data, rendered by the template.
 
 Each domain contributes "what needs my attention" items; today: the person's own learning
-requirements and, for line managers, their team's overdue learning.
+requirements and, for line managers, their team's overdue learning (both from the learning
+needs provider, through the registry the training-needs matrix reads too, so the two never
+disagree about "overdue"), and CPD (through cpd's public queries).
 """
 
 from __future__ import annotations
@@ -11,18 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import or_, select
 
+from wfld import needs_providers
 from wfld.core.clock import LONDON
+from wfld.core.needs import IN_PERIOD, LATE, Period, Priority, State
 from wfld.cpd import queries as cpd_queries
-from wfld.cpd import readiness as cpd_readiness
-from wfld.cpd.rules import Readiness
-from wfld.cpd.rules import Status as CpdStatus
 from wfld.learning import permissions as learning_permissions
-from wfld.learning.compliance import summarise
-from wfld.learning.rules import Status
 from wfld.organisation import permissions, queries
 from wfld.organisation.models import StaffMember
+from wfld.organisation.scopes import Purpose, visible_scope
 
 MAX_TEAM_ITEMS = 5
 
@@ -42,7 +41,7 @@ class HomePage:
     can_manage_accounts: bool = False
     can_view_whole_service: bool = False
     can_manage_pathways: bool = False
-    cpd: Readiness | None = None
+    cpd: Any = None  # the person's CPD readiness (cpd's Readiness), None when not registered
 
 
 def build_home(user: Any, *, now: dt.datetime, today: dt.date, due_soon_days: int) -> HomePage:
@@ -59,21 +58,21 @@ def build_home(user: Any, *, now: dt.datetime, today: dt.date, due_soon_days: in
     )
     if staff is not None:
         page.attention = _learning_attention(
-            staff, has_team=bool(reports), now=now, today=today, days=due_soon_days
+            user, has_team=bool(reports), now=now, today=today, days=due_soon_days
         )
-        page.cpd = cpd_readiness.readiness_of(staff, now=now)
+        page.cpd = cpd_queries.readiness_of(staff, now=now)
         page.attention += _cpd_attention(staff, page.cpd, has_team=bool(reports), now=now)
     return page
 
 
 def _cpd_attention(
-    staff: StaffMember, mine: Readiness | None, *, has_team: bool, now: dt.datetime
+    staff: StaffMember, mine: Any, *, has_team: bool, now: dt.datetime
 ) -> list[AttentionItem]:
     """The person's own renewal when it is not ready; comments on their entries they have not
     read yet (until they open the entry); for managers, the CPD shared with them and how much of
     it is new (their team's readiness is one link away, so the home page stays cheap)."""
     items: list[AttentionItem] = []
-    if mine is not None and mine.status is CpdStatus.NOT_READY and mine.days_left is not None:
+    if mine is not None and mine.needs_attention:
         items.append(
             AttentionItem(
                 f"Your CPD for {mine.regulator.label}: {mine.headline}", url_for("cpd.my_cpd")
@@ -103,20 +102,18 @@ def _cpd_attention(
 
 
 def _learning_attention(
-    staff: StaffMember, *, has_team: bool, now: dt.datetime, today: dt.date, days: int
+    user: Any, *, has_team: bool, now: dt.datetime, today: dt.date, days: int
 ) -> list[AttentionItem]:
-    """One compliance report for the person and everyone below them, so the page stays cheap."""
-    scope = select(StaffMember.id).where(StaffMember.id == staff.id)
-    if has_team:
-        scope = select(StaffMember.id).where(
-            or_(
-                StaffMember.id == staff.id,
-                StaffMember.id.in_(queries.chain_below(staff.id, today=today)),
-            )
-        )
-    summary = summarise(scope, now=now, due_soon_days=days, apart=staff.id, with_teams=False)
+    """One tally for the person and everyone below them, so the page stays cheap: their own
+    needs are counted apart from their team's."""
+    scope = visible_scope(user, today, Purpose.SELF_AND_TEAM if has_team else Purpose.SELF)
+    tally = needs_providers.provider("learning").tally(
+        scope, Period.next_days(today, days), now=now
+    )
     items: list[AttentionItem] = []
-    late, soon = summary.apart_late, summary.apart[Status.DUE_SOON]
+    # Overdue includes a place booked after the deadline; due soon, only what is not booked.
+    late = tally.count(own=True, sources=LATE)
+    soon = tally.count(own=True, sources=IN_PERIOD, states={State.OPEN})
     my_learning = url_for("learning.my_learning")
     if late:
         items.append(
@@ -138,12 +135,15 @@ def _learning_attention(
                 my_learning,
             )
         )
-    for key, n in summary.late.most_common(MAX_TEAM_ITEMS):
+    # The team's mandatory learning only: recommended learning is never a shortfall.
+    team = tally.by_target(own=False, priorities={Priority.MANDATORY}, sources=LATE)
+    worst = sorted(team.items(), key=lambda item: (-item[1], tally.titles[item[0]]))
+    for target, n in worst[:MAX_TEAM_ITEMS]:
         people = "1 of your team is" if n == 1 else f"{n} of your team are"
         items.append(
             AttentionItem(
-                f"{people} overdue {summary.requirements[key].title}",
-                url_for("learning.team_compliance", requirement=key),
+                f"{people} overdue {tally.titles[target]}",
+                url_for("learning.team_compliance", requirement=target.key),
             )
         )
     return items

@@ -40,9 +40,25 @@ def relation_to(user: Any, staff: StaffMember) -> Relation:
         return Relation.SELF
     if staff.line_manager_id == me.id:
         return Relation.LINE_MANAGER
-    if staff.line_manager_id is not None and queries.is_above_in_chain(me.id, staff.id):
+    if staff.line_manager_id is not None and _is_above_in_chain(me.id, staff):
         return Relation.MANAGEMENT_CHAIN
     return Relation.NONE
+
+
+_CHAIN_KEY = "wfld_above_in_chain"
+
+
+def _is_above_in_chain(manager_id: int, staff: StaffMember) -> bool:
+    """A page that authorises a person and then builds a scope for them (their learning
+    page) asks twice: the answer is kept for the rest of the request, keyed with the
+    person's line manager so that a change of manager is asked afresh."""
+    if not has_request_context():
+        return queries.is_above_in_chain(manager_id, staff.id)
+    answers = g.setdefault(_CHAIN_KEY, {})
+    key = (manager_id, staff.id, staff.line_manager_id)
+    if key not in answers:
+        answers[key] = queries.is_above_in_chain(manager_id, staff.id)
+    return answers[key]
 
 
 def _has_role(user: Any, *roles: Role) -> bool:
