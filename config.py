@@ -76,6 +76,20 @@ class Config:
         int(os.environ.get("WFLD_CPD_EVIDENCE_QUOTA_MB", "200")) * 1024 * 1024
     )
 
+    # Background jobs (wfld/core/jobs.py). Without WFLD_REDIS_URL the queue is a SQLite file in
+    # the instance folder (one machine); with it, every app server and consumer shares Redis.
+    REDIS_URL = os.environ.get("WFLD_REDIS_URL") or None
+    JOBS_QUEUE_NAME = os.environ.get("WFLD_JOBS_QUEUE_NAME", "wfld")
+    JOBS_SQLITE_PATH = os.environ.get("WFLD_JOBS_SQLITE_PATH")  # default: instance/jobs.sqlite3
+    # Finished downloads: private files, never under static. On a shared volume when the
+    # consumers and the app servers run on different machines. Default: instance/jobs.
+    JOBS_RESULTS_FOLDER = os.environ.get("WFLD_JOBS_RESULTS_FOLDER")
+    JOBS_RESULT_DAYS = int(os.environ.get("WFLD_JOBS_RESULT_DAYS", "7"))
+    # A job "running" with no sign of life for this long has lost its worker: it is failed.
+    JOBS_STALE_MINUTES = int(os.environ.get("WFLD_JOBS_STALE_MINUTES", "30"))
+    # Run each task in the request that asks for it (tests, debugging): no consumer needed.
+    JOBS_IMMEDIATE = _bool("WFLD_JOBS_IMMEDIATE", False)
+
     @classmethod
     def validate(cls, config: dict) -> None:
         """Fail fast on a configuration that must never serve requests."""
@@ -121,6 +135,8 @@ class TestConfig(DevelopmentConfig):
     ENV_NAME = "test"
     TESTING = True
     SESSION_COOKIE_SECURE = False
+    # Tasks run at once in the request; the tests of a real consumer turn this off.
+    JOBS_IMMEDIATE = True
 
 
 def _instance_secret(path: Path) -> str:

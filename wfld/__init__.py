@@ -40,6 +40,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     _templates(app)
     _extensions(app)
+    _jobs(app)
     _blueprints(app)
 
     from wfld.cli import register_cli
@@ -110,6 +111,15 @@ def _extensions(app: Flask) -> None:
     errors.init_app(app)
 
 
+def _jobs(app: Flask) -> None:
+    """The queue, and every domain's tasks (a consumer runs only tasks it has imported)."""
+    from wfld.core import jobs
+
+    jobs.init_app(app)
+    from wfld.core import jobs_tasks  # noqa: F401 - the queue's periodic tasks
+    from wfld.cpd import jobs as cpd_jobs  # noqa: F401
+
+
 def _blueprints(app: Flask) -> None:
     from wfld.accounts.views import bp as accounts_bp
     from wfld.accounts.views import init_app as init_accounts
@@ -117,6 +127,7 @@ def _blueprints(app: Flask) -> None:
     from wfld.frameworks.views import bp as frameworks_bp
     from wfld.learning.catalogue_views import bp as catalogue_bp
     from wfld.learning.views import bp as learning_bp
+    from wfld.main.downloads import bp as downloads_bp
     from wfld.main.views import bp as main_bp
     from wfld.organisation.views import admin_bp, people_bp
 
@@ -129,3 +140,4 @@ def _blueprints(app: Flask) -> None:
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(cpd_bp)
+    app.register_blueprint(downloads_bp)

@@ -1,6 +1,7 @@
 """Imports every domain's models so Alembic and the mapper registry see them all."""
 
 from wfld.accounts.models import AuditEvent, SignInAttempt, User, UserRole, UserSession
+from wfld.core.jobs_models import Job
 from wfld.cpd.models import CpdComment, CpdEntry, CpdEntryVersion, CpdEvidence, CpdProfile
 from wfld.frameworks.models import (
     CrosswalkLink,
@@ -23,6 +24,7 @@ from wfld.learning.models import (
 from wfld.organisation.models import JobRole, ServiceArea, StaffMember, Team
 
 __all__ = [
+    "Job",
     "CpdComment",
     "CpdEntry",
     "CpdEntryVersion",

@@ -15,8 +15,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.cpd.builders import make_entry
+from tests.cpd.record_pdf import ask_for_record_pdf
 from tests.factories import NOW
-from tests.helpers import sign_in
+from tests.helpers import csrf_token, sign_in
 from wfld.accounts.models import User
 from wfld.core import clock
 from wfld.cpd import record, services
@@ -112,7 +113,7 @@ def _registration(app: Flask, staff_id: int) -> str:
 
 # PDF ------------------------------------------------------------------------------------------
 def test_the_pdf_record_for_the_last_two_years(app, org, entries):
-    response = _client(app, org.practitioner.email).get("/cpd/me/record.pdf")
+    response = ask_for_record_pdf(_client(app, org.practitioner.email))
     disposition = response.headers["Content-Disposition"]
     assert disposition == 'attachment; filename="cpd-record-two-years.pdf"'
     reader = _pdf(response)
@@ -139,14 +140,14 @@ def test_the_pdf_record_for_the_last_two_years(app, org, entries):
 
 
 def test_the_pdf_is_a4(app, org, entries):
-    reader = _pdf(_client(app, org.practitioner.email).get("/cpd/me/record.pdf"))
+    reader = _pdf(ask_for_record_pdf(_client(app, org.practitioner.email)))
     for sheet in reader.pages:
         assert float(sheet.mediabox.width) == pytest.approx(595.28, abs=1)
         assert float(sheet.mediabox.height) == pytest.approx(841.89, abs=1)
 
 
 def test_the_pdf_record_for_a_registration_year(app, org, entries):
-    response = _client(app, org.practitioner.email).get("/cpd/me/record.pdf?period=2026")
+    response = ask_for_record_pdf(_client(app, org.practitioner.email), "2026")
     assert response.headers["Content-Disposition"] == ('attachment; filename="cpd-record-2026.pdf"')
     pages = _texts(_pdf(response))
     everything = " ".join(pages)
@@ -159,13 +160,13 @@ def test_the_pdf_record_for_a_registration_year(app, org, entries):
 
 
 def test_a_pdf_with_no_entries_says_so(app, org):
-    pages = _texts(_pdf(_client(app, org.practitioner.email).get("/cpd/me/record.pdf")))
+    pages = _texts(_pdf(ask_for_record_pdf(_client(app, org.practitioner.email))))
     assert pages[0].count("Page 1 of 1") == 1
     assert "No complete CPD entries in this period." in pages[0]
 
 
 def test_someone_without_a_registration_has_no_number_in_the_header(app, org, entries):
-    pages = _texts(_pdf(_client(app, org.other_practitioner.email).get("/cpd/me/record.pdf")))
+    pages = _texts(_pdf(ask_for_record_pdf(_client(app, org.other_practitioner.email))))
     assert "Quinn Abara" in pages[0]
     assert "registration" not in pages[0]
     assert IN_BOTH not in " ".join(pages), "only the person's own entries"
@@ -175,12 +176,19 @@ def test_someone_without_a_registration_has_no_number_in_the_header(app, org, en
 @pytest.mark.parametrize("kind", ["pdf", "csv"])
 def test_an_unknown_period_is_not_found(app, org, period, kind):
     client = _client(app, org.practitioner.email)
-    assert client.get(f"/cpd/me/record.{kind}?period={period}").status_code == 404
+    if kind == "pdf":  # asked for with the form's button, which posts
+        assert ask_for_record_pdf(client, period).status_code == 404
+    else:
+        assert client.get(f"/cpd/me/record.{kind}?period={period}").status_code == 404
 
 
 @pytest.mark.parametrize("kind", ["pdf", "csv"])
 def test_anonymous_people_are_sent_to_sign_in(client, org, kind):
-    response = client.get(f"/cpd/me/record.{kind}")
+    if kind == "pdf":  # the button posts, with the token every page's form carries
+        token = csrf_token(client, "/sign-in")
+        response = client.post("/cpd/me/record-pdf", data={"csrf_token": token})
+    else:
+        response = client.get(f"/cpd/me/record.{kind}")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in")
 
@@ -283,5 +291,5 @@ def test_the_csv_lists_framework_items_and_evidence(app, org):
     # The framework and item by name, not by code alone.
     assert row["Framework items"] == "Professional Capabilities Framework: 5 Knowledge"
     assert row["Evidence files"] == "certificate.pdf; notes.txt"
-    pages = _texts(_pdf(client.get("/cpd/me/record.pdf")))
+    pages = _texts(_pdf(ask_for_record_pdf(client)))
     assert "certificate.pdf; notes.txt" in " ".join(pages)

@@ -15,14 +15,14 @@ from flask import (
 )
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from wfld.core import clock, files
+from wfld.core import clock, files, jobs
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
 from wfld.core.csvfile import csv_download
 from wfld.core.db import write_intent
 from wfld.core.errors_domain import STALE_ERRORS, RuleBroken
 from wfld.core.forms import add_rule_errors, apply_errors, show_stale
-from wfld.core.pdf import render_pdf
 from wfld.core.text import clean_text
+from wfld.cpd import jobs as cpd_jobs
 from wfld.cpd import permissions, queries, readiness, record, rules, services
 from wfld.cpd.forms import (
     CommentForm,
@@ -545,28 +545,32 @@ def copy_for_swe() -> str:
 
 
 def _period() -> record.Period:
-    period = record.period_for(request.args.get("period"), today=clock.today())
+    period = record.period_for(request.values.get("period"), today=clock.today())
     if period is None:
         abort(404)
     return period
 
 
-@bp.route("/me/record.pdf")
+@bp.route("/me/record-pdf", methods=["POST"])
 @own
-def record_pdf() -> Response:
-    me = _me()
-    built = record.build_record(me, _period(), today=clock.today())
-    html = render_template("cpd/pdf/record.html", record=built)
-    return Response(
-        render_pdf(html),
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="cpd-record-{built.period.key}.pdf"'
-        },
+def request_record_pdf() -> WerkzeugResponse:
+    """The PDF is made in the background (see cpd/jobs.py): the person follows it on "Your
+    downloads". A queue that cannot take it answers "try again later" (main/downloads.py)."""
+    period, today = _period(), clock.today()
+    jobs.submit(
+        cpd_jobs.make_record_pdf,
+        _me().id,
+        period.key,
+        today.isoformat(),
+        actor=current_actor(),
+        title=cpd_jobs.record_pdf_title(period),
+        ask_again_path=url_for("cpd.my_cpd", _anchor="download-record"),
     )
+    return redirect(url_for("downloads.list_downloads"))
 
 
-@bp.route("/me/record.csv")
+# POST too: the CSV button shares the PDF's form, which posts (with its CSRF token).
+@bp.route("/me/record.csv", methods=["GET", "POST"])
 @own
 def record_csv() -> Response:
     built = record.build_record(_me(), _period(), today=clock.today())

@@ -1,14 +1,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from wfld import __version__
-from wfld.core import clock
+from wfld.core import clock, health
 from wfld.core.auth import current_actor, public, signed_in
-from wfld.extensions import db
 from wfld.main.home import build_home
 
 bp = Blueprint("main", __name__)
@@ -30,17 +27,16 @@ def home() -> str:
 @bp.route("/healthz")
 @public
 def healthz() -> tuple[Response, int]:
-    try:
-        db.session.execute(text("SELECT 1"))
-        database = "ok"
-    except SQLAlchemyError:
-        db.session.rollback()
-        database = "unavailable"
+    database = health.database_status()
+    queue = health.queue_status()
+    # Only the database takes the server out of service (503): without the queue everything
+    # but downloads still works, and every server shares the one queue anyway.
     status = 200 if database == "ok" else 503
     body = {
-        "status": "ok" if status == 200 else "degraded",
+        "status": "ok" if database == queue == "ok" else "degraded",
         "version": __version__,
         "database": database,
+        "queue": queue,
     }
     return jsonify(body), status
 
