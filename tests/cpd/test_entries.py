@@ -35,7 +35,10 @@ from wfld.learning.models import (
 
 COMPLETE = {"save_complete": "Save and mark as complete"}
 DRAFT = {"save_draft": "Save as draft"}
-STALE_MESSAGE = "Someone else changed these details while you were editing them"
+STALE_MESSAGE = (
+    "Someone changed this record at 9am on 23 November 2026. Your changes are below and have "
+    "not been saved: check them and save again"
+)
 
 
 @pytest.fixture(autouse=True)

@@ -18,9 +18,8 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wfld.core import clock, files, jobs
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
 from wfld.core.csvfile import csv_download
-from wfld.core.db import write_intent
-from wfld.core.errors_domain import STALE_ERRORS, RuleBroken
-from wfld.core.forms import add_rule_errors, apply_errors, show_stale
+from wfld.core.forms import add_rule_errors
+from wfld.core.saving import save, save_apart
 from wfld.core.text import clean_text
 from wfld.cpd import jobs as cpd_jobs
 from wfld.cpd import permissions, queries, readiness, record, rules, services
@@ -37,7 +36,6 @@ from wfld.cpd.forms import (
 )
 from wfld.cpd.models import CpdEntry
 from wfld.cpd.rules import ActivityType
-from wfld.extensions import db
 from wfld.learning import queries as learning_queries
 from wfld.organisation.models import Regulator, StaffMember
 from wfld.organisation.permissions import can_view_whole_service, staff_of
@@ -117,31 +115,25 @@ def settings() -> str | WerkzeugResponse:
     form.hcpc_profession.choices = [("", "Select your profession")] + [
         (p.code, p.name) for p in professions
     ]
-    if form.validate_on_submit():
-        try:
-            services.update_profile(
-                staff=me,
-                share_all=form.share_all.data == "yes",
-                registered_on=form.registered_on.data,
-                revalidation_due_on=form.revalidation_due_on.data,
-                nmc_dual_registrant=form.nmc_dual_registrant.data == "yes",
-                nmc_discussion_on=form.nmc_discussion_on.data,
-                hcpc_profession=form.hcpc_profession.data or None,
-                expected_version=_int(form.version.data),
-                actor=current_actor(),
-                now=clock.now(),
-                today=clock.today(),
-            )
-        except RuleBroken as broken:
-            db.session.rollback()
-            apply_errors(form, broken.errors)
-        except STALE_ERRORS:
-            db.session.rollback()
-            show_stale(form, queries.find_profile(me.id).version_id)
-        else:
-            db.session.commit()
-            flash("Your CPD settings have been saved", "success")
-            return redirect(url_for("cpd.my_cpd"))
+    if form.validate_on_submit() and save(
+        form,
+        lambda: services.update_profile(
+            staff=me,
+            share_all=form.share_all.data == "yes",
+            registered_on=form.registered_on.data,
+            revalidation_due_on=form.revalidation_due_on.data,
+            nmc_dual_registrant=form.nmc_dual_registrant.data == "yes",
+            nmc_discussion_on=form.nmc_discussion_on.data,
+            hcpc_profession=form.hcpc_profession.data or None,
+            expected_version=_int(form.version.data),
+            actor=current_actor(),
+            now=clock.now(),
+            today=clock.today(),
+        ),
+        record=profile,
+    ):
+        flash("Your CPD settings have been saved", "success")
+        return redirect(url_for("cpd.my_cpd"))
     return render_template("cpd/settings.html", form=form, staff=me)
 
 
@@ -170,27 +162,27 @@ def _save(form: EntryForm, *, entry: CpdEntry | None, source_completion_id: int 
     allowed = {item.id for group in groups for item in group.items}
     text = _entry_text(form)
     try:
-        saved = services.save_entry(
-            staff=_me(),
-            entry=entry,
-            text=text,
-            complete=bool(form.save_complete.data),
-            tag_ids=set(form.tags.data or []),
-            allowed_tag_ids=allowed,
-            share=bool(form.share.data),
-            confirmed_digest=form.shown_digest.data if form.confirm_checked.data else None,
-            source_completion_id=source_completion_id,
-            expected_version=_int(form.version.data),
-            actor=current_actor(),
-            now=clock.now(),
-            today=today,
+        saved = save(
+            form,
+            lambda: services.save_entry(
+                staff=_me(),
+                entry=entry,
+                text=text,
+                complete=bool(form.save_complete.data),
+                tag_ids=set(form.tags.data or []),
+                allowed_tag_ids=allowed,
+                share=bool(form.share.data),
+                confirmed_digest=form.shown_digest.data if form.confirm_checked.data else None,
+                source_completion_id=source_completion_id,
+                expected_version=_int(form.version.data),
+                actor=current_actor(),
+                now=clock.now(),
+                today=today,
+            ),
+            record=entry,
         )
-    except RuleBroken as broken:
-        db.session.rollback()
-        apply_errors(form, broken.errors)
-        return None
     except services.NeedsConfidentialityCheck as check:
-        db.session.rollback()
+        # Not a broken rule but a question (save's rollback has left nothing written).
         form.shown_digest.data = check.digest
         form.confirm_checked.data = False
         form.confirm_checked.errors = [
@@ -198,8 +190,7 @@ def _save(form: EntryForm, *, entry: CpdEntry | None, source_completion_id: int 
             "family or case, then confirm you have checked it"
         ]
         return check.findings
-    db.session.commit()
-    return saved
+    return saved.value if saved else None
 
 
 def _entry_text(form: EntryForm) -> services.EntryText:
@@ -293,10 +284,9 @@ def _record_read(entry_id: int, reader_id: int) -> None:
     """Opening the page reads the entry and its comments: they stop being new to the reader.
     The page was read in a deferred transaction; the write gets a transaction of its own, so
     SQLite takes its write lock from the start (see core.db)."""
-    db.session.rollback()
-    with write_intent():
-        services.record_read(entry_id=entry_id, reader_id=reader_id, now=clock.now())
-        db.session.commit()
+    save_apart(
+        lambda: services.record_read(entry_id=entry_id, reader_id=reader_id, now=clock.now())
+    )
 
 
 def _render_entry(entry: CpdEntry, **forms: object) -> str:
@@ -323,12 +313,7 @@ def edit_entry(entry_id: int) -> str | WerkzeugResponse:
     form = _entry_form(entry) if request.method == "GET" else EntryForm()
     findings = None
     if form.validate_on_submit():
-        try:
-            result = _save(form, entry=entry)
-        except STALE_ERRORS:
-            db.session.rollback()
-            show_stale(form, entry.version_id)
-            result = None
+        result = _save(form, entry=entry)
         if isinstance(result, CpdEntry):
             flash(_saved_message(result), "success")
             # Flagged words just taken out of a complete entry: offer to take them out of its
@@ -362,25 +347,21 @@ def remove_version_words(entry_id: int) -> str | WerkzeugResponse:
     words = queries.list_words_to_remove(entry)
     form = RemoveWordsForm()
     if form.validate_on_submit():
-        try:
-            changed = services.remove_from_versions(
+        saved = save(
+            form,
+            lambda: services.remove_from_versions(
                 entry=entry,
                 shown_digest=form.shown_digest.data or "",
                 actor=current_actor(),
                 now=clock.now(),
                 today=clock.today(),
-            )
-        except RuleBroken as broken:
-            db.session.rollback()
-            apply_errors(form, broken.errors)
-            words = queries.list_words_to_remove(entry)
-        else:
-            db.session.commit()
-            flash(
-                f"Removed from {len(changed)} earlier version{'' if len(changed) == 1 else 's'}",
-                "success",
-            )
+            ),
+        )
+        if saved:
+            changed = len(saved.value)
+            flash(f"Removed from {changed} earlier version{'' if changed == 1 else 's'}", "success")
             return redirect(url_for("cpd.entry_versions", entry_id=entry.id))
+        words = queries.list_words_to_remove(entry)
     form.shown_digest.data = services.words_digest(words)
     return render_template(
         "cpd/remove_version_words.html",
@@ -399,9 +380,9 @@ def delete_entry(entry_id: int) -> str | WerkzeugResponse:
     if entry.is_complete:
         abort(404)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        services.delete_draft(entry=entry, actor=current_actor(), now=clock.now())
-        db.session.commit()
+    if form.validate_on_submit() and save(
+        form, lambda: services.delete_draft(entry=entry, actor=current_actor(), now=clock.now())
+    ):
         flash("Draft deleted", "success")
         return redirect(url_for("cpd.my_cpd"))
     return render_template("cpd/delete_entry.html", form=form, entry=entry)
@@ -411,10 +392,14 @@ def delete_entry(entry_id: int) -> str | WerkzeugResponse:
 @signed_in
 def share_entry(entry_id: int) -> WerkzeugResponse:
     entry = allowed_or_404(queries.find_entry(entry_id), permissions.can_edit_entry)
-    if ShareForm().validate_on_submit():
-        share = request.form.get("shared") == "yes"
-        services.set_shared(entry=entry, shared=share, actor=current_actor(), now=clock.now())
-        db.session.commit()
+    form = ShareForm()
+    share = request.form.get("shared") == "yes"
+    if form.validate_on_submit() and save(
+        form,
+        lambda: services.set_shared(
+            entry=entry, shared=share, actor=current_actor(), now=clock.now()
+        ),
+    ):
         flash(
             "Shared with your line manager" if share else "No longer shared with your line manager",
             "success",
@@ -427,22 +412,18 @@ def share_entry(entry_id: int) -> WerkzeugResponse:
 def add_comment(entry_id: int) -> str | WerkzeugResponse:
     entry = allowed_or_404(queries.find_entry(entry_id), permissions.can_comment_on_entry)
     form = CommentForm()
-    if form.validate_on_submit():
-        try:
-            services.add_comment(
-                entry=entry,
-                author=_me(),
-                body=form.body.data,
-                actor=current_actor(),
-                now=clock.now(),
-            )
-        except RuleBroken as broken:
-            db.session.rollback()
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
-            flash("Comment added", "success")
-            return redirect(url_for("cpd.view_entry", entry_id=entry_id, _anchor="comments"))
+    if form.validate_on_submit() and save(
+        form,
+        lambda: services.add_comment(
+            entry=entry,
+            author=_me(),
+            body=form.body.data,
+            actor=current_actor(),
+            now=clock.now(),
+        ),
+    ):
+        flash("Comment added", "success")
+        return redirect(url_for("cpd.view_entry", entry_id=entry_id, _anchor="comments"))
     return _render_entry(entry, comment_form=form)
 
 
@@ -453,13 +434,15 @@ def mark_recorded(entry_id: int) -> WerkzeugResponse:
     form = RecordedForm()
     if form.validate_on_submit():
         year = rules.registration_year(form.year.data) if form.year.data else None
-        try:
-            services.mark_recorded(entry=entry, year=year, actor=current_actor(), now=clock.now())
-        except RuleBroken as broken:
-            db.session.rollback()
-            flash(next(iter(broken.errors.values())))
+        saved = save(
+            form,
+            lambda: services.mark_recorded(
+                entry=entry, year=year, actor=current_actor(), now=clock.now()
+            ),
+        )
+        if not saved:
+            flash(saved.message)  # the page this came from has no form to show it on
         else:
-            db.session.commit()
             flash(
                 f"Recorded as used for your {year.number} renewal"
                 if year
@@ -481,20 +464,17 @@ def upload_evidence(entry_id: int) -> str | WerkzeugResponse:
     form = EvidenceForm()
     if form.validate_on_submit():
         upload = form.file.data
-        try:
-            services.add_evidence(
+        if save(
+            form,
+            lambda: services.add_evidence(
                 entry=entry,
                 stream=upload.stream,
                 filename=upload.filename or "",
                 quota_bytes=current_app.config["CPD_EVIDENCE_QUOTA_BYTES"],
                 actor=current_actor(),
                 now=clock.now(),
-            )
-        except RuleBroken as broken:
-            db.session.rollback()
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
+            ),
+        ):
             flash("File uploaded", "success")
             return redirect(url_for("cpd.view_entry", entry_id=entry_id, _anchor="evidence"))
     return _render_entry(entry, evidence_form=form)
@@ -516,10 +496,11 @@ def download_evidence(evidence_id: int) -> Response:
 def remove_evidence(evidence_id: int) -> str | WerkzeugResponse:
     evidence = allowed_or_404(queries.find_evidence(evidence_id), permissions.can_edit_evidence)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        entry_id = evidence.entry_id
-        services.remove_evidence(evidence=evidence, actor=current_actor(), now=clock.now())
-        db.session.commit()
+    entry_id = evidence.entry_id
+    if form.validate_on_submit() and save(
+        form,
+        lambda: services.remove_evidence(evidence=evidence, actor=current_actor(), now=clock.now()),
+    ):
         flash("File removed", "success")
         return redirect(url_for("cpd.view_entry", entry_id=entry_id, _anchor="evidence"))
     return render_template("cpd/remove_evidence.html", form=form, evidence=evidence)
@@ -663,24 +644,20 @@ def new_regulator_terms() -> str | WerkzeugResponse:
                 today=today,
             ),
         )
-    elif form.is_submitted():
-        try:
-            services.add_terms_version(
-                regulator=regulator,
-                effective_from=form.effective_from.data,
-                document=document,
-                note=form.note.data,
-                actor=current_actor(),
-                now=clock.now(),
-                today=today,
-            )
-        except RuleBroken as broken:
-            db.session.rollback()
-            add_rule_errors(form, broken.errors)
-        else:
-            db.session.commit()
-            flash(f"New terms for {Regulator(regulator).label} saved", "success")
-            return redirect(url_for("cpd.list_regulator_terms"))
+    elif form.is_submitted() and save(
+        form,
+        lambda: services.add_terms_version(
+            regulator=regulator,
+            effective_from=form.effective_from.data,
+            document=document,
+            note=form.note.data,
+            actor=current_actor(),
+            now=clock.now(),
+            today=today,
+        ),
+    ):
+        flash(f"New terms for {Regulator(regulator).label} saved", "success")
+        return redirect(url_for("cpd.list_regulator_terms"))
     return render_template(
         "cpd/new_regulator_terms.html",
         form=form,
