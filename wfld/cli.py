@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from wfld.accounts.roles import Role
 from wfld.bench.command import bench_command
 from wfld.core import clock
 from wfld.core.errors_domain import RuleBroken
+from wfld.core.jobs_cli import jobs_cli, start_worker_process, stop_worker_process
 from wfld.cpd.demo import load_demo_cpd
 from wfld.extensions import db
 from wfld.frameworks import queries as framework_queries
@@ -109,9 +111,16 @@ def demo_sign_ins_banner(url: str) -> str:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="0 picks a free port.")
+@click.option(
+    "--worker/--no-worker",
+    default=True,
+    show_default=True,
+    help="Run the background jobs consumer beside the server (stopped with it).",
+)
 @with_appcontext
-def serve(host: str, port: int) -> None:
-    """`make run`'s development server: the demo sign-ins are printed once it is listening."""
+def serve(host: str, port: int, worker: bool) -> None:
+    """`make run`'s development server: the demo sign-ins are printed once it is listening,
+    and the jobs consumer runs beside it until Ctrl+C (or SIGTERM) stops both."""
     app = current_app._get_current_object()
     if not app.config["DEMO_DATA_ALLOWED"]:
         raise click.ClickException(
@@ -127,13 +136,25 @@ def serve(host: str, port: int) -> None:
     banner = demo_sign_ins_banner(f"http://{host}:{server.server_port}")
     # The command's own session is done with; each request gets its own.
     db.session.remove()
+    consumer = None
+    if worker and not app.config["JOBS_IMMEDIATE"]:  # immediate: tasks run in the request
+        consumer = start_worker_process(PROJECT_ROOT)
+    # SIGTERM (a supervisor, `kill`) stops the server like Ctrl+C, so the consumer goes too.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     click.echo(banner)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("Stopped.")
     finally:
+        signal.signal(signal.SIGTERM, previous)
         server.server_close()
+        if consumer is not None:
+            stop_worker_process(consumer)
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @seed.command("synthetic")
@@ -301,3 +322,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(frameworks_cli)
     app.cli.add_command(bench_command)
     app.cli.add_command(serve)
+    app.cli.add_command(jobs_cli)

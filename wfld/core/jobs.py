@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
-from huey import Huey
+from huey import Huey, signals
 from huey.api import TaskWrapper
 from huey.storage import RedisStorage, SqliteStorage
 from redis import ConnectionPool
@@ -159,6 +159,12 @@ class JobRun:
         )
 
 
+def render_print_template(name: str, **context: Any) -> str:
+    """A print template (PDF) rendered from plain data in a task: there is no request, so
+    none of the page layout's context (the signed-in user, the menu) is asked for."""
+    return current_app.jinja_env.get_template(name).render(**context)
+
+
 def _transient(problem: BaseException) -> bool:
     """Worth another go: the database was busy or briefly away. A bug is not."""
     return isinstance(problem, OperationalError)
@@ -201,9 +207,24 @@ def job_task(
 
         run.__name__ = body.__name__
         run.__doc__ = body.__doc__
+        _JOB_TASKS.add(kind)
         return huey.task(name=kind, retries=retries, retry_delay=retry_delay, context=True)(run)
 
     return decorate
+
+
+# The names of the tasks made by job_task (periodic tasks have no job record).
+_JOB_TASKS: set[str] = set()
+
+
+@huey.signal(signals.SIGNAL_INTERRUPTED)
+def _interrupted(_signal: str, task: Any, *_args: Any, **_kwargs: Any) -> None:
+    """A consumer stopped at once (SIGTERM) with this job in hand: failed, not left running."""
+    if task.name not in _JOB_TASKS or not task.args:
+        return
+    with _app_context():
+        services.fail_job(task.args[0], error=services.STOPPED, now=clock.now())
+        db.session.commit()
 
 
 def submit(

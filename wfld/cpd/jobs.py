@@ -7,15 +7,17 @@ carry WeasyPrint (its import and layout took a web worker to 162-168 MiB).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
-from flask import render_template
-
-from wfld.core.jobs import JobRun, job_task
+from wfld.core.jobs import JobRun, job_task, render_print_template
 from wfld.cpd import record
 from wfld.organisation import queries as org_queries
 
 RECORD_PDF = "cpd.record_pdf"
 RECORD_PDF_STEPS = 3
+# One PDF at a time per consumer process: WeasyPrint is not documented as thread-safe, and one
+# layout at a time bounds the consumer's memory. Run more consumers for more at once.
+_RENDERING = threading.Lock()
 
 
 def record_pdf_title(period: record.Period) -> str:
@@ -40,8 +42,9 @@ def make_record_pdf(run: JobRun, staff_id: int, period_key: str, today_iso: str)
         raise LookupError(f"no CPD record for staff {staff_id}, period {period_key!r}")
     run.step(1, RECORD_PDF_STEPS, "Collecting your entries")
     built = record.build_record(staff, period, today=today)
-    html = render_template("cpd/pdf/record.html", record=built)
+    html = render_print_template("cpd/pdf/record.html", record=built)
     run.step(2, RECORD_PDF_STEPS, "Making the PDF")
-    data = render_pdf(html)
+    with _RENDERING:
+        data = render_pdf(html)
     run.step(3, RECORD_PDF_STEPS, "Saving the PDF")
     run.save_result(data, filename=record_pdf_filename(period), media_type="application/pdf")
