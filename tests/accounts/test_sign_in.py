@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.factories import NOW
@@ -108,6 +109,7 @@ def _fail_sign_ins(app_config: dict, email: str, times: int) -> int:
     return failures
 
 
+@pytest.mark.committed  # the other worker is another process
 def test_throttle_holds_across_two_app_processes(app, app_config, client, org):
     """Failures counted by one worker process lock the account in another."""
     ctx = multiprocessing.get_context("spawn")

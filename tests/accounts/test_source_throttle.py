@@ -117,6 +117,7 @@ def test_sources_are_addresses_or_ipv6_networks():
     assert sign_in_source("not an address") == "not an address"
 
 
+@pytest.mark.committed  # two more apps, each with its own engine
 def test_a_forwarded_address_is_ignored_unless_the_proxy_is_trusted(app, app_config, org):
     # Reached directly, a client could claim any address: the header changes nothing.
     direct = create_app({**app_config, "LOGIN_MAX_FAILURES_PER_SOURCE": 3})

@@ -54,6 +54,7 @@ def _lines(result) -> list[dict]:  # noqa: ANN001
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
+@pytest.mark.committed  # seeding runs VACUUM on a connection of its own
 def test_json_has_one_line_per_scenario_with_every_measure(runner, app):
     # Few runs and no tracemalloc keep the PDF (the heavy user's two years) quick enough.
     rows = _lines(
@@ -96,6 +97,7 @@ def test_json_has_one_line_per_scenario_with_every_measure(runner, app):
             assert (row["rss_growth_pct"], row["growth_renders"]) == (None, None)
 
 
+@pytest.mark.committed  # seeding runs VACUUM on a connection of its own
 def test_chosen_scenarios_only_and_the_table(runner):
     rows = _lines(runner.invoke(args=["bench", "--json", "--scenario", "my-cpd", "--runs", "2"]))
     assert [row["scenario"] for row in rows] == ["my-cpd"]

@@ -19,6 +19,7 @@ from wfld.extensions import db
 from wfld.organisation.models import JobRole, Regulator
 
 
+@pytest.mark.committed  # compares on a connection of its own
 def test_migrations_build_exactly_the_models_schema(app):
     """`flask db upgrade` on an empty database leaves no autogenerate diff."""
     with app.app_context(), db.engine.connect() as connection:
@@ -93,6 +94,7 @@ def _increment(app_config: dict, role_id: int, times: int, start_at: float) -> l
     return errors
 
 
+@pytest.mark.committed  # the writers are other processes
 def test_concurrent_writers_lose_nothing_and_never_see_a_lock_error(app, app_config):
     with app.app_context():
         role = JobRole(title="Counter", grade="0", regulator=Regulator.NONE, is_active=True)
