@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import sign_in
@@ -24,6 +25,7 @@ def _count(model, *where) -> int:  # noqa: ANN001
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
+@pytest.mark.committed  # the load runs VACUUM on a connection of its own
 def test_a_small_synthetic_council_with_every_persona(app, client):
     result = app.test_cli_runner().invoke(args=["seed", "synthetic", "--staff", "60"])
     assert result.exit_code == 0, result.output
