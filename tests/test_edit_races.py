@@ -226,6 +226,7 @@ def test_the_loser_of_an_edit_race_keeps_what_they_typed(app: Flask, org, kind: 
     assert final != after_first
 
 
+@pytest.mark.committed  # the other editor saves on a connection of its own
 def test_a_race_lost_between_the_check_and_the_write_reads_the_same(
     app: Flask,
     org,  # noqa: ANN001
