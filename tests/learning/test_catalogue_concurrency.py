@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 
+import pytest
 from sqlalchemy import select
 
 from tests.factories import NOW, TODAY, make_staff
@@ -75,6 +76,7 @@ def _pause_after_counting(engine) -> None:  # noqa: ANN001
             time.sleep(0.05)
 
 
+@pytest.mark.committed  # the bookers are other processes
 def test_concurrent_bookings_never_overbook_and_never_fail(app, app_config, org):
     with app.app_context():
         activity = make_activity("Safeguarding Children Level 3")
