@@ -186,8 +186,8 @@ class _SharedConnection:
         self.tables = [
             t for t in inspect(self.connection).get_table_names() if t != "alembic_version"
         ]
-        # setval() is not transactional, so ids drawn in one test would otherwise carry on
-        # into the next: each test sets every sequence back to where it stood here.
+        # Sequences ignore rollbacks: ids drawn in one test would carry on into the next, so
+        # each test first sets every sequence back (setval) to where it stood here.
         rows = self.connection.execute(
             text(
                 "SELECT format('%I.%I', schemaname, sequencename), last_value, start_value "
