@@ -37,6 +37,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -261,15 +262,18 @@ class _SharedConnection:
 
 
 class _OneSessionAtATime:
-    """Refuse a second session on the test's connection while another holds its SAVEPOINT.
+    """Refuse a second session on the test's connection while another holds its SAVEPOINT,
+    and any session in another thread.
 
     Interleaved sessions would nest one's SAVEPOINT inside the other's, so the first one's
-    rollback would silently undo the second one's commit: a test like that needs committed
-    data on separate connections (the ``committed`` marker).
+    rollback would silently undo the second one's commit; and a connection is not for two
+    threads at once. A test like that needs committed data on separate connections (the
+    ``committed`` marker).
     """
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        self.thread = threading.get_ident()
         self.holders: weakref.WeakSet[Session] = weakref.WeakSet()
 
     def after_begin(
@@ -277,6 +281,12 @@ class _OneSessionAtATime:
     ) -> None:
         if connection is not self.connection:
             return
+        if threading.get_ident() != self.thread:
+            raise RuntimeError(
+                "A thread other than the test's uses its PostgreSQL connection (a live server, "
+                "a job consumer): mark the test @pytest.mark.committed so it runs on committed "
+                "data, each thread with connections of its own."
+            )
         if any(other is not session for other in self.holders):
             raise RuntimeError(
                 "Two database sessions are open at once on this test's PostgreSQL connection "
