@@ -24,7 +24,8 @@ LAYER = {
     "synthetic": 6,
     "bench": 7,
 }
-ASSEMBLY = {"__init__", "cli", "models"}  # the app factory, CLI and model registry see everything
+# The app factory, CLI and the registries of models and needs providers see everything.
+ASSEMBLY = {"__init__", "cli", "models", "needs_providers"}
 
 
 def _imported_domains(path: Path) -> set[str]:
