@@ -308,7 +308,8 @@ def test_team_people_table_counts_mandatory_requirements_only(app, client, org, 
     """A recommended course nobody has done does not show as "1 of 3 complete" on the team
     page: the people table counts what the percentages count."""
     with app.app_context():
-        before = build_report(system_scope(TODAY, ids=select(StaffMember.id)), now=NOW, due_soon_days=60)
+        everyone = system_scope(TODAY, ids=select(StaffMember.id))
+        before = build_report(everyone, now=NOW, due_soon_days=60)
         mandatory = {
             p.staff.full_name: (p.mandatory_count(Status.COMPLETE), len(p.mandatory_lines))
             for p in before.people
@@ -504,7 +505,8 @@ def test_wfld_admin_sets_when_a_requirement_applies_from_and_the_grace(app, clie
             select(PathwayRequirement).where(PathwayRequirement.activity_id == learning["court"])
         )
         assert (requirement.applies_from, requirement.grace_days) == (dt.date(2026, 12, 1), 45)
-        report = build_report(system_scope(TODAY, ids=select(StaffMember.id)), now=NOW, due_soon_days=60)
+        everyone = system_scope(TODAY, ids=select(StaffMember.id))
+        report = build_report(everyone, now=NOW, due_soon_days=60)
         court = [
             line.assessment
             for person in report.people
