@@ -82,7 +82,8 @@ class Config:
     JOBS_QUEUE_NAME = os.environ.get("WFLD_JOBS_QUEUE_NAME", "wfld")
     JOBS_SQLITE_PATH = os.environ.get("WFLD_JOBS_SQLITE_PATH")  # default: instance/jobs.sqlite3
     # Finished downloads: private files, never under static. On a shared volume when the
-    # consumers and the app servers run on different machines. Default: instance/jobs.
+    # consumers and the app servers run on different machines. Default: the "downloads"
+    # folder of UPLOAD_FOLDER (instance/uploads/downloads).
     JOBS_RESULTS_FOLDER = os.environ.get("WFLD_JOBS_RESULTS_FOLDER")
     JOBS_RESULT_DAYS = int(os.environ.get("WFLD_JOBS_RESULT_DAYS", "7"))
     # A job "running" with no sign of life for this long has lost its worker: it is failed.

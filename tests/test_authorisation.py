@@ -213,6 +213,8 @@ TABLE: dict[str, dict[str, tuple[int, int]]] = {
     # Evidence files of those entries (one each).
     "cpd.download_evidence": CPD_OWNER_ONLY,
     "cpd.remove_evidence": CPD_OWNER_ONLY,
+    # A finished download (the CPD record PDF) goes to the person who asked for it alone.
+    "downloads.download_job": CPD_OWNER_ONLY,
 }
 
 # URL argument -> (own record id, other record id) from the org fixture and `records`.
@@ -233,6 +235,7 @@ RECORD_ARGUMENTS = {
     "booking_id": lambda org, rec: rec.bookings,
     "entry_id": lambda org, rec: rec.cpd_entries,
     "evidence_id": lambda org, rec: rec.cpd_evidence,
+    "job_id": lambda org, rec: rec.jobs,
 }
 # Arguments chosen from an any(...) converter: the test uses the first choice.
 CHOICE_ARGUMENTS = ("action", "fmt")
@@ -404,11 +407,41 @@ def _cpd_records(org, now: dt.datetime) -> dict[str, tuple[int, int]]:  # noqa: 
     return {"cpd_entries": tuple(entries), "cpd_evidence": tuple(evidence)}
 
 
+def _job_records(app: Flask, org) -> tuple[int, int]:  # noqa: ANN001
+    """A finished download of the practitioner's and one of the other practitioner's, dated
+    from the real clock so that neither has expired."""
+    from wfld.accounts.models import User
+    from wfld.core import clock
+    from wfld.core import jobs_services as job_services
+    from wfld.core.jobs import results_folder
+    from wfld.extensions import db
+
+    ids = []
+    for person in (org.practitioner, org.other_practitioner):
+        job = job_services.create_job(
+            actor=db.session.get(User, person.user_id),
+            kind="cpd.record_pdf",
+            title="CPD record, the last two years (PDF)",
+            ask_again_path="/cpd/me",
+            now=clock.now(),
+        )
+        job_services.save_result(
+            job.id,
+            b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n",
+            folder=results_folder(app),
+            filename="cpd-record-two-years.pdf",
+            media_type="application/pdf",
+        )
+        job_services.finish_job(job.id, now=clock.now(), keep_days=7)
+        ids.append(job.id)
+    return ids[0], ids[1]
+
+
 @pytest.fixture
 def records(app: Flask, org):  # noqa: ANN001, ANN201
     """Framework records: a published version and a draft, with an item each, and a link;
     pathway and catalogue records (see _learning_records and _catalogue_records); CPD entries
-    and their evidence (see _cpd_records)."""
+    and their evidence (see _cpd_records); finished downloads (see _job_records)."""
     from wfld.extensions import db
     from wfld.frameworks import services
     from wfld.frameworks.documents import from_dict
@@ -446,6 +479,8 @@ def records(app: Flask, org):  # noqa: ANN001, ANN201
         db.session.commit()
         cpd_records = _cpd_records(org, now)
         db.session.commit()
+        jobs = _job_records(app, org)
+        db.session.commit()
         return SimpleNamespace(
             **catalogue_records,
             **cpd_records,
@@ -460,6 +495,7 @@ def records(app: Flask, org):  # noqa: ANN001, ANN201
             framework_without_draft=published.framework_id,
             framework_with_draft=draft.framework_id,
             links=(link.id, second_link.id),
+            jobs=jobs,
         )
 
 

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from tests.factories import make_staff
-from tests.helpers import QueryCounter, sign_in
+from tests.helpers import QueryCounter, csrf_token, sign_in
 from wfld.extensions import db
 from wfld.organisation.models import JobRole, StaffMember, Team
 
@@ -155,7 +155,6 @@ MY_CPD_PAGES = [
     ("practitioner", "/cpd/me?year=all"),
     ("practitioner", "/cpd/me?year=all&item=PCF:1"),
     ("practitioner", "/cpd/me/social-work-england"),
-    ("practitioner", "/cpd/me/record.pdf?period=2026"),
     ("practitioner", "/cpd/me/record.csv?period=two-years"),
     ("line_manager", "/cpd/shared"),
 ]
@@ -180,6 +179,35 @@ def test_cpd_pages_do_not_grow_with_the_number_of_entries(
     assert len(second.data) > len(first.data), "the page should show the new entries"
     assert large.count <= CPD_LIMIT, large.statements
     assert large.count == small.count, "one more statement per entry is an N+1"
+
+
+def test_the_cpd_pdf_job_does_not_grow_with_the_number_of_entries(
+    app, client, org, frozen_clock, tag_ids
+):
+    """The PDF of the record is made by a job (run at once here, in immediate mode): asking
+    for it, recording the job and making the PDF take the same statements for 5 entries as
+    for 45, within the CPD pages' budget plus the job record's own (create, start, three
+    steps of progress, result, finish)."""
+    staff_id = org.practitioner.staff_id
+    _log_cpd(app, org, staff_id, range(5), tag_ids)
+    sign_in(client, org.practitioner.email)
+    token = csrf_token(client, "/cpd/me")
+
+    def ask() -> None:
+        response = client.post("/cpd/me/record-pdf", data={"csrf_token": token, "period": "2026"})
+        assert response.status_code == 302
+
+    with QueryCounter(app) as small:
+        ask()
+    _log_cpd(app, org, staff_id, range(5, 45), tag_ids)
+    with QueryCounter(app) as large:
+        ask()
+    assert large.count <= CPD_LIMIT + JOB_RECORD_STATEMENTS, large.statements
+    assert large.count == small.count, "one more statement per entry is an N+1"
+
+
+# Creating, starting, reporting three steps, saving and finishing a job, with their reads.
+JOB_RECORD_STATEMENTS = 12
 
 
 def test_my_cpd_lists_every_entry_with_its_counts(app, client, org, frozen_clock, tag_ids):

@@ -7,6 +7,7 @@ import io
 
 import pypdf
 
+from tests.cpd.record_pdf import ask_for_record_pdf
 from tests.helpers import sign_in
 from wfld.core.pdf import render_pdf
 
@@ -51,7 +52,7 @@ def test_render_pdf_makes_a_tagged_pdf_ua_document() -> None:
 
 def test_the_cpd_record_pdf_is_tagged(app, client, org) -> None:
     sign_in(client, org.practitioner.email)
-    response = client.get("/cpd/me/record.pdf")
+    response = ask_for_record_pdf(client)
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     reader, catalog = _catalog(response.data)

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from tests.cpd.builders import PIECE, make_entry
 from tests.factories import NOW, TODAY, make_user
-from tests.helpers import page, sign_in, sign_out, submit
+from tests.helpers import csrf_token, page, sign_in, sign_out, submit
 from wfld.accounts.models import User
 from wfld.core import clock
 from wfld.cpd import services
@@ -330,7 +330,6 @@ CPD_PAGES = (
     "/cpd/entries/new",
     "/cpd/me/settings",
     "/cpd/me/social-work-england",
-    "/cpd/me/record.pdf",
     "/cpd/me/record.csv",
     "/cpd/shared",
     "/cpd/readiness",
@@ -349,5 +348,22 @@ def test_an_account_without_a_staff_record_has_no_cpd_pages(app, client, org, pa
 @pytest.mark.parametrize("path", CPD_PAGES)
 def test_anonymous_visitors_are_sent_to_sign_in(app, client, org, path: str):
     response = client.get(path)
+    assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).path == "/sign-in"
+
+
+# The record's PDF is asked for with a button (a POST: it starts a background job).
+def test_an_account_without_a_staff_record_cannot_ask_for_a_cpd_pdf(app, client, org):
+    with app.app_context():
+        make_user(email="service.desk@test.example")
+        db.session.commit()
+    assert sign_in(client, "service.desk@test.example").status_code == 302
+    token = csrf_token(client, "/")
+    assert client.post("/cpd/me/record-pdf", data={"csrf_token": token}).status_code == 403
+
+
+def test_anonymous_visitors_asking_for_a_cpd_pdf_are_sent_to_sign_in(app, client, org):
+    token = csrf_token(client, "/sign-in")
+    response = client.post("/cpd/me/record-pdf", data={"csrf_token": token})
     assert response.status_code == 302
     assert urlsplit(response.headers["Location"]).path == "/sign-in"

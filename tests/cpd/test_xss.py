@@ -23,6 +23,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from tests.cpd.record_pdf import ask_for_record_pdf
 from tests.factories import NOW
 from tests.helpers import Page, csrf_token, form_values, page, sign_in, submit
 from wfld.core import clock, pdf
@@ -392,7 +393,7 @@ def test_the_pdf_shows_hostile_text_literally_and_fetches_nothing(
     monkeypatch.setattr(pdf._RefuseEverything, "fetch", spy)
     owner = _client(app, org.practitioner.email)
     _save(owner, "/cpd/entries/new", _typed(payload))
-    response = owner.get("/cpd/me/record.pdf")
+    response = ask_for_record_pdf(owner)
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     text = _pdf_text(response.data)

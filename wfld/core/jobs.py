@@ -84,7 +84,6 @@ def init_app(app: Flask) -> None:
     huey.storage = huey.create_storage()
     if old is not huey.storage and hasattr(old, "close"):
         old.close()
-    Path(results_folder(app)).mkdir(parents=True, exist_ok=True)
 
 
 def queue_file(app: Flask) -> Path:
@@ -92,8 +91,12 @@ def queue_file(app: Flask) -> Path:
 
 
 def results_folder(app: Flask | None = None) -> Path:
+    """Beside the uploaded files by default (instance/uploads/downloads): private, and on the
+    shared volume already needed when several machines serve the app."""
     app = app or current_app
-    return Path(app.config.get("JOBS_RESULTS_FOLDER") or Path(app.instance_path) / "jobs")
+    return Path(
+        app.config.get("JOBS_RESULTS_FOLDER") or Path(app.config["UPLOAD_FOLDER"]) / "downloads"
+    )
 
 
 def is_distributed() -> bool:

@@ -1,0 +1,174 @@
+"""A real consumer process (`flask jobs worker`) runs the jobs the app queues: on the embedded
+SQLite queue and on Redis; ten people asking for their PDF at once all get it.
+
+The consumer is another process, so the data it reads is really committed (the ``committed``
+marker, for the PostgreSQL lane). Waiting for it polls the job record with a deadline: the
+test fails if a job does not finish, never on how long it took.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from tests.conftest import IN_CI
+from tests.factories import make_staff, make_user
+from tests.helpers import csrf_token, sign_in
+from wfld import PROJECT_ROOT
+from wfld.core import jobs
+from wfld.core.jobs_models import Job, JobState
+from wfld.cpd import jobs as cpd_jobs
+from wfld.extensions import db
+from wfld.organisation.models import JobRole, Team
+
+pytestmark = pytest.mark.committed
+
+REDIS_URL = os.environ.get("WFLD_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# Generous: a deadline for a job that never finishes, not a measure of speed.
+DEADLINE_S = 120
+
+
+def _redis_or_skip() -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as problem:
+        message = f"Redis at {REDIS_URL} is not reachable: {problem.__class__.__name__}"
+        if IN_CI:
+            pytest.fail(message + " (CI=true: the Redis consumer test must run)", pytrace=False)
+        pytest.skip(message)
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def queue(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The queue's settings, as the app's config and as the consumer's environment."""
+    name = f"wfldtest{secrets.token_hex(4)}"  # one queue per test: nothing shared
+    if request.param == "sqlite":
+        yield {"JOBS_QUEUE_NAME": name, "JOBS_SQLITE_PATH": str(tmp_path / "jobs.sqlite3")}
+        return
+    _redis_or_skip()
+    yield {"JOBS_QUEUE_NAME": name, "REDIS_URL": REDIS_URL}
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"huey.*{name}*"))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture
+def app_config(app_config: dict, queue: dict[str, str]) -> dict:
+    return {**app_config, **queue, "JOBS_IMMEDIATE": False}
+
+
+@pytest.fixture
+def consumer(app: Flask, app_config: dict, tmp_path: Path) -> Iterator[subprocess.Popen]:
+    """`flask --app wsgi jobs worker`, configured from the environment like production."""
+    env = {
+        **os.environ,
+        "WFLD_ENV": "development",
+        "DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": app_config["SECRET_KEY"],
+        "WFLD_UPLOAD_FOLDER": app_config["UPLOAD_FOLDER"],
+        "WFLD_JOBS_QUEUE_NAME": app_config["JOBS_QUEUE_NAME"],
+    }
+    for key, variable in (
+        ("JOBS_SQLITE_PATH", "WFLD_JOBS_SQLITE_PATH"),
+        ("REDIS_URL", "WFLD_REDIS_URL"),
+    ):
+        if key in app_config:
+            env[variable] = app_config[key]
+        else:
+            env.pop(variable, None)
+    log = open(tmp_path / "consumer.log", "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker", "--workers", "2"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    process.log_path = tmp_path / "consumer.log"  # type: ignore[attr-defined]
+    yield process
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log.close()
+
+
+def _wait_for(app: Flask, job_ids: list[int], consumer: subprocess.Popen) -> list[Job]:
+    """Poll until every job has finished (or the deadline passes, or the consumer dies)."""
+    deadline = time.monotonic() + DEADLINE_S
+    while True:
+        with app.app_context():
+            found = list(db.session.scalars(db.select(Job).where(Job.id.in_(job_ids))))
+            db.session.expunge_all()
+        if len(found) == len(job_ids) and all(job.state.finished for job in found):
+            return sorted(found, key=lambda job: job.id)
+        log = Path(consumer.log_path).read_text(errors="replace")  # type: ignore[attr-defined]
+        assert consumer.poll() is None, f"the consumer stopped:\n{log}"
+        assert time.monotonic() < deadline, f"jobs unfinished after {DEADLINE_S} s:\n{log}"
+        time.sleep(0.1)
+
+
+def test_a_consumer_process_makes_the_pdf_the_person_asked_for(app, client, org, consumer):
+    sign_in(client, org.practitioner.email)
+    token = csrf_token(client, "/cpd/me")
+    asked = client.post("/cpd/me/record-pdf", data={"csrf_token": token, "period": "2026"})
+    assert asked.status_code == 302
+    with app.app_context():
+        job_id = db.session.scalar(db.select(Job.id))
+    (job,) = _wait_for(app, [job_id], consumer)
+    assert job.state is JobState.DONE, job.error
+    assert job.worker and job.worker.endswith(f":{consumer.pid}")
+    response = client.get(f"/downloads/{job_id}")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="cpd-record-2026.pdf"'
+
+
+def test_ten_people_asking_for_their_pdf_at_once_all_get_it(app, org, consumer):
+    with app.app_context():
+        team = db.session.get(Team, org.team_a)
+        role = db.session.get(JobRole, org.role_social_worker)
+        askers = []
+        for n in range(10):
+            staff = make_staff(f"Asker{n}", "Tenfold", team=team, role=role)
+            askers.append((make_user(staff), staff.id))
+        db.session.commit()
+        asker_ids = [user.id for user, _ in askers]
+        today = dt.date(2026, 11, 23).isoformat()
+        job_ids = [
+            jobs.submit(
+                cpd_jobs.make_record_pdf,
+                staff_id,
+                "two-years",
+                today,
+                actor=user,
+                title="CPD record, the last two years (PDF)",
+                ask_again_path=None,
+            ).id
+            for user, staff_id in askers
+        ]
+    finished = _wait_for(app, job_ids, consumer)
+    assert [job.state for job in finished] == [JobState.DONE] * 10, [j.error for j in finished]
+    with app.app_context():
+        folder = jobs.results_folder()
+    for job, user_id in zip(finished, asker_ids, strict=True):
+        assert job.user_id == user_id
+        assert (folder / job.result_name).read_bytes().startswith(b"%PDF-")
