@@ -192,8 +192,11 @@ def test_a_social_worker_logs_cpd_shares_it_and_downloads_the_record(
     expect(comments).to_contain_text("Marcus Lindqvist")
     expect(comments).to_contain_text(COMMENT)
     page.get_by_role("link", name="Back to my CPD").click()
+    # The PDF is made as a background job (at once in the tests): "Your downloads" has it.
+    page.get_by_role("button", name="Download as PDF").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your downloads")
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download as PDF").click()
+        page.get_by_role("link", name="Download CPD record, the last two years (PDF)").click()
     download = download_info.value
     assert download.suggested_filename == "cpd-record-two-years.pdf"
     with open(download.path(), "rb") as pdf:

@@ -11,10 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,9 +18,9 @@ import pytest
 from flask import Flask
 
 from tests.conftest import IN_CI
+from tests.core.consumer import Consumer, running_consumer
 from tests.factories import make_staff, make_user
 from tests.helpers import csrf_token, sign_in
-from wfld import PROJECT_ROOT
 from wfld.core import jobs
 from wfld.core.jobs_models import Job, JobState
 from wfld.cpd import jobs as cpd_jobs
@@ -34,8 +30,6 @@ from wfld.organisation.models import JobRole, Team
 pytestmark = pytest.mark.committed
 
 REDIS_URL = os.environ.get("WFLD_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-# Generous: a deadline for a job that never finishes, not a measure of speed.
-DEADLINE_S = 120
 
 
 def _redis_or_skip() -> None:
@@ -73,56 +67,9 @@ def app_config(app_config: dict, queue: dict[str, str]) -> dict:
 
 
 @pytest.fixture
-def consumer(app: Flask, app_config: dict, tmp_path: Path) -> Iterator[subprocess.Popen]:
-    """`flask --app wsgi jobs worker`, configured from the environment like production."""
-    env = {
-        **os.environ,
-        "WFLD_ENV": "development",
-        "DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"],
-        "SECRET_KEY": app_config["SECRET_KEY"],
-        "WFLD_UPLOAD_FOLDER": app_config["UPLOAD_FOLDER"],
-        "WFLD_JOBS_QUEUE_NAME": app_config["JOBS_QUEUE_NAME"],
-    }
-    for key, variable in (
-        ("JOBS_SQLITE_PATH", "WFLD_JOBS_SQLITE_PATH"),
-        ("REDIS_URL", "WFLD_REDIS_URL"),
-    ):
-        if key in app_config:
-            env[variable] = app_config[key]
-        else:
-            env.pop(variable, None)
-    log = open(tmp_path / "consumer.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker", "--workers", "2"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    process.log_path = tmp_path / "consumer.log"  # type: ignore[attr-defined]
-    yield process
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
-
-
-def _wait_for(app: Flask, job_ids: list[int], consumer: subprocess.Popen) -> list[Job]:
-    """Poll until every job has finished (or the deadline passes, or the consumer dies)."""
-    deadline = time.monotonic() + DEADLINE_S
-    while True:
-        with app.app_context():
-            found = list(db.session.scalars(db.select(Job).where(Job.id.in_(job_ids))))
-            db.session.expunge_all()
-        if len(found) == len(job_ids) and all(job.state.finished for job in found):
-            return sorted(found, key=lambda job: job.id)
-        log = Path(consumer.log_path).read_text(errors="replace")  # type: ignore[attr-defined]
-        assert consumer.poll() is None, f"the consumer stopped:\n{log}"
-        assert time.monotonic() < deadline, f"jobs unfinished after {DEADLINE_S} s:\n{log}"
-        time.sleep(0.1)
+def consumer(app: Flask, app_config: dict, tmp_path: Path) -> Iterator[Consumer]:
+    with running_consumer(app_config, tmp_path) as running:
+        yield running
 
 
 def test_a_consumer_process_makes_the_pdf_the_person_asked_for(app, client, org, consumer):
@@ -132,7 +79,7 @@ def test_a_consumer_process_makes_the_pdf_the_person_asked_for(app, client, org,
     assert asked.status_code == 302
     with app.app_context():
         job_id = db.session.scalar(db.select(Job.id))
-    (job,) = _wait_for(app, [job_id], consumer)
+    (job,) = consumer.wait_for(app, [job_id])
     assert job.state is JobState.DONE, job.error
     assert job.worker and job.worker.endswith(f":{consumer.pid}")
     response = client.get(f"/downloads/{job_id}")
@@ -165,7 +112,7 @@ def test_ten_people_asking_for_their_pdf_at_once_all_get_it(app, org, consumer):
             ).id
             for user, staff_id in askers
         ]
-    finished = _wait_for(app, job_ids, consumer)
+    finished = consumer.wait_for(app, job_ids)
     assert [job.state for job in finished] == [JobState.DONE] * 10, [j.error for j in finished]
     with app.app_context():
         folder = jobs.results_folder()
