@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask
+from flask import Flask, url_for
 from flask.testing import FlaskClient
 
 from tests.factories import make_role, make_staff, make_user
@@ -35,18 +35,27 @@ EXPECTED = {
         "Organisation admin",
     ],
 }
-HREFS = {
-    "Home": "/",
-    "My learning": "/learning/me",
-    "My CPD": "/cpd/me",
-    "Course catalogue": "/learning/catalogue",
-    "Frameworks": "/frameworks",
-    "Team learning": "/learning/team",
-    "Service compliance": "/learning/compliance",
-    "Pathways": "/learning/pathways",
-    "People": "/people",
-    "Organisation admin": "/admin",
+# Everyone signed in has their downloads (the files background jobs made for them), last.
+EXPECTED = {persona: [*labels, "Your downloads"] for persona, labels in EXPECTED.items()}
+# Where each label leads (as endpoints: the catalogue's URLs moved with its package).
+ENDPOINTS = {
+    "Home": "main.home",
+    "My learning": "learning.my_learning",
+    "My CPD": "cpd.my_cpd",
+    "Course catalogue": "catalogue.list_activities",
+    "Frameworks": "frameworks.list_frameworks",
+    "Team learning": "learning.team_compliance",
+    "Service compliance": "learning.service_compliance",
+    "Pathways": "learning.list_pathways",
+    "People": "people.directory",
+    "Organisation admin": "admin.index",
+    "Your downloads": "downloads.list_downloads",
 }
+
+
+def _hrefs(app: Flask, labels: list[str]) -> list[str]:
+    with app.test_request_context():
+        return [url_for(ENDPOINTS[label]) for label in labels]
 
 
 def _email(app: Flask, org, persona: str) -> str:  # noqa: ANN001
@@ -90,28 +99,32 @@ def test_each_persona_sees_their_links_in_order(
     assert sign_in(client, _email(app, org, persona)).status_code == 302
     links = _menu(client).select("li.govuk-service-navigation__item > a")
     assert [a.get_text(strip=True) for a in links] == EXPECTED[persona]
-    assert [a["href"] for a in links] == [HREFS[label] for label in EXPECTED[persona]]
+    hrefs = _hrefs(app, EXPECTED[persona])
+    assert [a["href"] for a in links] == hrefs
     # A link shown is a page allowed.
-    for label in EXPECTED[persona]:
-        assert client.get(HREFS[label]).status_code == 200, f"{persona}: {label}"
+    for label, href in zip(EXPECTED[persona], hrefs, strict=True):
+        assert client.get(href).status_code == 200, f"{persona}: {label}"
 
 
 def test_the_current_section_is_marked_once_with_the_components_markup(
+    app: Flask,
     client: FlaskClient,
     org,  # noqa: ANN001
 ) -> None:
     sign_in(client, org.wfld_admin.email)
+    (catalogue,) = _hrefs(app, ["Course catalogue"])
     for url, label in (
         ("/", "Home"),
         ("/accessibility", "Home"),
         ("/cpd/me", "My CPD"),
-        ("/learning/catalogue", "Course catalogue"),
+        (catalogue, "Course catalogue"),
         ("/frameworks", "Frameworks"),
         ("/learning/pathways/new", "Pathways"),
         ("/learning/expected-levels", "Pathways"),
         ("/learning/certificates", "Pathways"),
         ("/people", "People"),
         ("/admin/teams", "Organisation admin"),
+        ("/downloads", "Your downloads"),
     ):
         menu = _menu(client, url)
         active = menu.select("li.govuk-service-navigation__item--active")

@@ -3,12 +3,15 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, render_template
 from werkzeug.wrappers import Response
 
-from wfld import __version__
 from wfld.core import clock, health
 from wfld.core.auth import current_actor, public, signed_in
+from wfld.core.version import VERSION
 from wfld.main.home import build_home
+from wfld.main.navigation import navigation
 
 bp = Blueprint("main", __name__)
+# The layout's menu (base.html): who sees which section is decided in one module.
+bp.add_app_template_global(navigation)
 
 
 @bp.route("/")
@@ -34,7 +37,7 @@ def healthz() -> tuple[Response, int]:
     status = 200 if database == "ok" else 503
     body = {
         "status": "ok" if database == queue == "ok" else "degraded",
-        "version": __version__,
+        "version": VERSION,
         "database": database,
         "queue": queue,
     }
