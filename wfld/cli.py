@@ -141,16 +141,17 @@ def serve(host: str, port: int, worker: bool) -> None:
         consumer = start_worker_process(PROJECT_ROOT)
     # SIGTERM (a supervisor, `kill`) stops the server like Ctrl+C, so the consumer goes too.
     previous = signal.signal(signal.SIGTERM, _interrupt)
-    click.echo(banner)
     try:
-        server.serve_forever()
+        click.echo(banner)
+        server.serve_forever()  # werkzeug's returns on Ctrl+C
     except KeyboardInterrupt:
-        click.echo("Stopped.")
+        pass
     finally:
         signal.signal(signal.SIGTERM, previous)
         server.server_close()
         if consumer is not None:
             stop_worker_process(consumer)
+    click.echo("Stopped.")
 
 
 def _interrupt(_signum: int, _frame: object) -> None:

@@ -11,16 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import signal
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 from flask import Flask
 
 from tests.conftest import IN_CI
-from tests.core.consumer import Consumer, running_consumer
+from tests.core.consumer import DEADLINE_S, Consumer, running_consumer, worker_environment
 from tests.factories import make_staff, make_user
 from tests.helpers import csrf_token, sign_in
+from wfld import PROJECT_ROOT
 from wfld.core import jobs
 from wfld.core.jobs_models import Job, JobState
 from wfld.cpd import jobs as cpd_jobs
@@ -119,3 +125,45 @@ def test_ten_people_asking_for_their_pdf_at_once_all_get_it(app, org, consumer):
     for job, user_id in zip(finished, asker_ids, strict=True):
         assert job.user_id == user_id
         assert (folder / job.result_name).read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_make_runs_server_starts_a_consumer_and_stopping_it_stops_both(
+    app_config: dict, stop: signal.Signals
+) -> None:
+    """`make run`'s `flask serve`: the consumer runs beside the server; Ctrl+C (SIGINT) or
+    SIGTERM to the server stops both (no consumer is left behind)."""
+    if app_config.get("REDIS_URL"):
+        pytest.skip("make run uses the embedded SQLite queue")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "serve", "--port", "0"],
+        cwd=PROJECT_ROOT,
+        env=worker_environment(app_config),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        # Reading waits for lines: a server that never says so is killed, ending the loop.
+        watchdog = threading.Timer(DEADLINE_S, server.kill)
+        watchdog.start()
+        output = []
+        for line in server.stdout:  # the banner, then the consumer saying it has started
+            output.append(line)
+            if "Huey consumer started" in line:
+                break
+        children = [
+            child for child in psutil.Process(server.pid).children() if "worker" in child.cmdline()
+        ]
+        watchdog.cancel()
+        assert children, "no consumer beside the server:\n" + "".join(output)
+        server.send_signal(stop)
+        assert server.wait(timeout=60) == 0
+        gone, alive = psutil.wait_procs(children, timeout=30)
+        assert alive == [], "the consumer outlived the server"
+        assert "Stopped." in server.stdout.read()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
