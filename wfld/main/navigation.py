@@ -4,9 +4,10 @@ Each entry is shown to whoever its predicate lets in; the predicates are the one
 access decorators use, so a link shown is a page allowed and a page allowed is a link shown.
 The layout renders :func:`navigation` with the GOV.UK service navigation component.
 
-Adding a section is one line in ``MENU``, in the order it should appear::
+Adding a section is one line in ``MENU``, in the order it should appear (plus the import of
+its predicate), e.g.::
 
-    Section("Your downloads", "jobs.list_downloads", everyone, ("jobs.",)),
+    Section("Team readiness", "cpd.team_readiness", can_view_readiness, ("cpd.team_readiness",)),
 
 ``section`` says which pages belong to it, for ``aria-current``: a string ending in "." is a
 whole blueprint, anything else an endpoint and the endpoints that start with it (its CSV, say).
