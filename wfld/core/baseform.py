@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, PasswordField, StringField, TextAreaField
+from wtforms import Field, HiddenField, PasswordField, StringField, TextAreaField
 
 from wfld.core.text import clean_text
 
@@ -37,3 +37,14 @@ class Form(FlaskForm):
             elif isinstance(field, StringField):
                 field.filters = (_clean_line, *field.filters)
             return field
+
+
+class VersionedForm(Form):
+    """Carries the version of the record the form was opened on (optimistic locking): any
+    domain's form for a record two people can change at once."""
+
+    version = HiddenField()
+
+    @property
+    def expected_version(self) -> int | None:
+        return int(self.version.data) if (self.version.data or "").isdigit() else None

@@ -16,7 +16,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     EmailField,
-    HiddenField,
     PasswordField,
     RadioField,
     SelectField,
@@ -28,7 +27,7 @@ from wtforms import (
 from wtforms.validators import Email, EqualTo, Length, Optional, ValidationError
 
 from wfld.accounts.roles import Role
-from wfld.core.baseform import Form
+from wfld.core.baseform import Form, VersionedForm
 from wfld.core.forms import GovDateField, GovSingleCheckbox, Required
 from wfld.organisation import queries
 from wfld.organisation.models import EmploymentType, Regulator, StaffMember
@@ -88,16 +87,6 @@ class ServiceAreaForm(Form):
         ],
     )
     submit = SubmitField("Save service area", widget=GovSubmitInput())
-
-
-class VersionedForm(Form):
-    """Carries the version of the record the form was opened on (optimistic locking)."""
-
-    version = HiddenField()
-
-    @property
-    def expected_version(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
 
 
 class TeamForm(VersionedForm):
