@@ -6,7 +6,9 @@ Frozen clock: 23 November 2026. Mo manages P1 (in the role since 2020) and P2 (s
 - Alpha, mandatory, due 30 days after taking the role, never renewed;
 - Bravo and Charlie, mandatory, renewed every 12 months, no first deadline;
 - Echo, recommended, no deadline;
-- Foxtrot, mandatory, done once for good.
+- Foxtrot, mandatory, done once for good;
+- a framework statement, mandatory, due 30 days after taking the role, met by either of two
+  activities (Golf One, Golf Two).
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from tests.factories import NOW, TODAY, make_role, make_staff, make_user
+from tests.frameworks.builders import nested_doc
 from tests.helpers import page, sign_in
 from wfld import needs_providers
 from wfld.accounts.models import User
@@ -43,11 +47,13 @@ from wfld.core.needs import (
     tally_of,
 )
 from wfld.extensions import db
+from wfld.frameworks import queries as framework_queries
+from wfld.frameworks import services as framework_services
 from wfld.learning import services
 from wfld.learning.models import Stage
 from wfld.learning.needs import PROVIDER
 from wfld.organisation.models import StaffMember, Team
-from wfld.organisation.scopes import Purpose, StaffScope, visible_scope
+from wfld.organisation.scopes import Purpose, StaffScope, system_scope, visible_scope
 
 SIXTY_DAYS = Period.next_days(TODAY, 60)  # to 22 January 2027
 
@@ -109,6 +115,12 @@ def team(app, org):  # noqa: ANN001, ANN201
                 ("f", "Foxtrot Once", None),
             ]
         }
+        framework_services.import_document(nested_doc("NEEDS-FW"), actor=None, now=NOW)
+        version = framework_queries.find_framework_by_code("NEEDS-FW").versions[0]
+        statement = framework_queries.find_item_by_code(version.id, "1.2")
+        golf = [_activity("Golf One"), _activity("Golf Two")]
+        for activity in golf:
+            activity.framework_items.append(statement)
         pathway = services.create_pathway(
             name="Needs pathway", description=None, roles=[role], actor=None, now=NOW
         )
@@ -130,6 +142,18 @@ def team(app, org):  # noqa: ANN001, ANN201
                 actor=None,
                 now=NOW,
             )
+        services.add_requirement(
+            pathway=pathway,
+            stage=Stage.MANDATORY,
+            activity=None,
+            framework_item=statement,
+            is_mandatory=True,
+            due_within_days=30,
+            renewal_months=None,
+            actor=None,
+            now=NOW,
+        )
+        _complete(mo, golf[1], dt.date(2021, 5, 1))  # either activity meets the statement
         _complete(p1, activities["b"], dt.date(2025, 11, 1))  # expired 1 November 2026
         _complete(p1, activities["c"], dt.date(2026, 1, 10))  # expires 10 January 2027
         _complete(p1, activities["f"], dt.date(2021, 1, 1))
@@ -162,6 +186,7 @@ def team(app, org):  # noqa: ANN001, ANN201
             "p2": p2.id,
             "user": user.id,
             "email": user.email,
+            "item": Target(framework_item_id=statement.id),
             **{name: Target(activity_id=a.id) for name, a in activities.items()},
         }
 
@@ -178,6 +203,7 @@ def test_each_source_from_the_rules(app, team):
     d = dt.date
     m, p1, p2 = team["mo"], team["p1"], team["p2"]
     a, b, c, e, f = (team[k] for k in "abcef")
+    item = team["item"]
     mandatory, development = Priority.MANDATORY, Priority.DEVELOPMENT
     with app.app_context():
         needs = PROVIDER.needs(_scope(team, Purpose.SELF_AND_TEAM), SIXTY_DAYS, now=NOW)
@@ -186,11 +212,13 @@ def test_each_source_from_the_rules(app, team):
             (p1, b, Source.EXPIRED, mandatory, State.OPEN, d(2026, 11, 1)),
             (p1, c, Source.EXPIRING, mandatory, State.OPEN, d(2027, 1, 10)),
             (p1, e, Source.NOT_STARTED, development, State.OPEN, None),
+            (p1, item, Source.OVERDUE, mandatory, State.OPEN, d(2020, 2, 5)),
             (p2, a, Source.DUE, mandatory, State.OPEN, d(2026, 12, 1)),
             (p2, b, Source.NOT_STARTED, mandatory, State.OPEN, None),
             (p2, c, Source.NOT_STARTED, mandatory, State.OPEN, None),
             (p2, e, Source.NOT_STARTED, development, State.OPEN, None),
             (p2, f, Source.NOT_STARTED, mandatory, State.OPEN, None),
+            (p2, item, Source.DUE, mandatory, State.OPEN, d(2026, 12, 1)),
             (m, b, Source.NOT_STARTED, mandatory, State.OPEN, None),
             (m, c, Source.EXPIRING, mandatory, State.OPEN, d(2027, 1, 5)),
             (m, e, Source.NOT_STARTED, development, State.OPEN, None),
@@ -236,11 +264,20 @@ def test_needs_stay_inside_the_scope(app, org, team):
         ]
 
 
-@pytest.mark.parametrize("purpose", [Purpose.SELF, Purpose.TEAM, Purpose.SELF_AND_TEAM])
+@pytest.mark.parametrize(
+    "purpose", [Purpose.SELF, Purpose.TEAM, Purpose.SELF_AND_TEAM, Purpose.SYSTEM]
+)
 @pytest.mark.parametrize("days", [0, 7, 8, 47, 48, 60, 400])
 def test_the_tally_counts_the_needs(app, team, purpose, days):
+    """A system scope has no actor: everyone, Mo too, is counted in the by-role loop."""
     with app.app_context():
-        scope = _scope(team, purpose)
+        if purpose is Purpose.SYSTEM:
+            people = [team["mo"], team["p1"], team["p2"]]
+            scope = system_scope(
+                TODAY, ids=select(StaffMember.id).where(StaffMember.id.in_(people))
+            )
+        else:
+            scope = _scope(team, purpose)
         period = Period.next_days(TODAY, days)
         needs = PROVIDER.needs(scope, period, now=NOW)
         assert PROVIDER.tally(scope, period, now=NOW) == tally_of(needs, actor_id=scope.actor_id)
@@ -250,13 +287,18 @@ def test_the_tally_counts_the_actors_own_apart(app, team):
     with app.app_context():
         tally = PROVIDER.tally(_scope(team, Purpose.SELF_AND_TEAM), SIXTY_DAYS, now=NOW)
         assert tally.count(own=True) == 3
-        assert tally.count(own=False) == 9
-        assert tally.count(own=False, sources=LATE) == 2
+        assert tally.count(own=False) == 11
+        assert tally.count(own=False, sources=LATE) == 3
         assert tally.count(own=False, sources=LATE, states={State.BOOKED}) == 1
         assert tally.count(priorities={Priority.DEVELOPMENT}) == 3
-        assert tally.by_target(own=False, sources=LATE) == {team["a"]: 1, team["b"]: 1}
+        assert tally.by_target(own=False, sources=LATE) == {
+            team["a"]: 1,
+            team["b"]: 1,
+            team["item"]: 1,
+        }
         assert tally.titles[team["b"]] == "Bravo Renewal"
-        assert tally.total == 12
+        assert tally.titles[team["item"]] == "1.2 Second statement"
+        assert tally.total == 14
 
 
 def test_the_registry_lists_every_provider_once(app, team):
@@ -291,7 +333,9 @@ def test_home_page_attention_is_the_providers_tally(app, client, team):
     team_late = tally.by_target(own=False, priorities={Priority.MANDATORY}, sources=LATE)
     assert items[: 1 + len(team_late)] == [
         f"1 learning requirement is due in the next {days} days",
+        # Most overdue first, then by title.
+        "1 of your team is overdue 1.2 Second statement",
         "1 of your team is overdue Alpha Induction",
         "1 of your team is overdue Bravo Renewal",
     ]
-    assert dict(team_late) == {team["a"]: 1, team["b"]: 1}
+    assert dict(team_late) == {team["a"]: 1, team["b"]: 1, team["item"]: 1}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select
@@ -210,6 +210,7 @@ class _Need:
 
 
 NOTHING: dict = {}  # what an activity nobody has done or booked maps to (never written)
+_UNSEEN = object()  # a set of rule inputs not classified yet
 # Up to this many people, the queries after the first name them by id: the database then
 # knows how few rows to expect (a team's line-management chain is a recursive query whose
 # size PostgreSQL cannot estimate, and it chose whole-table plans for it). Beyond it, the
@@ -281,6 +282,7 @@ class _Assessor:
         }
         self._assessed: dict[tuple, Assessment] = {}
         self._judged: dict[tuple, tuple[Status, bool]] = {}
+        self._classified: dict[int, dict[tuple, Hashable]] = {}
 
     def needs_of(self, staff_id: int, job_role_id: int) -> list[_Need]:
         if staff_id in self.by_person:
@@ -343,14 +345,33 @@ class _Assessor:
             append(result or judge(need, last, booked_on, role_since))
         return out
 
-    def assess_many(self, need: _Need, people: list[tuple[int, dt.date]]) -> list[Assessment]:
-        """The assessment of one requirement for many people (staff id, in role since): the
-        hot loop of a large scope's needs tally, written like ``judge_many``."""
+    def classify_many(
+        self,
+        need: _Need,
+        people: list[tuple[int, dt.date]],
+        classify: Callable[[Assessment], Hashable],
+    ) -> list[Hashable]:
+        """``classify(assessment)`` of one requirement for many people (staff id, in role
+        since), once per distinct set of rule inputs: the hot loop of a large scope's needs
+        tally, written like ``judge_many``. Each call of a tally brings its own classifier,
+        so the answers are kept for this call only."""
+        classified: dict[tuple, Hashable] = self._classified.setdefault(id(classify), {})
         if need.single is None:
-            return [self.assess(staff_id, role_since, need)[0] for staff_id, role_since in people]
+            out = []
+            for staff_id, role_since in people:
+                last, booking = self.evidence(staff_id, need)
+                booked_on = booking[1] if booking else None
+                key = _memo_key(need, last, booked_on, role_since)
+                found = classified.get(key, _UNSEEN)
+                if found is _UNSEEN:
+                    found = classified[key] = classify(
+                        self._assessment(need, last, booked_on, role_since)
+                    )
+                out.append(found)
+            return out
         completions = self.completions.get(need.single, NOTHING).get
         bookings = self.bookings.get(need.single, NOTHING).get
-        assessed, assessment = self._assessed, self._assessment
+        assessment = self._assessment
         renewal, due = need.renewal_months, need.due_within_days
         applies_from, grace = need.applies_from, need.grace_days
         out = []
@@ -369,8 +390,10 @@ class _Assessor:
                 key = (renewal, last, booked_on, start if last < start else None, grace)
             else:
                 key = (due, role_since, booked_on, applies_from, grace, None)
-            found = assessed.get(key)
-            append(found or assessment(need, last, booked_on, role_since))
+            found = classified.get(key, _UNSEEN)
+            if found is _UNSEEN:
+                found = classified[key] = classify(assessment(need, last, booked_on, role_since))
+            append(found)
         return out
 
     def judge(
@@ -590,22 +613,27 @@ def summarise(
 
 
 @dataclass
-class AssessmentCounts:
-    """How many people have each assessment of each requirement: what the needs tally is
-    made of, without a line per person. Keys: (the scope's actor's own, target, mandatory,
-    assessment)."""
+class ClassCounts:
+    """How many of the scope's (person, requirement) pairs fall in each class a caller
+    defines (the needs provider: source and state): counts only, no line per person.
+    Keys: (the scope's actor's own, target, mandatory, class); pairs classed None are left
+    out."""
 
     today: dt.date
     counts: Counter = field(default_factory=Counter)
     titles: dict[Target, str] = field(default_factory=dict)
 
 
-def count_assessments(
-    scope: StaffScope, *, now: dt.datetime, due_soon_days: int
-) -> AssessmentCounts:
-    """Everyone in the scope, counted by (own, requirement, assessment), from the same batch
-    of statements and memoised rules as ``summarise``: people with the same rule inputs share
-    one assessment, so the counts stay small however many people there are."""
+def count_by_class(
+    scope: StaffScope,
+    *,
+    now: dt.datetime,
+    due_soon_days: int,
+    classify: Callable[[Assessment], Hashable | None],
+) -> ClassCounts:
+    """Everyone in the scope, counted by (own, requirement, ``classify(assessment)``), from
+    the same batch of statements and memoised rules as ``summarise``: a distinct set of rule
+    inputs is assessed and classified once, however many people share it."""
     facts = queries.staff_facts(scope.ids)
     assessor = _Assessor(
         _who(scope.ids, [f[0] for f in facts]),
@@ -615,7 +643,7 @@ def count_assessments(
     )
     actor = scope.actor_id
     by_role: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
-    result = AssessmentCounts(today=assessor.today)
+    result = ClassCounts(today=assessor.today)
     counts, titles = result.counts, result.titles
     for staff_id, _, job_role_id, role_since in facts:
         if staff_id == actor or staff_id in assessor.by_person:
@@ -623,14 +651,17 @@ def count_assessments(
             for need in assessor.needs_of(staff_id, job_role_id):
                 titles[need.target] = need.title
                 assessment, _, _ = assessor.assess(staff_id, role_since, need)
-                counts[own, need.target, need.mandatory, assessment] += 1
+                found = classify(assessment)
+                if found is not None:
+                    counts[own, need.target, need.mandatory, found] += 1
         else:
             by_role[job_role_id].append((staff_id, role_since))
     for job_role_id, people in by_role.items():
         for need in assessor.by_role.get(job_role_id, []):
             titles[need.target] = need.title
-            for assessment, n in Counter(assessor.assess_many(need, people)).items():
-                counts[False, need.target, need.mandatory, assessment] += n
+            for found, n in Counter(assessor.classify_many(need, people, classify)).items():
+                if found is not None:
+                    counts[False, need.target, need.mandatory, found] += n
     return result
 
 

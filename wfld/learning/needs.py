@@ -9,6 +9,7 @@ the home page, the compliance pages and the matrix share one definition of "over
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from wfld.core.clock import LONDON
 from wfld.core.needs import Need, Period, Priority, Source, State, Tally, TallyKey, Target
@@ -83,13 +84,14 @@ class LearningNeeds:
     def tally(self, scope: StaffScope, period: Period, *, now: dt.datetime) -> Tally:
         """Counts only: one batch of statements, and each distinct assessment classified
         once (people with the same rule inputs share it)."""
-        counted = compliance.count_assessments(scope, now=now, due_soon_days=_horizon(period, now))
+        counted = compliance.count_by_class(
+            scope,
+            now=now,
+            due_soon_days=_horizon(period, now),
+            classify=partial(classify, period_end=period.end),
+        )
         tally = Tally()
-        for (own, target, mandatory, assessment), n in counted.counts.items():
-            found = classify(assessment, period_end=period.end)
-            if found is None:
-                continue
-            source, state = found
+        for (own, target, mandatory, (source, state)), n in counted.counts.items():
             need_target = _target(target)
             tally.counts[TallyKey(source, _priority(mandatory), state, need_target, own)] += n
             tally.titles.setdefault(need_target, counted.titles[target])
