@@ -90,7 +90,9 @@ def _outcome(**changes) -> load.Outcome:  # noqa: ANN003
         "failures": [],
         "server_log_errors": 0,
         "locked_in_log": 0,
-        "workers_rss_mib": {101: 140.0, 102: 150.5},
+        "workers_rss_mib": {101: 140.0, 102: 148.5},
+        "workers_now_mib": {101: 120.0, 102: 131.0},
+        "consumer_peak_rss_mib": 180.0,
     }
     values.update(changes)
     return load.Outcome(**values)
@@ -104,19 +106,19 @@ def test_the_summary_checks_each_target() -> None:
         "p99": True,
         "errors": False,  # the aggregate row has 3 failures
         '"database is locked"': True,
-        "worker RSS (largest)": True,
+        "worker peak RSS": True,
     }
 
 
 def test_locks_in_the_server_log_and_big_workers_are_misses() -> None:
-    outcome = _outcome(locked_in_log=1, workers_rss_mib={101: 251.0}, server_log_errors=1)
+    outcome = _outcome(locked_in_log=1, workers_rss_mib={101: 150.5}, server_log_errors=1)
     missed = {v.label for v in load.verdicts(outcome) if not v.ok}
-    assert missed == {"errors", '"database is locked"', "worker RSS (largest)"}
+    assert missed == {"errors", '"database is locked"', "worker peak RSS"}
 
 
 def test_no_worker_measured_is_a_miss_not_a_pass() -> None:
     verdict = load.verdicts(_outcome(workers_rss_mib={}))[-1]
-    assert (verdict.label, verdict.ok) == ("worker RSS (largest)", False)
+    assert (verdict.label, verdict.ok) == ("worker peak RSS", False)
 
 
 def test_the_report_prints_figures_pages_failures_memory_and_verdicts() -> None:
@@ -130,7 +132,8 @@ def test_the_report_prints_figures_pages_failures_memory_and_verdicts() -> None:
     assert "     4  session lost: the sign-in page" in report
     assert "5xx responses: 2" in report
     assert '"database is locked": 1 in responses, 0 in the server log' in report
-    assert "worker 102: 150.5 MiB" in report
+    assert "worker 102: peak 148.5 MiB (now 131.0)" in report
+    assert "jobs consumer (PDFs): peak 180.0 MiB (not judged)" in report
     assert "PASS  throughput" in report
     assert "MISS  errors" in report
 

@@ -6,7 +6,8 @@ Who signs in comes from the JSON file named by ``WFLD_LOAD_PLAN`` (written by th
 once (``on_start``) as its own person, then loops over its weighted tasks:
 
 - everyone with a staff record (practitioners and line managers): home, My learning, My CPD,
-  add a CPD entry (form, save as draft, view it, then delete the draft again), book a session
+  add a CPD entry (form, save as draft, view it, then delete the draft again), ask for the
+  CPD record PDF (a background job, made by the consumer), book a session
   (catalogue, an activity, book a place with places left, then cancel it again);
 - line managers also: team compliance;
 - service-wide viewers (the WFLD admin, the senior manager): home, the catalogue and service
@@ -197,6 +198,20 @@ class _Person(_Signed):
     @task(2)
     def my_cpd(self) -> None:
         self.page("/cpd/me", "my CPD")
+
+    @task(1)
+    def cpd_pdf(self) -> None:
+        """Ask for the CPD record PDF: a background job (the consumer renders it), then the
+        list of downloads, where the person watches it."""
+        if self.page("/cpd/me", "my CPD") is None:
+            return
+        if self.post(
+            "/cpd/me/record-pdf",
+            "CPD PDF: ask",
+            {"period": "two-years"},
+            expect_location=r"/downloads",
+        ):
+            self.page("/downloads", "your downloads")
 
     @task(1)
     def add_cpd_entry(self) -> None:
