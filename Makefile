@@ -15,7 +15,7 @@ LOAD_ARGS ?=
 PORT ?= 5000
 HOST ?= 127.0.0.1
 
-.PHONY: install run reset-demo test test-sqlite test-postgresql test-browser browser-deps lint clean load
+.PHONY: install run reset-demo test layers test-sqlite test-postgresql test-browser browser-deps lint clean load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ reset-demo:
 ## test: every test, on SQLite, on PostgreSQL and in a real browser
 test: install browser-deps test-sqlite test-postgresql test-browser
 
+## layers: the import contracts of .importlinter (the layers of ARCHITECTURE.md, views without
+## SQL, domains reaching each other only through public modules)
+layers: install
+	@echo "== Import contracts =="
+	$(BIN)/lint-imports --no-cache
+
 # pytest exits 5 when it collected no tests: that is a failure, not a pass.
 define run_pytest
 	$(PYTEST) $(1) || { rc=$$?; [ $$rc -eq 5 ] && echo "pytest collected no tests: failing"; exit $$rc; }
@@ -87,8 +93,8 @@ load: install
 		--duration $(LOAD_DURATION) --workers $(LOAD_WORKERS) $(LOAD_ARGS)
 
 lint: install
-	$(BIN)/ruff check wfld tests config.py wsgi.py
-	$(BIN)/ruff format --check wfld tests config.py wsgi.py
+	$(BIN)/ruff check wfld tests config.py wsgi.py import_contracts.py
+	$(BIN)/ruff format --check wfld tests config.py wsgi.py import_contracts.py
 
 clean:
 	rm -rf $(VENV) node_modules wfld/static/dist
