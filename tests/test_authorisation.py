@@ -297,9 +297,10 @@ def _learning_records(org, now: dt.datetime):  # noqa: ANN001, ANN202
     from decimal import Decimal
 
     from wfld.accounts.models import User
+    from wfld.catalogue.models import DeliveryMode, LearningActivity, Provider
     from wfld.extensions import db
     from wfld.learning import services as learning_services
-    from wfld.learning.models import DeliveryMode, LearningActivity, Provider, Stage
+    from wfld.learning.models import Stage
     from wfld.organisation.models import StaffMember
 
     activity = LearningActivity(
@@ -360,7 +361,7 @@ def _catalogue_records(org) -> dict[str, tuple[int, int]]:  # noqa: ANN001
     """Catalogue records, dated from the real clock (the app is not frozen here): an offered
     activity and a withdrawn one, each with a session to come; and on a second session of the
     offered one, the practitioner's booking and the other practitioner's."""
-    from tests.learning.catalogue_builders import book, make_activity, make_session
+    from tests.catalogue.builders import book, make_activity, make_session
     from wfld.core import clock
     from wfld.extensions import db
 

@@ -28,7 +28,7 @@ def _client(app: Flask, person) -> FlaskClient:  # noqa: ANN001
 
 
 def _activity(app: Flask) -> int:
-    from tests.learning.catalogue_builders import make_activity
+    from tests.catalogue.builders import make_activity
 
     with app.app_context():
         activity_id = make_activity("Court Skills").id
@@ -42,10 +42,10 @@ DATE_FORMS = {
     "cpd entry": ("practitioner", lambda app, org: "/cpd/entries/new", "started_on"),
     "session": (
         "wfld_admin",
-        lambda app, org: f"/learning/activities/{_activity(app)}/sessions/new",
+        lambda app, org: f"/catalogue/activities/{_activity(app)}/sessions/new",
         "date",
     ),
-    "completion": ("wfld_admin", lambda app, org: "/learning/completions/new", "completed_on"),
+    "completion": ("wfld_admin", lambda app, org: "/catalogue/completions/new", "completed_on"),
     "leaver": (
         "wfld_admin",
         lambda app, org: f"/admin/staff/{org.other_practitioner.staff_id}/leaver",
@@ -121,7 +121,7 @@ def test_a_cpd_entry_shows_all_its_problems_on_the_first_submission(app: Flask, 
 
 def test_a_session_shows_all_its_problems_on_the_first_submission(app: Flask, org) -> None:  # noqa: ANN001
     client = _client(app, org.wfld_admin)
-    path = f"/learning/activities/{_activity(app)}/sessions/new"
+    path = f"/catalogue/activities/{_activity(app)}/sessions/new"
     response = submit(
         client,
         path,
@@ -194,7 +194,7 @@ def test_a_staff_record_shows_all_its_problems_on_the_first_submission(app: Flas
 def test_an_activity_shows_all_its_problems_on_the_first_submission(app: Flask, org) -> None:  # noqa: ANN001
     _activity(app)  # "Court Skills" is taken
     client = _client(app, org.wfld_admin)
-    data = form_values(client.get("/learning/activities/new"))
+    data = form_values(client.get("/catalogue/activities/new"))
     data.update(
         title="Court Skills",
         category="",
@@ -204,7 +204,7 @@ def test_an_activity_shows_all_its_problems_on_the_first_submission(app: Flask, 
         cost_per_place="-5",
         validity_months="0",
     )
-    assert page(submit(client, "/learning/activities/new", data)).error_summary() == {
+    assert page(submit(client, "/catalogue/activities/new", data)).error_summary() == {
         "#title": "A learning activity with this title already exists",
         "#category": "Enter the category",
         "#duration_hours": "Duration must be 0 hours or more",
@@ -218,7 +218,7 @@ def test_a_completion_shows_all_its_problems_on_the_first_submission(app: Flask,
     client = _client(app, org.wfld_admin)
     response = submit(
         client,
-        "/learning/completions/new",
+        "/catalogue/completions/new",
         {
             "employee_number": "NOBODY-1",
             "activity": str(activity_id),

@@ -15,14 +15,15 @@ LAYER = {
     "accounts": 1,
     "organisation": 2,
     "frameworks": 2,
-    "learning": 3,
-    "cpd": 4,
-    "appraisal": 5,
-    "programmes": 5,
-    "main": 6,
-    "reports": 6,
-    "synthetic": 6,
-    "bench": 7,
+    "catalogue": 3,
+    "learning": 4,
+    "cpd": 5,
+    "appraisal": 6,
+    "programmes": 6,
+    "main": 7,
+    "reports": 7,
+    "synthetic": 7,
+    "bench": 8,
 }
 # The app factory, CLI and the registries of models and needs providers see everything.
 ASSEMBLY = {"__init__", "cli", "models", "needs_providers"}

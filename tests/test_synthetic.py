@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import sign_in
+from wfld.catalogue.models import Completion
 from wfld.cpd.models import CpdEntry
 from wfld.extensions import db
-from wfld.learning.models import Completion, PathwayRequirement
+from wfld.learning.models import PathwayRequirement
 from wfld.organisation import queries as org_queries
 from wfld.organisation.models import StaffMember
 from wfld.organisation.synthetic import AREAS, _people

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +13,7 @@ from jinja2.bccache import Bucket
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_for
-
-try:
-    __version__ = version("wfld")
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0.0.0"
+from wfld.core.version import VERSION as __version__  # noqa: F401 - the package's version
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -123,9 +118,9 @@ def _jobs(app: Flask) -> None:
 def _blueprints(app: Flask) -> None:
     from wfld.accounts.views import bp as accounts_bp
     from wfld.accounts.views import init_app as init_accounts
+    from wfld.catalogue.views import bp as catalogue_bp
     from wfld.cpd.views import bp as cpd_bp
     from wfld.frameworks.views import bp as frameworks_bp
-    from wfld.learning.catalogue_views import bp as catalogue_bp
     from wfld.learning.views import bp as learning_bp
     from wfld.main.downloads import bp as downloads_bp
     from wfld.main.views import bp as main_bp

@@ -16,6 +16,7 @@ from wfld.accounts import queries as account_queries
 from wfld.accounts import services as account_services
 from wfld.accounts.roles import Role
 from wfld.bench.command import bench_command
+from wfld.catalogue.seeding import CatalogueFileError, load_catalogue, load_demo_sessions
 from wfld.core import clock
 from wfld.core.errors_domain import RuleBroken
 from wfld.core.jobs_cli import jobs_cli, start_worker_process, stop_worker_process
@@ -25,7 +26,6 @@ from wfld.frameworks import queries as framework_queries
 from wfld.frameworks import services as framework_services
 from wfld.frameworks.documents import DocumentError, parse_text, to_csv, to_json
 from wfld.frameworks.seeding import load_reference_frameworks
-from wfld.learning.catalogue_seeding import CatalogueFileError, load_catalogue, load_demo_sessions
 from wfld.learning.demo import load_demo_pathways
 from wfld.organisation import queries as org_queries
 from wfld.organisation import services as org_services

@@ -1,6 +1,13 @@
 """Imports every domain's models so Alembic and the mapper registry see them all."""
 
 from wfld.accounts.models import AuditEvent, SignInAttempt, User, UserRole, UserSession
+from wfld.catalogue.models import (
+    Booking,
+    CertificateFile,
+    Completion,
+    LearningActivity,
+    LearningSession,
+)
 from wfld.core.jobs_models import Job
 from wfld.cpd.models import CpdComment, CpdEntry, CpdEntryVersion, CpdEvidence, CpdProfile
 from wfld.frameworks.models import (
@@ -11,16 +18,7 @@ from wfld.frameworks.models import (
     FrameworkVersion,
     RoleExpectedLevel,
 )
-from wfld.learning.models import (
-    Booking,
-    CertificateFile,
-    Completion,
-    LearningActivity,
-    LearningSession,
-    Pathway,
-    PathwayAssignment,
-    PathwayRequirement,
-)
+from wfld.learning.models import Pathway, PathwayAssignment, PathwayRequirement
 from wfld.organisation.models import JobRole, ServiceArea, StaffMember, Team
 
 __all__ = [

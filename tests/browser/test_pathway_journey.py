@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import check_page
 from tests.browser.test_journeys import sign_in
-from tests.learning.catalogue_builders import make_activity, make_session
+from tests.catalogue.builders import make_activity, make_session
 from wfld.core import clock
 from wfld.extensions import db
 

@@ -19,10 +19,11 @@ from sqlalchemy import select
 from tests.browser.conftest import check_page
 from tests.browser.test_journeys import sign_in
 from wfld import PROJECT_ROOT
+from wfld.catalogue.models import LearningActivity
 from wfld.cpd.models import CpdEntry
 from wfld.extensions import db
 from wfld.frameworks.models import FrameworkVersion
-from wfld.learning.models import LearningActivity, Pathway
+from wfld.learning.models import Pathway
 from wfld.organisation.models import StaffMember
 from wfld.organisation.seeding import demo_logins, demo_password
 
@@ -76,9 +77,9 @@ def demo(app: Flask) -> Demo:
         "practitioner": [
             "/",
             "/learning/me",
-            "/learning/catalogue",
-            f"/learning/activities/{activity}",
-            "/learning/my-bookings",
+            "/catalogue/",
+            f"/catalogue/activities/{activity}",
+            "/catalogue/my-bookings",
             "/cpd/me",
             f"/cpd/entries/{entry}",
             f"/cpd/entries/{entry}/versions",

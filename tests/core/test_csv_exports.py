@@ -20,6 +20,7 @@ from flask import Flask
 from tests.cpd.builders import make_entry
 from tests.factories import NOW
 from tests.helpers import sign_in
+from wfld.catalogue.models import DeliveryMode, LearningActivity, Provider
 from wfld.core import clock
 from wfld.core.csvfile import FORMULA_STARTS, csv_safe, csv_text, csv_unsafe
 from wfld.cpd.models import CpdEvidence
@@ -28,7 +29,7 @@ from wfld.frameworks import services as framework_services
 from wfld.frameworks.documents import parse_text, to_csv
 from wfld.frameworks.models import FrameworkVersion
 from wfld.learning import services as learning_services
-from wfld.learning.models import DeliveryMode, LearningActivity, Provider, Stage
+from wfld.learning.models import Stage
 from wfld.organisation.models import JobRole, StaffMember, Team
 
 PAYLOADS = [

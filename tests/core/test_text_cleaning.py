@@ -19,17 +19,18 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 import wfld
+from tests.catalogue.builders import make_activity, make_session
 from tests.cpd.builders import make_entry
 from tests.factories import NOW
 from tests.helpers import csrf_token, form_values, page, sign_in, submit
-from tests.learning.catalogue_builders import make_activity, make_session
+from wfld.catalogue.models import CertificateFile, LearningActivity, LearningSession
 from wfld.core import clock
 from wfld.core.baseform import Form
 from wfld.core.text import BIDI_CONTROLS, clean_text
 from wfld.cpd.models import CpdEntry, CpdEvidence
 from wfld.extensions import db
 from wfld.frameworks import queries as framework_queries
-from wfld.learning.models import CertificateFile, LearningActivity, LearningSession, Pathway
+from wfld.learning.models import Pathway
 from wfld.organisation.models import StaffMember, Team
 
 # What a person could paste or a crafted request send: NUL, a bell, an escape, C1's CSI,
@@ -120,7 +121,7 @@ def test_searches_and_filters_with_nul_do_not_fail(app, org):
     assert sysadmin.get("/admin/audit", query_string={"event": "sign\x00_in"}).status_code == 200
     practitioner = _client(app, org.practitioner.email)
     assert practitioner.get("/cpd/me", query_string={"item": "PCF:\x00"}).status_code == 200
-    assert practitioner.get("/learning/catalogue", query_string={"q": "a\x00"}).status_code == 200
+    assert practitioner.get("/catalogue/", query_string={"q": "a\x00"}).status_code == 200
 
 
 def test_learning_activity_session_and_pathway(app, org):
@@ -133,12 +134,12 @@ def test_learning_activity_session_and_pathway(app, org):
     _saved(
         _edit(
             admin,
-            f"/learning/activities/{activity_id}/edit",
+            f"/catalogue/activities/{activity_id}/edit",
             title=DIRTY_LINE,
             description=DIRTY_TEXT,
         )
     )
-    _saved(_edit(admin, f"/learning/sessions/{session_id}/edit", venue=DIRTY_LINE))
+    _saved(_edit(admin, f"/catalogue/sessions/{session_id}/edit", venue=DIRTY_LINE))
     _saved(
         submit(
             admin,

@@ -19,12 +19,7 @@ from sqlalchemy import func, select
 from tests.cpd.builders import PIECE, make_entry
 from tests.factories import NOW, Person
 from tests.helpers import form_values, page, sign_in, submit
-from wfld.core import clock
-from wfld.cpd.models import CpdEntry, CpdEntryVersion, EntryStatus
-from wfld.cpd.rules import ActivityType
-from wfld.extensions import db
-from wfld.frameworks.models import Framework, FrameworkItem, FrameworkVersion
-from wfld.learning.models import (
+from wfld.catalogue.models import (
     Completion,
     CompletionSource,
     CompletionStatus,
@@ -32,6 +27,11 @@ from wfld.learning.models import (
     LearningActivity,
     Provider,
 )
+from wfld.core import clock
+from wfld.cpd.models import CpdEntry, CpdEntryVersion, EntryStatus
+from wfld.cpd.rules import ActivityType
+from wfld.extensions import db
+from wfld.frameworks.models import Framework, FrameworkItem, FrameworkVersion
 
 COMPLETE = {"save_complete": "Save and mark as complete"}
 DRAFT = {"save_draft": "Save as draft"}

@@ -13,9 +13,7 @@ from sqlalchemy import func, select
 from tests.factories import NOW
 from tests.helpers import csrf_token, page, sign_in
 from wfld.accounts.models import AuditEvent
-from wfld.core import clock
-from wfld.extensions import db
-from wfld.learning.models import (
+from wfld.catalogue.models import (
     CertificateFile,
     Completion,
     CompletionStatus,
@@ -23,6 +21,8 @@ from wfld.learning.models import (
     LearningActivity,
     Provider,
 )
+from wfld.core import clock
+from wfld.extensions import db
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"

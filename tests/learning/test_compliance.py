@@ -14,11 +14,7 @@ from sqlalchemy import select
 from tests.factories import NOW, TODAY, make_staff
 from tests.helpers import QueryCounter, page, sign_in, submit
 from tests.test_query_counts import HOME_LIMIT
-from wfld.core import clock
-from wfld.extensions import db
-from wfld.learning import services
-from wfld.learning.compliance import build_report, summarise
-from wfld.learning.models import (
+from wfld.catalogue.models import (
     Booking,
     BookingStatus,
     Completion,
@@ -27,11 +23,13 @@ from wfld.learning.models import (
     DeliveryMode,
     LearningActivity,
     LearningSession,
-    Pathway,
-    PathwayRequirement,
     Provider,
-    Stage,
 )
+from wfld.core import clock
+from wfld.extensions import db
+from wfld.learning import services
+from wfld.learning.compliance import build_report, summarise
+from wfld.learning.models import Pathway, PathwayRequirement, Stage
 from wfld.learning.rules import Assessment, Status
 from wfld.organisation.models import JobRole, StaffMember, Team
 from wfld.organisation.scopes import system_scope
@@ -137,7 +135,7 @@ def test_my_learning_shows_each_stage_with_status_and_dates(client, org, learnin
         "Safeguarding Children Level 3": "Overdue",
     }
     assert "Expired 1 June 2026" in result.text()
-    assert result.soup.select_one(f"a[href='/learning/activities/{learning['safeguarding']}']")
+    assert result.soup.select_one(f"a[href='/catalogue/activities/{learning['safeguarding']}']")
 
 
 def test_home_tells_the_person_and_their_manager(client, org, learning):

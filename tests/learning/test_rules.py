@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 
+from wfld.catalogue.rules import expiry
 from wfld.learning.rules import (
     DEFAULT_DUE_SOON_DAYS,
     SEVERITY,
@@ -18,7 +19,6 @@ from wfld.learning.rules import (
     Status,
     Terms,
     assess,
-    expiry,
 )
 
 TODAY = dt.date(2024, 6, 1)
@@ -433,7 +433,7 @@ def test_month_arithmetic_matches_dateutil_everywhere():
 
     from dateutil.relativedelta import relativedelta
 
-    from wfld.learning.rules import add_months
+    from wfld.catalogue.rules import add_months
 
     chance = random.Random(7)
     for _ in range(5000):

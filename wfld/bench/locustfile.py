@@ -42,11 +42,11 @@ PLAN: dict = json.loads(Path(os.environ["WFLD_LOAD_PLAN"]).read_text(encoding="u
 CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 SIGN_IN_PAGE = '<h1 class="govuk-heading-l">Sign in</h1>'
 BOOK_FORM = re.compile(
-    r'<form method="post" action="/learning/sessions/(\d+)/book"[^>]*>.*?'
+    r'<form method="post" action="/catalogue/sessions/(\d+)/book"[^>]*>.*?'
     r"<button[^>]*>(Book|Join waiting list)<",
     re.S,
 )
-ACTIVITY_LINK = re.compile(r'href="/learning/activities/(\d+)"')
+ACTIVITY_LINK = re.compile(r'href="/catalogue/activities/(\d+)"')
 FORM_ERROR = re.compile(r'govuk-error-message">\s*(?:<span[^>]*>[^<]*</span>)?\s*([^<]+)<')
 SUMMARY_ERROR = re.compile(r'govuk-error-summary__list">\s*<li>\s*(?:<a [^>]*>)?\s*([^<]+)<')
 
@@ -255,13 +255,13 @@ class _Person(_Signed):
 
     @task(1)
     def book_session(self) -> None:
-        catalogue = self.page("/learning/catalogue", "catalogue")
+        catalogue = self.page("/catalogue/", "catalogue")
         if catalogue is None:
             return
         choices = PLAN.get("bookable_activities") or ACTIVITY_LINK.findall(catalogue)
         if not choices:
             return
-        activity = f"/learning/activities/{random.choice(choices)}"
+        activity = f"/catalogue/activities/{random.choice(choices)}"
         page = self.page(activity, "activity")
         if page is None:
             return
@@ -272,7 +272,7 @@ class _Person(_Signed):
             return
         session_id = random.choice(sessions)
         location = self.post(
-            f"/learning/sessions/{session_id}/book",
+            f"/catalogue/sessions/{session_id}/book",
             "book a session",
             {},
             expect_location=re.escape(activity),
@@ -283,15 +283,17 @@ class _Person(_Signed):
         if page is None:
             return
         row = re.search(
-            rf'id="session-{session_id}"(?:(?!</tr>).)*?/learning/bookings/(\d+)/cancel', page, re.S
+            rf'id="session-{session_id}"(?:(?!</tr>).)*?/catalogue/bookings/(\d+)/cancel',
+            page,
+            re.S,
         )
         if row is None:
             return
         self.post(
-            f"/learning/bookings/{row.group(1)}/cancel",
+            f"/catalogue/bookings/{row.group(1)}/cancel",
             "cancel the booking",
             {},
-            expect_location=r"/learning/my-bookings",
+            expect_location=r"/catalogue/my-bookings",
         )
 
 
@@ -319,7 +321,7 @@ class ServiceViewer(_Signed):
 
     @task(1)
     def catalogue(self) -> None:
-        self.page("/learning/catalogue", "catalogue")
+        self.page("/catalogue/", "catalogue")
 
     @task(2)
     def service_compliance(self) -> None:

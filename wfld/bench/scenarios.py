@@ -52,7 +52,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("home-senior-manager", "senior_manager", "/", True, PERSON_PAGE),
     Scenario("home-system-admin", "system_admin", "/", True, PERSON_PAGE),
     Scenario("my-learning", "practitioner", "/learning/me", True, PERSON_PAGE),
-    Scenario("catalogue", "practitioner", "/learning/catalogue", True),
+    Scenario("catalogue", "practitioner", "/catalogue/", True),
     # The practitioner is the heavy CPD user (400 entries over ten years).
     Scenario("my-cpd", "practitioner", "/cpd/me", True, PERSON_PAGE),
     # The line manager's chain is about 50 people.

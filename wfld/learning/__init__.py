@@ -1,1 +1,1 @@
-"""Learning: the catalogue, sessions and bookings, completions, role pathways and compliance."""
+"""Learning: role pathways and compliance, built on the catalogue."""

@@ -14,16 +14,11 @@ import yaml
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
+from wfld.catalogue.models import Completion, CompletionSource, CompletionStatus, LearningActivity
 from wfld.extensions import db
 from wfld.frameworks import queries as framework_queries
 from wfld.learning import queries, services
-from wfld.learning.models import (
-    Completion,
-    CompletionSource,
-    CompletionStatus,
-    LearningActivity,
-    Stage,
-)
+from wfld.learning.models import Stage
 from wfld.organisation import queries as org_queries
 from wfld.organisation.models import StaffMember
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from wfld.accounts.roles import Role
+from wfld.catalogue.models import Completion
 from wfld.core import clock
-from wfld.learning.models import Completion, Pathway, PathwayAssignment, PathwayRequirement
+from wfld.learning.models import Pathway, PathwayAssignment, PathwayRequirement
 from wfld.organisation import permissions as org_permissions
 from wfld.organisation.models import StaffMember
 

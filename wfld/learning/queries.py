@@ -9,6 +9,14 @@ from sqlalchemy import ColumnElement, Integer, Select, any_, bindparam, func, se
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import joinedload, selectinload
 
+from wfld.catalogue.models import (
+    Booking,
+    BookingStatus,
+    Completion,
+    CompletionStatus,
+    LearningSession,
+    activity_framework_items,
+)
 from wfld.core.db import fast_dates, plain_rows, to_date
 from wfld.extensions import db
 from wfld.frameworks.models import (
@@ -19,19 +27,7 @@ from wfld.frameworks.models import (
     RoleExpectedLevel,
     VersionStatus,
 )
-from wfld.learning.models import (
-    Booking,
-    BookingStatus,
-    Completion,
-    CompletionStatus,
-    LearningActivity,
-    LearningSession,
-    Pathway,
-    PathwayAssignment,
-    PathwayRequirement,
-    activity_framework_items,
-    pathway_roles,
-)
+from wfld.learning.models import Pathway, PathwayAssignment, PathwayRequirement, pathway_roles
 from wfld.organisation.models import StaffMember, Team
 
 
@@ -85,20 +81,6 @@ def next_requirement_position(pathway_id: int) -> int:
         )
     )
     return (highest or 0) + 1
-
-
-def list_activity_choices() -> list[LearningActivity]:
-    return list(
-        db.session.scalars(
-            select(LearningActivity)
-            .where(LearningActivity.is_active.is_(True))
-            .order_by(LearningActivity.title)
-        )
-    )
-
-
-def find_activity(activity_id: int) -> LearningActivity | None:
-    return db.session.get(LearningActivity, activity_id)
 
 
 def list_assignments(pathway_id: int) -> list[tuple[PathwayAssignment, StaffMember]]:

@@ -7,18 +7,21 @@ from typing import BinaryIO
 
 from wfld.accounts import audit
 from wfld.accounts.models import User
-from wfld.core import files
-from wfld.core.errors_domain import RuleBroken
-from wfld.extensions import db
-from wfld.frameworks.models import FrameworkItem, RoleExpectedLevel
-from wfld.learning import queries, rules
-from wfld.learning.models import (
-    DEFAULT_GRACE_DAYS,
+from wfld.catalogue.models import (
     CertificateFile,
     Completion,
     CompletionSource,
     CompletionStatus,
     LearningActivity,
+)
+from wfld.catalogue.rules import expiry
+from wfld.core import files
+from wfld.core.errors_domain import RuleBroken
+from wfld.extensions import db
+from wfld.frameworks.models import FrameworkItem, RoleExpectedLevel
+from wfld.learning import queries
+from wfld.learning.models import (
+    DEFAULT_GRACE_DAYS,
     Pathway,
     PathwayAssignment,
     PathwayRequirement,
@@ -224,7 +227,7 @@ def submit_certificate(
         staff_id=staff.id,
         activity_id=activity.id,
         completed_on=completed_on,
-        expires_on=rules.expiry(completed_on, activity.validity_months),
+        expires_on=expiry(completed_on, activity.validity_months),
         source=CompletionSource.UPLOAD,
         status=CompletionStatus.PENDING,
         recorded_at=now,

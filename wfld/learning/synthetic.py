@@ -17,11 +17,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import bindparam, select
 
-from wfld.core.clock import LONDON
-from wfld.core.synthetic import SyntheticRun, insert_returning_ids, insert_rows
-from wfld.extensions import db
-from wfld.frameworks import queries as framework_queries
-from wfld.learning.models import (
+from wfld.catalogue.models import (
     Attendance,
     Booking,
     BookingStatus,
@@ -31,11 +27,12 @@ from wfld.learning.models import (
     DeliveryMode,
     LearningActivity,
     LearningSession,
-    Pathway,
-    PathwayRequirement,
-    Stage,
-    pathway_roles,
 )
+from wfld.core.clock import LONDON
+from wfld.core.synthetic import SyntheticRun, insert_returning_ids, insert_rows
+from wfld.extensions import db
+from wfld.frameworks import queries as framework_queries
+from wfld.learning.models import Pathway, PathwayRequirement, Stage, pathway_roles
 from wfld.organisation.synthetic import Organisation, Person
 
 SW = ["sw", "senior_sw", "advanced", "nqsw", "fostering_sw", "iro", "atm", "team_manager"]

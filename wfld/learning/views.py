@@ -17,6 +17,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from wfld.catalogue import queries as catalogue_queries
 from wfld.core import clock, files
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
 from wfld.core.csvfile import csv_download
@@ -342,7 +343,7 @@ def add_requirement(pathway_id: int) -> str | WerkzeugResponse:
     pathway = allowed_or_404(queries.find_pathway(pathway_id), permissions.can_edit_pathway)
     form = RequirementForm()
     form.activity.choices = [("", "None")] + [
-        (str(a.id), a.title) for a in queries.list_activity_choices()
+        (str(a.id), a.title) for a in catalogue_queries.list_active_activities()
     ]
     form.framework_item.choices = _item_choices()
     if request.method == "GET":
@@ -352,7 +353,7 @@ def add_requirement(pathway_id: int) -> str | WerkzeugResponse:
             services.add_requirement(
                 pathway=pathway,
                 stage=Stage(form.stage.data),
-                activity=queries.find_activity(int(form.activity.data))
+                activity=catalogue_queries.find_activity(int(form.activity.data))
                 if form.activity.data
                 else None,
                 framework_item=framework_queries.find_item(int(form.framework_item.data))
@@ -444,14 +445,14 @@ def upload_certificate() -> str | WerkzeugResponse:
     me = org_permissions.staff_of(current_actor())
     form = CertificateForm(activity=request.args.get("activity", ""))
     form.activity.choices = [("", "Choose")] + [
-        (str(a.id), a.title) for a in queries.list_activity_choices()
+        (str(a.id), a.title) for a in catalogue_queries.list_active_activities()
     ]
     if form.validate_on_submit():
         upload = form.certificate.data
         try:
             services.submit_certificate(
                 staff=me,
-                activity=queries.find_activity(int(form.activity.data)),
+                activity=catalogue_queries.find_activity(int(form.activity.data)),
                 completed_on=form.completed_on.data,
                 stream=upload.stream,
                 filename=upload.filename or "",

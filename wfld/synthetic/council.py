@@ -8,11 +8,11 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 
 from wfld.accounts.services import hash_password
+from wfld.catalogue.seeding import load_catalogue
 from wfld.core.synthetic import SyntheticRun
 from wfld.cpd.synthetic import generate_cpd
 from wfld.extensions import db
 from wfld.frameworks.seeding import load_reference_frameworks
-from wfld.learning.catalogue_seeding import load_catalogue
 from wfld.learning.synthetic import generate_learning
 from wfld.organisation.models import StaffMember
 from wfld.organisation.synthetic import generate_organisation

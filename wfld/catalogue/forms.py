@@ -24,11 +24,10 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional, ValidationError
 
-from wfld.core.baseform import Form
+from wfld.catalogue.models import DeliveryMode, LearningActivity, Provider
+from wfld.core.baseform import Form, VersionedForm
 from wfld.core.forms import GovDateField, Required
-from wfld.learning.models import DeliveryMode, LearningActivity, Provider
 from wfld.organisation import queries as org_queries
-from wfld.organisation.forms import VersionedForm
 from wfld.organisation.models import StaffMember
 
 MODE_CHOICES = [(m.value, m.label) for m in DeliveryMode]

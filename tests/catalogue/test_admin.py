@@ -8,16 +8,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from tests.catalogue.builders import book, make_activity, make_session
 from tests.factories import NOW, TODAY
 from tests.helpers import form_values, page, sign_in, submit
-from tests.learning.catalogue_builders import book, make_activity, make_session
 from wfld.accounts.models import AuditEvent, User
-from wfld.core import clock
-from wfld.core.errors_domain import RuleBroken, StaleRecord
-from wfld.extensions import db
-from wfld.frameworks import queries as framework_queries
-from wfld.learning import catalogue
-from wfld.learning.models import (
+from wfld.catalogue import queries as catalogue_queries
+from wfld.catalogue import rules as catalogue_rules
+from wfld.catalogue import services as catalogue_services
+from wfld.catalogue.models import (
     Attendance,
     Completion,
     CompletionSource,
@@ -25,6 +23,10 @@ from wfld.learning.models import (
     LearningActivity,
     LearningSession,
 )
+from wfld.core import clock
+from wfld.core.errors_domain import RuleBroken, StaleRecord
+from wfld.extensions import db
+from wfld.frameworks import queries as framework_queries
 from wfld.organisation.models import StaffMember
 
 
@@ -43,7 +45,7 @@ def frameworks(app, org) -> dict[str, int]:
     with app.app_context():
 
         def item(code: str, item_code: str) -> int:
-            return catalogue.find_framework_item(code, item_code, today=TODAY).id
+            return catalogue_queries.find_framework_item(code, item_code, today=TODAY).id
 
         return {
             "PCF:6": item("PCF", "6"),
@@ -78,7 +80,7 @@ ACTIVITY = {
 # Activities ---------------------------------------------------------------------------------
 def test_the_wfld_team_adds_an_activity_linked_to_framework_items(app, client, org, frameworks):
     sign_in(client, org.wfld_admin.email)
-    form = page(client.get("/learning/activities/new"))
+    form = page(client.get("/catalogue/activities/new"))
     assert form.h1 == "Add a learning activity"
     legends = [" ".join(legend.get_text().split()) for legend in form.soup.select("legend")]
     assert any(legend.startswith("Professional Capabilities Framework") for legend in legends)
@@ -87,13 +89,13 @@ def test_the_wfld_team_adds_an_activity_linked_to_framework_items(app, client, o
 
     response = submit(
         client,
-        "/learning/activities/new",
+        "/catalogue/activities/new",
         {**ACTIVITY, "framework_items": [frameworks["PCF:6"], frameworks["CCSK:3"]]},
     )
     assert response.status_code == 302
     with app.app_context():
-        activity = catalogue.find_activity_by_title("Court Skills")
-        assert response.headers["Location"].endswith(f"/learning/activities/{activity.id}")
+        activity = catalogue_queries.find_activity_by_title("Court Skills")
+        assert response.headers["Location"].endswith(f"/catalogue/activities/{activity.id}")
         assert activity.cost_per_place == Decimal("95.50")
         assert activity.duration_hours == Decimal("6")
         assert activity.validity_months is None
@@ -113,7 +115,7 @@ def test_activity_errors_are_summarised_and_nothing_is_saved(app, client, org, f
         db.session.commit()
     sign_in(client, org.wfld_admin.email)
 
-    empty = page(submit(client, "/learning/activities/new", {"offered": "yes"}))
+    empty = page(submit(client, "/catalogue/activities/new", {"offered": "yes"}))
     assert empty.title.startswith("Error: Add a learning activity")
     assert empty.error_summary() == {
         "#title": "Enter the title",
@@ -127,7 +129,7 @@ def test_activity_errors_are_summarised_and_nothing_is_saved(app, client, org, f
     broken = page(
         submit(
             client,
-            "/learning/activities/new",
+            "/catalogue/activities/new",
             {
                 **ACTIVITY,
                 "title": " court  skills ",
@@ -146,7 +148,7 @@ def test_activity_errors_are_summarised_and_nothing_is_saved(app, client, org, f
     not_numbers = page(
         submit(
             client,
-            "/learning/activities/new",
+            "/catalogue/activities/new",
             {
                 **ACTIVITY,
                 "title": "New",
@@ -167,11 +169,11 @@ def test_changing_an_activity_keeps_what_the_form_shows_and_refuses_a_stale_form
     app, client, org, frameworks
 ):
     with app.app_context():
-        items = catalogue.list_framework_items([frameworks["PCF:6"]])
+        items = catalogue_queries.list_framework_items([frameworks["PCF:6"]])
         activity_id = make_activity("Safeguarding refresher", items=tuple(items)).id
         db.session.commit()
     sign_in(client, org.wfld_admin.email)
-    path = f"/learning/activities/{activity_id}/edit"
+    path = f"/catalogue/activities/{activity_id}/edit"
     opened = client.get(path)
     values = form_values(opened)
     assert values["title"] == ["Safeguarding refresher"]
@@ -182,7 +184,7 @@ def test_changing_an_activity_keeps_what_the_form_shows_and_refuses_a_stale_form
     changed["framework_items"] = [str(frameworks["KSS-CF-PRACTITIONER:5"])]
     assert submit(client, path, changed).status_code == 302
     with app.app_context():
-        activity = catalogue.find_activity(activity_id)
+        activity = catalogue_queries.find_activity(activity_id)
         assert activity.validity_months == 36
         assert [i.id for i in activity.framework_items] == [frameworks["KSS-CF-PRACTITIONER:5"]]
         version = activity.version_id
@@ -191,7 +193,7 @@ def test_changing_an_activity_keeps_what_the_form_shows_and_refuses_a_stale_form
     stale = page(submit(client, path, {**values, "title": ["Changed title"]}))
     assert "Someone else changed these details" in stale.text()
     with app.app_context():
-        activity = catalogue.find_activity(activity_id)
+        activity = catalogue_queries.find_activity(activity_id)
         assert activity.title == "Safeguarding refresher"
         assert activity.version_id == version
 
@@ -200,16 +202,16 @@ def test_changing_an_activity_keeps_what_the_form_shows_and_refuses_a_stale_form
     fresh.pop("framework_items", None)
     assert submit(client, path, {**fresh, "offered": ["no"]}).status_code == 302
     with app.app_context():
-        activity = catalogue.find_activity(activity_id)
+        activity = catalogue_queries.find_activity(activity_id)
         assert activity.framework_items == []
         assert activity.is_active is False
 
 
 def test_only_the_wfld_team_manages_the_catalogue(app, client, org):
     sign_in(client, org.practitioner.email)
-    assert client.get("/learning/activities/new").status_code == 403
-    assert client.get("/learning/completions/new").status_code == 403
-    catalogue_page = page(client.get("/learning/catalogue"))
+    assert client.get("/catalogue/activities/new").status_code == 403
+    assert client.get("/catalogue/completions/new").status_code == 403
+    catalogue_page = page(client.get("/catalogue/"))
     assert not catalogue_page.soup.find("a", string="Add a learning activity")
 
 
@@ -232,7 +234,7 @@ def test_the_wfld_team_adds_a_session_in_uk_time(app, client, org):
         activity_id = make_activity("Safeguarding Children Level 3").id
         db.session.commit()
     sign_in(client, org.wfld_admin.email)
-    path = f"/learning/activities/{activity_id}/sessions/new"
+    path = f"/catalogue/activities/{activity_id}/sessions/new"
     assert page(client.get(path)).h1.endswith("Add a session")
     response = submit(
         client,
@@ -255,7 +257,7 @@ def test_session_errors_are_summarised_and_nothing_is_saved(app, client, org):
         activity_id = make_activity("Safeguarding Children Level 3").id
         db.session.commit()
     sign_in(client, org.wfld_admin.email)
-    path = f"/learning/activities/{activity_id}/sessions/new"
+    path = f"/catalogue/activities/{activity_id}/sessions/new"
 
     empty = page(submit(client, path, {}))
     assert empty.error_summary() == {
@@ -325,7 +327,7 @@ def test_marking_attendance_records_a_verified_completion_that_expires(
     app, client, org, attended_setup
 ):
     sign_in(client, org.wfld_admin.email)
-    session_path = f"/learning/sessions/{attended_setup['past']}"
+    session_path = f"/catalogue/sessions/{attended_setup['past']}"
     shown = page(client.get(session_path))
     assert shown.h1 == "Session on 13 November 2026"
     row = shown.soup.select_one(f"#booking-{attended_setup['past_booking']}")
@@ -337,7 +339,7 @@ def test_marking_attendance_records_a_verified_completion_that_expires(
 
     response = submit(
         client,
-        f"/learning/bookings/{attended_setup['past_booking']}/attended",
+        f"/catalogue/bookings/{attended_setup['past_booking']}/attended",
         {},
         form_path=session_path,
     )
@@ -351,7 +353,7 @@ def test_marking_attendance_records_a_verified_completion_that_expires(
         assert completion.completed_on == dt.date(2026, 11, 13)
         assert completion.expires_on == dt.date(2029, 11, 13)
         assert completion.verified_by_id == org.wfld_admin.user_id
-        booking = catalogue.find_booking(attended_setup["past_booking"])
+        booking = catalogue_queries.find_booking(attended_setup["past_booking"])
         assert booking.attendance is Attendance.ATTENDED
     after = page(client.get(session_path))
     assert "Completion recorded, expires 13 November 2029" in after.text()
@@ -360,7 +362,7 @@ def test_marking_attendance_records_a_verified_completion_that_expires(
     # A correction: they did not attend after all, so the completion goes.
     submit(
         client,
-        f"/learning/bookings/{attended_setup['past_booking']}/did-not-attend",
+        f"/catalogue/bookings/{attended_setup['past_booking']}/did-not-attend",
         {},
         form_path=session_path,
     )
@@ -370,12 +372,12 @@ def test_marking_attendance_records_a_verified_completion_that_expires(
 
 def test_attendance_waits_for_the_session_to_start(app, client, org, attended_setup):
     sign_in(client, org.wfld_admin.email)
-    session_path = f"/learning/sessions/{attended_setup['upcoming']}"
+    session_path = f"/catalogue/sessions/{attended_setup['upcoming']}"
     assert not page(client.get(session_path)).soup.select("main button")
     refused = page(
         submit(
             client,
-            f"/learning/bookings/{attended_setup['upcoming_booking']}/attended",
+            f"/catalogue/bookings/{attended_setup['upcoming_booking']}/attended",
             {},
             form_path=session_path,
         )
@@ -392,10 +394,10 @@ def test_expiry_runs_from_the_session_day_in_england(app, org):
     with app.app_context():
         admin = db.session.get(User, org.wfld_admin.user_id)
         activity = make_activity("First Aid at Work", validity_months=36)
-        leap = catalogue.create_session(
+        leap = catalogue_services.create_session(
             activity=activity,
-            starts_at=catalogue.at_london(dt.date(2028, 2, 29), dt.time(9, 30)),
-            ends_at=catalogue.at_london(dt.date(2028, 2, 29), dt.time(17)),
+            starts_at=catalogue_rules.at_london(dt.date(2028, 2, 29), dt.time(9, 30)),
+            ends_at=catalogue_rules.at_london(dt.date(2028, 2, 29), dt.time(17)),
             is_online=False,
             venue="Civic Centre",
             capacity=5,
@@ -403,10 +405,10 @@ def test_expiry_runs_from_the_session_day_in_england(app, org):
             actor=None,
             now=NOW,
         )
-        late = catalogue.create_session(
+        late = catalogue_services.create_session(
             activity=activity,
-            starts_at=catalogue.at_london(dt.date(2027, 7, 1), dt.time(0, 30)),
-            ends_at=catalogue.at_london(dt.date(2027, 7, 1), dt.time(3)),
+            starts_at=catalogue_rules.at_london(dt.date(2027, 7, 1), dt.time(0, 30)),
+            ends_at=catalogue_rules.at_london(dt.date(2027, 7, 1), dt.time(3)),
             is_online=True,
             venue=None,
             capacity=5,
@@ -416,13 +418,13 @@ def test_expiry_runs_from_the_session_day_in_england(app, org):
         )
         assert late.starts_at.date() == dt.date(2027, 6, 30)  # 23:30 UTC
         after = dt.datetime(2028, 3, 1, tzinfo=dt.UTC)
-        first = catalogue.mark_attendance(
+        first = catalogue_services.mark_attendance(
             booking=book(leap, org.practitioner.staff_id, now=NOW),
             attendance=Attendance.ATTENDED,
             actor=admin,
             now=after,
         )
-        second = catalogue.mark_attendance(
+        second = catalogue_services.mark_attendance(
             booking=book(late, org.practitioner.staff_id, now=NOW),
             attendance=Attendance.ATTENDED,
             actor=admin,
@@ -441,10 +443,12 @@ def test_expiry_runs_from_the_session_day_in_england(app, org):
 def test_only_people_with_a_place_are_marked(app, org, attended_setup):
     with app.app_context():
         admin = db.session.get(User, org.wfld_admin.user_id)
-        booking = catalogue.find_booking(attended_setup["past_booking"])
-        catalogue.cancel_booking(booking=booking, actor=None, now=NOW - dt.timedelta(days=20))
+        booking = catalogue_queries.find_booking(attended_setup["past_booking"])
+        catalogue_services.cancel_booking(
+            booking=booking, actor=None, now=NOW - dt.timedelta(days=20)
+        )
         with pytest.raises(RuleBroken, match="Only people with a place"):
-            catalogue.mark_attendance(
+            catalogue_services.mark_attendance(
                 booking=booking, attendance=Attendance.ATTENDED, actor=admin, now=NOW
             )
 
@@ -455,7 +459,7 @@ def test_the_wfld_team_records_a_completion_by_hand(app, client, org):
         activity_id = make_activity("DBS recheck", validity_months=36).id
         db.session.commit()
     sign_in(client, org.wfld_admin.email)
-    path = "/learning/completions/new"
+    path = "/catalogue/completions/new"
     assert page(client.get(path)).h1 == "Record a completion"
     with app.app_context():
         employee_number = db.session.get(StaffMember, org.practitioner.staff_id).employee_number
@@ -518,7 +522,7 @@ def test_the_wfld_team_records_a_completion_by_hand(app, client, org):
 
 def test_framework_items_are_offered_from_current_published_versions_only(app, org, frameworks):
     with app.app_context():
-        groups = catalogue.list_framework_item_groups(today=TODAY)
+        groups = catalogue_queries.list_framework_item_groups(today=TODAY)
         codes = {g.version.framework.code for g in groups}
         assert {"PCF", "KSS-CF-PRACTITIONER", "CCSK"} <= codes
         assert "ECS-CF" not in codes  # a draft
@@ -534,15 +538,15 @@ def test_linking_items_alone_still_moves_the_version(app, org, frameworks):
         activity = make_activity("Linked course")
         db.session.commit()
         version = activity.version_id
-        details = catalogue.ActivityDetails(
+        details = catalogue_services.ActivityDetails(
             title=activity.title,
             category=activity.category,
             delivery_mode=activity.delivery_mode,
             provider=activity.provider,
             duration_hours=activity.duration_hours,
-            framework_items=catalogue.list_framework_items([frameworks["PCF:6"]]),
+            framework_items=catalogue_queries.list_framework_items([frameworks["PCF:6"]]),
         )
-        catalogue.update_activity(
+        catalogue_services.update_activity(
             activity=activity, details=details, actor=None, now=NOW, expected_version=version
         )
         db.session.commit()
@@ -552,6 +556,6 @@ def test_linking_items_alone_still_moves_the_version(app, org, frameworks):
         ).all()
         assert list(event.details["changes"]) == ["framework_items"]
         with pytest.raises(StaleRecord):
-            catalogue.update_activity(
+            catalogue_services.update_activity(
                 activity=activity, details=details, actor=None, now=NOW, expected_version=version
             )

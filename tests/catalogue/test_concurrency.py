@@ -14,10 +14,10 @@ import time
 import pytest
 from sqlalchemy import select
 
+from tests.catalogue.builders import make_activity, make_session
 from tests.factories import NOW, TODAY, make_staff
-from tests.learning.catalogue_builders import make_activity, make_session
+from wfld.catalogue.models import Booking, BookingStatus
 from wfld.extensions import db
-from wfld.learning.models import Booking, BookingStatus
 from wfld.organisation.models import JobRole, Team
 
 PROCESSES = 6
@@ -34,8 +34,9 @@ def _book_everything(
 ) -> None:
     """Runs in its own process: book one person onto every session, as the view would."""
     from wfld import create_app
+    from wfld.catalogue import queries as catalogue_queries
+    from wfld.catalogue import services as catalogue_services
     from wfld.extensions import db as child_db
-    from wfld.learning import catalogue
     from wfld.organisation.models import StaffMember
 
     app = create_app(app_config)
@@ -49,9 +50,9 @@ def _book_everything(
         with app.app_context():
             try:
                 # The view loads the session (to check access) before the service locks it.
-                session = catalogue.find_session(session_id)
+                session = catalogue_queries.find_session(session_id)
                 staff = child_db.session.get(StaffMember, staff_id)
-                booking = catalogue.book_place(
+                booking = catalogue_services.book_place(
                     session=session, staff=staff, actor=None, now=NOW, today=TODAY
                 )
                 statuses.append(booking.status.value)

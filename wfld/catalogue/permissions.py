@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from wfld.accounts.roles import Role
-from wfld.learning.models import Booking, LearningActivity, LearningSession
+from wfld.catalogue.models import Booking, LearningActivity, LearningSession
 from wfld.organisation import permissions as org_permissions
 
 

@@ -7,21 +7,22 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from tests.catalogue.builders import book, make_activity, make_session
 from tests.factories import NOW, TODAY
 from tests.helpers import page, sign_in, submit
-from tests.learning.catalogue_builders import book, make_activity, make_session
 from wfld.accounts.models import AuditEvent
-from wfld.core import clock
-from wfld.core.errors_domain import RuleBroken
-from wfld.extensions import db
-from wfld.learning import catalogue
-from wfld.learning.models import (
+from wfld.catalogue import queries as catalogue_queries
+from wfld.catalogue import services as catalogue_services
+from wfld.catalogue.models import (
     Booking,
     BookingStatus,
     Completion,
     CompletionSource,
     CompletionStatus,
 )
+from wfld.core import clock
+from wfld.core.errors_domain import RuleBroken
+from wfld.extensions import db
 from wfld.organisation.models import StaffMember
 
 
@@ -45,7 +46,7 @@ def session_ids(app, org):
 
 def _booking(app, session_id: int, staff_id: int) -> Booking | None:
     with app.app_context():
-        booking = catalogue.find_booking_for(session_id, staff_id)
+        booking = catalogue_queries.find_booking_for(session_id, staff_id)
         if booking is not None:
             db.session.expunge(booking)
         return booking
@@ -59,7 +60,7 @@ def _events(app, event: str) -> list[AuditEvent]:
 # In the browser's shoes ---------------------------------------------------------------------
 def test_practitioner_books_a_place_and_sees_it_under_my_bookings(app, client, org, session_ids):
     sign_in(client, org.practitioner.email)
-    activity_path = f"/learning/activities/{session_ids['activity']}"
+    activity_path = f"/catalogue/activities/{session_ids['activity']}"
     before = page(client.get(activity_path))
     assert before.h1 == "Court Skills"
     row = before.soup.select_one(f"#session-{session_ids['upcoming']}")
@@ -68,7 +69,7 @@ def test_practitioner_books_a_place_and_sees_it_under_my_bookings(app, client, o
 
     response = submit(
         client,
-        f"/learning/sessions/{session_ids['upcoming']}/book",
+        f"/catalogue/sessions/{session_ids['upcoming']}/book",
         {},
         form_path=activity_path,
     )
@@ -87,7 +88,7 @@ def test_practitioner_books_a_place_and_sees_it_under_my_bookings(app, client, o
     assert [a for a in row.find_all("a") if "Cancel my booking" in a.get_text()]
     assert "1 of 2" in " ".join(row.get_text(" ").split())
 
-    mine = page(client.get("/learning/my-bookings"))
+    mine = page(client.get("/catalogue/my-bookings"))
     assert mine.h1 == "My bookings"
     [cell] = mine.soup.select("table tbody tr td:first-child")
     assert cell.find("a")["href"] == activity_path
@@ -96,33 +97,35 @@ def test_practitioner_books_a_place_and_sees_it_under_my_bookings(app, client, o
 def test_cancelling_asks_first_then_frees_the_place(app, client, org, session_ids):
     with app.app_context():
         booking_id = book(
-            catalogue.find_session(session_ids["upcoming"]),
+            catalogue_queries.find_session(session_ids["upcoming"]),
             org.practitioner.staff_id,
         ).id
         db.session.commit()
     sign_in(client, org.practitioner.email)
-    path = f"/learning/bookings/{booking_id}/cancel"
+    path = f"/catalogue/bookings/{booking_id}/cancel"
     confirm = page(client.get(path))
     assert confirm.h1 == "Cancel your booking"
     assert confirm.soup.find("button", string="Yes, cancel the booking")
 
     response = submit(client, path, {})
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/learning/my-bookings")
+    assert response.headers["Location"].endswith("/catalogue/my-bookings")
     booking = _booking(app, session_ids["upcoming"], org.practitioner.staff_id)
     assert booking.status is BookingStatus.CANCELLED
     assert booking.cancelled_at == NOW
     assert len(_events(app, "booking_cancelled")) == 1
-    mine = page(client.get("/learning/my-bookings"))
+    mine = page(client.get("/catalogue/my-bookings"))
     assert "Booking cancelled: Court Skills" in mine.text()
     assert "You have no sessions booked." in mine.text()
 
 
 def test_booking_again_after_cancelling_reuses_the_row(app, org, session_ids):
     with app.app_context():
-        session = catalogue.find_session(session_ids["upcoming"])
+        session = catalogue_queries.find_session(session_ids["upcoming"])
         first = book(session, org.practitioner.staff_id, now=NOW)
-        catalogue.cancel_booking(booking=first, actor=None, now=NOW + dt.timedelta(hours=1))
+        catalogue_services.cancel_booking(
+            booking=first, actor=None, now=NOW + dt.timedelta(hours=1)
+        )
         again = book(session, org.practitioner.staff_id, now=NOW + dt.timedelta(hours=2))
         db.session.commit()
         assert again.id == first.id
@@ -139,7 +142,7 @@ def test_a_full_session_has_a_waiting_list_and_a_cancellation_promotes_its_head(
     app, org, session_ids
 ):
     with app.app_context():
-        session = catalogue.find_session(session_ids["upcoming"])
+        session = catalogue_queries.find_session(session_ids["upcoming"])
         people = [
             org.practitioner,
             org.other_practitioner,
@@ -159,14 +162,14 @@ def test_a_full_session_has_a_waiting_list_and_a_cancellation_promotes_its_head(
             BookingStatus.WAITING,
         ]
         # Leaving the waiting list frees no place: nobody moves up.
-        assert catalogue.cancel_booking(booking=bookings[3], actor=None, now=NOW) is None
-        promoted = catalogue.cancel_booking(booking=bookings[0], actor=None, now=NOW)
+        assert catalogue_services.cancel_booking(booking=bookings[3], actor=None, now=NOW) is None
+        promoted = catalogue_services.cancel_booking(booking=bookings[0], actor=None, now=NOW)
         db.session.commit()
         assert promoted.id == bookings[2].id  # the line manager asked first
         assert promoted.status is BookingStatus.BOOKED
         assert bookings[4].status is BookingStatus.WAITING
-        assert catalogue.count_booked(session.id) == 2
-        assert catalogue.count_waiting(session.id) == 1
+        assert catalogue_queries.count_booked(session.id) == 2
+        assert catalogue_queries.count_waiting(session.id) == 1
     [event] = _events(app, "booking_promoted")
     assert event.subject_id == promoted.id
     assert event.details["automatic"] is True
@@ -174,17 +177,17 @@ def test_a_full_session_has_a_waiting_list_and_a_cancellation_promotes_its_head(
 
 def test_the_activity_page_offers_the_waiting_list_when_full(app, client, org, session_ids):
     with app.app_context():
-        session = catalogue.find_session(session_ids["upcoming"])
+        session = catalogue_queries.find_session(session_ids["upcoming"])
         book(session, org.other_practitioner.staff_id)
         book(session, org.line_manager.staff_id)
         db.session.commit()
     sign_in(client, org.practitioner.email)
-    activity_path = f"/learning/activities/{session_ids['activity']}"
+    activity_path = f"/catalogue/activities/{session_ids['activity']}"
     row = page(client.get(activity_path)).soup.select_one(f"#session-{session_ids['upcoming']}")
     assert "Full" in row.get_text(" ")
     assert row.select_one("form button").get_text(" ", strip=True).startswith("Join waiting list")
     response = submit(
-        client, f"/learning/sessions/{session_ids['upcoming']}/book", {}, form_path=activity_path
+        client, f"/catalogue/sessions/{session_ids['upcoming']}/book", {}, form_path=activity_path
     )
     assert response.status_code == 302
     booking = _booking(app, session_ids["upcoming"], org.practitioner.staff_id)
@@ -222,8 +225,8 @@ def test_booking_a_course_still_valid_asks_first_and_books_only_when_confirmed(
         )
         db.session.commit()
     sign_in(client, org.practitioner.email)
-    activity_path = f"/learning/activities/{session_ids['activity']}"
-    book_path = f"/learning/sessions/{session_ids['upcoming']}/book"
+    activity_path = f"/catalogue/activities/{session_ids['activity']}"
+    book_path = f"/catalogue/sessions/{session_ids['upcoming']}/book"
 
     asked = page(submit(client, book_path, {}, form_path=activity_path))
     assert asked.h1 == "You have already completed this"
@@ -253,10 +256,10 @@ def test_an_expired_or_unverified_completion_books_without_asking(app, client, o
         )
         db.session.commit()
     sign_in(client, org.practitioner.email)
-    activity_path = f"/learning/activities/{session_ids['activity']}"
+    activity_path = f"/catalogue/activities/{session_ids['activity']}"
     response = submit(
         client,
-        f"/learning/sessions/{session_ids['upcoming']}/book",
+        f"/catalogue/sessions/{session_ids['upcoming']}/book",
         {},
         form_path=activity_path,
     )
@@ -269,11 +272,11 @@ def test_a_course_done_for_good_asks_without_a_valid_until_date(app, client, org
         _complete(org.practitioner.staff_id, session_ids["activity"], dt.date(2026, 3, 3), None)
         db.session.commit()
     sign_in(client, org.practitioner.email)
-    activity_path = f"/learning/activities/{session_ids['activity']}"
+    activity_path = f"/catalogue/activities/{session_ids['activity']}"
     asked = page(
         submit(
             client,
-            f"/learning/sessions/{session_ids['upcoming']}/book",
+            f"/catalogue/sessions/{session_ids['upcoming']}/book",
             {},
             form_path=activity_path,
         )
@@ -286,13 +289,15 @@ def test_a_course_done_for_good_asks_without_a_valid_until_date(app, client, org
 
 def test_taking_the_last_place_says_so(app, client, org, session_ids):
     with app.app_context():
-        book(catalogue.find_session(session_ids["upcoming"]), org.other_practitioner.staff_id)
+        book(
+            catalogue_queries.find_session(session_ids["upcoming"]), org.other_practitioner.staff_id
+        )
         db.session.commit()
     sign_in(client, org.practitioner.email)
-    activity_path = f"/learning/activities/{session_ids['activity']}"
+    activity_path = f"/catalogue/activities/{session_ids['activity']}"
     response = submit(
         client,
-        f"/learning/sessions/{session_ids['upcoming']}/book",
+        f"/catalogue/sessions/{session_ids['upcoming']}/book",
         {},
         form_path=activity_path,
     )
@@ -304,10 +309,10 @@ def test_taking_the_last_place_says_so(app, client, org, session_ids):
 
 def test_a_place_that_is_not_the_last_does_not_say_so(app, client, org, session_ids):
     sign_in(client, org.practitioner.email)
-    activity_path = f"/learning/activities/{session_ids['activity']}"
+    activity_path = f"/catalogue/activities/{session_ids['activity']}"
     submit(
         client,
-        f"/learning/sessions/{session_ids['upcoming']}/book",
+        f"/catalogue/sessions/{session_ids['upcoming']}/book",
         {},
         form_path=activity_path,
     )
@@ -320,13 +325,15 @@ def test_a_place_that_is_not_the_last_does_not_say_so(app, client, org, session_
 # Refusals -----------------------------------------------------------------------------------
 def test_a_past_session_cannot_be_booked(app, client, org, session_ids):
     with app.app_context(), pytest.raises(RuleBroken, match="already started"):
-        book(catalogue.find_session(session_ids["past"]), org.practitioner.staff_id, now=NOW)
+        book(
+            catalogue_queries.find_session(session_ids["past"]), org.practitioner.staff_id, now=NOW
+        )
     sign_in(client, org.practitioner.email)
     response = submit(
         client,
-        f"/learning/sessions/{session_ids['past']}/book",
+        f"/catalogue/sessions/{session_ids['past']}/book",
         {},
-        form_path=f"/learning/activities/{session_ids['activity']}",
+        form_path=f"/catalogue/activities/{session_ids['activity']}",
     )
     assert response.status_code == 200
     shown = page(response)
@@ -340,12 +347,12 @@ def test_a_past_session_cannot_be_booked(app, client, org, session_ids):
 def test_a_cancelled_session_cannot_be_booked(app, client, org, session_ids):
     with app.app_context():
         wfld = db.session.get(StaffMember, org.wfld_admin.staff_id).user
-        catalogue.cancel_session(
-            session=catalogue.find_session(session_ids["upcoming"]), actor=wfld, now=NOW
+        catalogue_services.cancel_session(
+            session=catalogue_queries.find_session(session_ids["upcoming"]), actor=wfld, now=NOW
         )
         db.session.commit()
     sign_in(client, org.practitioner.email)
-    activity_path = f"/learning/activities/{session_ids['activity']}"
+    activity_path = f"/catalogue/activities/{session_ids['activity']}"
     # It is no longer offered...
     assert (
         page(client.get(activity_path)).soup.select_one(f"#session-{session_ids['upcoming']}")
@@ -353,7 +360,7 @@ def test_a_cancelled_session_cannot_be_booked(app, client, org, session_ids):
     )
     # ...and a stale page's button is refused.
     response = submit(
-        client, f"/learning/sessions/{session_ids['upcoming']}/book", {}, form_path=activity_path
+        client, f"/catalogue/sessions/{session_ids['upcoming']}/book", {}, form_path=activity_path
     )
     assert page(response).error_summary() == {
         "#main-content": "This session has been cancelled, so it cannot be booked"
@@ -363,7 +370,7 @@ def test_a_cancelled_session_cannot_be_booked(app, client, org, session_ids):
 
 def test_leavers_cannot_book(app, org, session_ids):
     with app.app_context():
-        session = catalogue.find_session(session_ids["upcoming"])
+        session = catalogue_queries.find_session(session_ids["upcoming"])
         leaving = db.session.get(StaffMember, org.other_practitioner.staff_id)
         leaving.leaving_date = TODAY + dt.timedelta(days=3)  # before the session
         with pytest.raises(RuleBroken, match="leaves before this session"):
@@ -372,19 +379,19 @@ def test_leavers_cannot_book(app, org, session_ids):
         left.leaving_date = TODAY
         with pytest.raises(RuleBroken, match="has left"):
             book(session, left.id, now=NOW)
-        assert catalogue.count_booked(session.id) == 0
+        assert catalogue_queries.count_booked(session.id) == 0
 
 
 def test_booking_twice_is_refused(app, client, org, session_ids):
     with app.app_context():
-        book(catalogue.find_session(session_ids["upcoming"]), org.practitioner.staff_id)
+        book(catalogue_queries.find_session(session_ids["upcoming"]), org.practitioner.staff_id)
         db.session.commit()
     sign_in(client, org.practitioner.email)
     response = submit(
         client,
-        f"/learning/sessions/{session_ids['upcoming']}/book",
+        f"/catalogue/sessions/{session_ids['upcoming']}/book",
         {},
-        form_path="/learning/my-bookings",
+        form_path="/catalogue/my-bookings",
     )
     assert page(response).error_summary() == {
         "#main-content": "You already have a place on this session"
@@ -393,10 +400,10 @@ def test_booking_twice_is_refused(app, client, org, session_ids):
 
 def test_a_booking_cannot_be_cancelled_once_the_session_has_started(app, org, session_ids):
     with app.app_context():
-        session = catalogue.find_session(session_ids["upcoming"])
+        session = catalogue_queries.find_session(session_ids["upcoming"])
         booking = book(session, org.practitioner.staff_id)
         with pytest.raises(RuleBroken, match="already started"):
-            catalogue.cancel_booking(
+            catalogue_services.cancel_booking(
                 booking=booking, actor=None, now=session.starts_at + dt.timedelta(minutes=5)
             )
 
@@ -404,13 +411,13 @@ def test_a_booking_cannot_be_cancelled_once_the_session_has_started(app, org, se
 def test_someone_else_cannot_cancel_my_booking(app, client, org, session_ids):
     with app.app_context():
         booking_id = book(
-            catalogue.find_session(session_ids["upcoming"]), org.practitioner.staff_id
+            catalogue_queries.find_session(session_ids["upcoming"]), org.practitioner.staff_id
         ).id
         db.session.commit()
     sign_in(client, org.line_manager.email)
-    path = f"/learning/bookings/{booking_id}/cancel"
+    path = f"/catalogue/bookings/{booking_id}/cancel"
     assert client.get(path).status_code == 404
-    assert submit(client, path, {}, form_path="/learning/my-bookings").status_code == 404
+    assert submit(client, path, {}, form_path="/catalogue/my-bookings").status_code == 404
     assert _booking(app, session_ids["upcoming"], org.practitioner.staff_id).status is (
         BookingStatus.BOOKED
     )
@@ -420,24 +427,24 @@ def test_the_wfld_team_cancels_a_session_and_everyone_loses_their_place(
     app, client, org, session_ids
 ):
     with app.app_context():
-        session = catalogue.find_session(session_ids["upcoming"])
+        session = catalogue_queries.find_session(session_ids["upcoming"])
         for person in (org.practitioner, org.other_practitioner, org.line_manager):
             book(session, person.staff_id)
         db.session.commit()
     sign_in(client, org.wfld_admin.email)
-    path = f"/learning/sessions/{session_ids['upcoming']}/cancel"
+    path = f"/catalogue/sessions/{session_ids['upcoming']}/cancel"
     confirm = page(client.get(path))
     assert "2 booked and 1 waiting will lose their places" in confirm.text()
     response = submit(client, path, {})
     assert response.status_code == 302
     with app.app_context():
-        session = catalogue.find_session(session_ids["upcoming"])
+        session = catalogue_queries.find_session(session_ids["upcoming"])
         assert session.is_cancelled
         statuses = db.session.scalars(
             select(Booking.status).where(Booking.session_id == session.id)
         ).all()
         assert set(statuses) == {BookingStatus.CANCELLED}
-    shown = page(client.get(f"/learning/sessions/{session_ids['upcoming']}"))
+    shown = page(client.get(f"/catalogue/sessions/{session_ids['upcoming']}"))
     assert "3 bookings cancelled" in shown.text()
 
 
@@ -457,7 +464,7 @@ def test_a_leaver_on_the_waiting_list_is_passed_over(app, org):
             session.starts_at.date() - dt.timedelta(days=1)
         )
         db.session.flush()
-        promoted = catalogue.cancel_booking(
+        promoted = catalogue_services.cancel_booking(
             booking=first, actor=None, now=session.starts_at - dt.timedelta(days=10)
         )
         assert promoted is not None and promoted.staff_id == org.line_manager.staff_id

@@ -7,15 +7,16 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from tests.catalogue.builders import book, make_activity, make_session
 from tests.factories import NOW
 from tests.helpers import form_values, page, sign_in, submit
-from tests.learning.catalogue_builders import book, make_activity, make_session
 from wfld.accounts.models import AuditEvent, User
+from wfld.catalogue import queries as catalogue_queries
+from wfld.catalogue import services as catalogue_services
+from wfld.catalogue.models import Booking, BookingStatus, LearningSession
 from wfld.core import clock
 from wfld.core.errors_domain import RuleBroken
 from wfld.extensions import db
-from wfld.learning import catalogue
-from wfld.learning.models import Booking, BookingStatus, LearningSession
 
 
 @pytest.fixture(autouse=True)
@@ -51,9 +52,9 @@ def _new_session(app, *, days: int = 14, capacity: int = 10, booked: tuple = ())
 def test_the_wfld_team_changes_a_session(app, client, org):
     session_id = _new_session(app)
     sign_in(client, org.wfld_admin.email)
-    shown = page(client.get(f"/learning/sessions/{session_id}"))
+    shown = page(client.get(f"/catalogue/sessions/{session_id}"))
     link = shown.soup.find("a", string="Change session details")
-    path = f"/learning/sessions/{session_id}/edit"
+    path = f"/catalogue/sessions/{session_id}/edit"
     assert link["href"] == path
 
     opened = client.get(path)
@@ -73,7 +74,7 @@ def test_the_wfld_team_changes_a_session(app, client, org):
     }
     response = submit(client, path, changed)
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/learning/sessions/{session_id}")
+    assert response.headers["Location"].endswith(f"/catalogue/sessions/{session_id}")
     assert "Session details saved" in page(client.get(response.headers["Location"])).text()
 
     session = _session(app, session_id)
@@ -96,7 +97,7 @@ def test_capacity_cannot_drop_below_the_people_booked(app, client, org):
     people = (org.practitioner, org.other_practitioner, org.line_manager)
     session_id = _new_session(app, capacity=3, booked=tuple(p.staff_id for p in people))
     sign_in(client, org.wfld_admin.email)
-    path = f"/learning/sessions/{session_id}/edit"
+    path = f"/catalogue/sessions/{session_id}/edit"
     values = form_values(client.get(path))
 
     refused = page(submit(client, path, {**values, "capacity": ["2"], "trainer": ["Someone"]}))
@@ -113,7 +114,7 @@ def test_added_places_go_to_the_head_of_the_waiting_list(app, client, org):
     people = (org.practitioner, org.other_practitioner, org.line_manager)
     session_id = _new_session(app, capacity=1, booked=tuple(p.staff_id for p in people))
     sign_in(client, org.wfld_admin.email)
-    path = f"/learning/sessions/{session_id}/edit"
+    path = f"/catalogue/sessions/{session_id}/edit"
     values = form_values(client.get(path))
 
     response = submit(client, path, {**values, "capacity": ["2"]})
@@ -139,8 +140,8 @@ def test_added_places_go_to_the_head_of_the_waiting_list(app, client, org):
 def test_a_session_that_has_started_or_was_cancelled_cannot_be_changed(app, client, org):
     past_id = _new_session(app, days=-3)
     sign_in(client, org.wfld_admin.email)
-    path = f"/learning/sessions/{past_id}/edit"
-    assert not page(client.get(f"/learning/sessions/{past_id}")).soup.find(
+    path = f"/catalogue/sessions/{past_id}/edit"
+    assert not page(client.get(f"/catalogue/sessions/{past_id}")).soup.find(
         "a", string="Change session details"
     )
     shown = page(client.get(path))
@@ -161,15 +162,15 @@ def test_a_session_that_has_started_or_was_cancelled_cannot_be_changed(app, clie
     # The service refuses too, whatever the screen shows.
     with app.app_context():
         admin = db.session.get(User, org.wfld_admin.user_id)
-        past = catalogue.find_session(past_id)
+        past = catalogue_queries.find_session(past_id)
         upcoming = make_session(past.activity, days=7)
-        catalogue.cancel_session(session=upcoming, actor=admin, now=NOW)
+        catalogue_services.cancel_session(session=upcoming, actor=admin, now=NOW)
         for session, message in (
             (past, "This session has already started, so it cannot be changed"),
             (upcoming, "This session has been cancelled, so it cannot be changed"),
         ):
             with pytest.raises(RuleBroken) as refused:
-                catalogue.update_session(
+                catalogue_services.update_session(
                     session=session,
                     starts_at=NOW + dt.timedelta(days=30),
                     ends_at=NOW + dt.timedelta(days=30, hours=2),
@@ -187,7 +188,7 @@ def test_a_session_that_has_started_or_was_cancelled_cannot_be_changed(app, clie
 def test_a_stale_form_is_refused_and_keeps_what_was_typed(app, client, org):
     session_id = _new_session(app)
     sign_in(client, org.wfld_admin.email)
-    path = f"/learning/sessions/{session_id}/edit"
+    path = f"/catalogue/sessions/{session_id}/edit"
     values = form_values(client.get(path))
 
     # Someone else saves first...
@@ -214,7 +215,7 @@ def test_a_stale_form_is_refused_and_keeps_what_was_typed(app, client, org):
 def test_the_end_must_come_after_the_start(app, client, org):
     session_id = _new_session(app)
     sign_in(client, org.wfld_admin.email)
-    path = f"/learning/sessions/{session_id}/edit"
+    path = f"/catalogue/sessions/{session_id}/edit"
     values = form_values(client.get(path))
 
     refused = page(submit(client, path, {**values, "end_time": ["9:00"], "capacity": ["11"]}))
@@ -231,7 +232,7 @@ def test_a_withdrawn_activity_still_takes_no_new_sessions(app, org):
     with app.app_context():
         activity = make_activity("Withdrawn course", is_active=False)
         with pytest.raises(RuleBroken) as refused:
-            catalogue.create_session(
+            catalogue_services.create_session(
                 activity=activity,
                 starts_at=NOW - dt.timedelta(hours=1),
                 ends_at=NOW + dt.timedelta(hours=1),

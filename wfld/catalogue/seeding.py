@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from wfld.catalogue import queries, rules, services
+from wfld.catalogue.models import DeliveryMode, Provider
 from wfld.core.clock import LONDON
 from wfld.core.errors_domain import RuleBroken
-from wfld.learning import catalogue
-from wfld.learning.models import DeliveryMode, Provider
 from wfld.organisation import queries as org_queries
 
 REQUIRED_COLUMNS = (
@@ -59,7 +59,7 @@ def load_catalogue(path: Path, *, now: dt.datetime) -> CatalogueLoad:
         raise CatalogueFileError([f"{path.name}: missing column(s) {', '.join(missing)}"])
 
     problems: list[str] = []
-    parsed: list[tuple[int, catalogue.ActivityDetails]] = []
+    parsed: list[tuple[int, services.ActivityDetails]] = []
     seen: dict[str, int] = {}
     for row in reader:
         line = reader.line_num
@@ -80,11 +80,11 @@ def load_catalogue(path: Path, *, now: dt.datetime) -> CatalogueLoad:
 
     result = CatalogueLoad()
     for line, details in parsed:
-        if catalogue.find_activity_by_title(details.title) is not None:
+        if queries.find_activity_by_title(details.title) is not None:
             result.unchanged += 1
             continue
         try:
-            catalogue.create_activity(details=details, actor=None, now=now)
+            services.create_activity(details=details, actor=None, now=now)
         except RuleBroken as broken:
             problems.extend(f"{path.name} line {line}: {m}" for m in broken.errors.values())
         else:
@@ -94,7 +94,7 @@ def load_catalogue(path: Path, *, now: dt.datetime) -> CatalogueLoad:
     return result
 
 
-def _details(row: dict[str, str | None], *, today: dt.date) -> catalogue.ActivityDetails:
+def _details(row: dict[str, str | None], *, today: dt.date) -> services.ActivityDetails:
     def text(name: str) -> str:
         return " ".join((row.get(name) or "").split())
 
@@ -119,7 +119,7 @@ def _details(row: dict[str, str | None], *, today: dt.date) -> catalogue.Activit
     validity = text("validity_months")
     if validity and not validity.isdigit():
         raise ValueError(f"validity_months must be a whole number of months, not ‘{validity}’")
-    return catalogue.ActivityDetails(
+    return services.ActivityDetails(
         title=title,
         category=category,
         description=(row.get("description") or "").strip() or None,
@@ -153,7 +153,7 @@ def _items(value: str, *, today: dt.date) -> list:
         if not sep or not code.strip() or not item_code.strip():
             raise ValueError(f"framework item ‘{entry}’ must look like CODE:item, like PCF:6")
         try:
-            item = catalogue.find_framework_item(code.strip(), item_code.strip(), today=today)
+            item = queries.find_framework_item(code.strip(), item_code.strip(), today=today)
         except RuleBroken as broken:
             raise ValueError(f"framework item ‘{entry}’: {broken}") from None
         if item not in items:
@@ -255,16 +255,16 @@ def load_demo_sessions(*, now: dt.datetime, keep_free: Iterable[str] = ()) -> in
     ]
     added, taken = 0, 0
     for spec in DEMO_SESSIONS:
-        activity = catalogue.find_activity_by_title(spec.title)
+        activity = queries.find_activity_by_title(spec.title)
         if activity is None or not activity.is_active:
             continue  # the catalogue is not loaded (or the WFLD team withdrew it)
-        if catalogue.count_upcoming_sessions(activity.id, now=now):
+        if queries.count_upcoming_sessions(activity.id, now=now):
             continue
         day = _weekday(today + dt.timedelta(days=spec.days_ahead))
-        session = catalogue.create_session(
+        session = services.create_session(
             activity=activity,
-            starts_at=catalogue.at_london(day, spec.start),
-            ends_at=catalogue.at_london(day, spec.end),
+            starts_at=rules.at_london(day, spec.start),
+            ends_at=rules.at_london(day, spec.end),
             is_online=spec.venue is None,
             venue=spec.venue or "Microsoft Teams",
             capacity=spec.capacity,
@@ -273,7 +273,7 @@ def load_demo_sessions(*, now: dt.datetime, keep_free: Iterable[str] = ()) -> in
             now=now,
         )
         for person in people[taken : taken + spec.booked]:
-            catalogue.book_place(session=session, staff=person, actor=None, now=now, today=today)
+            services.book_place(session=session, staff=person, actor=None, now=now, today=today)
         taken += spec.booked
         added += 1
     return added

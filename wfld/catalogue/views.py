@@ -7,16 +7,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from wfld.core import clock
-from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
-from wfld.core.clock import LONDON
-from wfld.core.errors_domain import STALE_ERRORS, RuleBroken
-from wfld.core.filters import govuk_date, govuk_datetime, govuk_time
-from wfld.core.forms import add_rule_errors, apply_errors, show_stale
-from wfld.extensions import db
-from wfld.learning import catalogue, rules
-from wfld.learning import catalogue_permissions as permissions
-from wfld.learning.catalogue_forms import (
+from wfld.catalogue import permissions, queries, rules, services
+from wfld.catalogue.forms import (
     ActivityForm,
     BookForm,
     ButtonForm,
@@ -25,7 +17,7 @@ from wfld.learning.catalogue_forms import (
     SessionChangeForm,
     SessionForm,
 )
-from wfld.learning.models import (
+from wfld.catalogue.models import (
     Attendance,
     BookingStatus,
     DeliveryMode,
@@ -33,10 +25,17 @@ from wfld.learning.models import (
     LearningSession,
     Provider,
 )
+from wfld.core import clock
+from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
+from wfld.core.clock import LONDON
+from wfld.core.errors_domain import STALE_ERRORS, RuleBroken
+from wfld.core.filters import govuk_date, govuk_datetime, govuk_time
+from wfld.core.forms import add_rule_errors, apply_errors, show_stale
+from wfld.extensions import db
 from wfld.organisation import queries as org_queries
 from wfld.organisation.permissions import staff_of
 
-bp = Blueprint("catalogue", __name__, url_prefix="/learning")
+bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 
 manages = page_requires(permissions.can_manage_catalogue)
 manages_record = page_requires(permissions.can_manage_catalogue, hide=True)
@@ -60,20 +59,20 @@ def _show_errors(form: FlaskForm, errors: dict[str, str]) -> None:
 
 
 # Browsing ---------------------------------------------------------------------------------
-@bp.route("/catalogue")
+@bp.route("/")
 @signed_in
 def list_activities() -> str:
     manager = permissions.can_manage_catalogue(current_actor())
     search = CatalogueSearchForm(
-        request.args, categories=catalogue.list_categories(include_inactive=manager)
+        request.args, categories=queries.list_categories(include_inactive=manager)
     )
     search.validate()
     category = search.category.data if not search.category.errors else ""
-    activities = catalogue.list_activities(
+    activities = queries.list_activities(
         search=search.q.data or "", category=category or "", include_inactive=manager
     )
     return render_template(
-        "learning/list_activities.html",
+        "catalogue/list_activities.html",
         search_form=search,
         activities=activities,
         filtered=bool((search.q.data or "").strip() or category),
@@ -86,12 +85,12 @@ def _activity_page(activity: LearningActivity, *, form: FlaskForm | None = None)
     me = staff_of(actor)
     manager = permissions.can_manage_catalogue(actor)
     return render_template(
-        "learning/view_activity.html",
+        "catalogue/view_activity.html",
         activity=activity,
-        sessions=catalogue.list_upcoming_sessions(
+        sessions=queries.list_upcoming_sessions(
             activity.id, now=now, staff_id=me.id if me else None
         ),
-        past_sessions=catalogue.list_past_sessions(activity.id, now=now) if manager else [],
+        past_sessions=queries.list_past_sessions(activity.id, now=now) if manager else [],
         can_book=permissions.can_book_for_self(actor) and activity.is_active,
         form=form,
         BookingStatus=BookingStatus,
@@ -101,7 +100,7 @@ def _activity_page(activity: LearningActivity, *, form: FlaskForm | None = None)
 @bp.route("/activities/<int:activity_id>")
 @signed_in
 def view_activity(activity_id: int) -> str:
-    activity = allowed_or_404(catalogue.find_activity(activity_id), permissions.can_view_activity)
+    activity = allowed_or_404(queries.find_activity(activity_id), permissions.can_view_activity)
     return _activity_page(activity)
 
 
@@ -111,9 +110,9 @@ def my_bookings() -> str:
     me = staff_of(current_actor())
     now = clock.now()
     return render_template(
-        "learning/my_bookings.html",
-        upcoming=catalogue.list_bookings_of_staff(me.id, now=now, upcoming=True),
-        past=catalogue.list_bookings_of_staff(me.id, now=now, upcoming=False),
+        "catalogue/my_bookings.html",
+        upcoming=queries.list_bookings_of_staff(me.id, now=now, upcoming=True),
+        past=queries.list_bookings_of_staff(me.id, now=now, upcoming=False),
         BookingStatus=BookingStatus,
     )
 
@@ -122,23 +121,23 @@ def my_bookings() -> str:
 @bp.route("/sessions/<int:session_id>/book", methods=["POST"])
 @books_record
 def book_session(session_id: int) -> str | Response:
-    session = allowed_or_404(catalogue.find_session(session_id), permissions.can_book_session)
+    session = allowed_or_404(queries.find_session(session_id), permissions.can_book_session)
     activity_id = session.activity_id
     form = BookForm()
     if form.validate_on_submit():
         me = staff_of(current_actor())
-        done = catalogue.find_valid_completion(me.id, activity_id, today=clock.today())
+        done = queries.find_valid_completion(me.id, activity_id, today=clock.today())
         if done is not None and form.confirmed.data != "yes":
             # Nothing is booked until the person confirms they still want a place.
             return render_template(
-                "learning/confirm_booking.html",
+                "catalogue/book_session.html",
                 session=session,
                 completion=done,
                 valid_until=rules.valid_until(done.expires_on),
                 form=form,
             )
         try:
-            booking = catalogue.book_place(
+            booking = services.book_place(
                 session=session,
                 staff=me,
                 actor=current_actor(),
@@ -146,7 +145,7 @@ def book_session(session_id: int) -> str | Response:
                 today=clock.today(),
             )
             last_place = booking.status is BookingStatus.BOOKED and (
-                catalogue.count_booked(session.id) >= session.capacity
+                queries.count_booked(session.id) >= session.capacity
             )
         except RuleBroken as broken:
             db.session.rollback()
@@ -166,13 +165,13 @@ def book_session(session_id: int) -> str | Response:
                     "success",
                 )
             return redirect(url_for("catalogue.view_activity", activity_id=activity_id))
-    return _activity_page(catalogue.find_activity(activity_id), form=form)
+    return _activity_page(queries.find_activity(activity_id), form=form)
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
 @signed_in
 def cancel_booking(booking_id: int) -> str | Response:
-    booking = allowed_or_404(catalogue.find_booking(booking_id), permissions.can_cancel_booking)
+    booking = allowed_or_404(queries.find_booking(booking_id), permissions.can_cancel_booking)
     own = permissions.is_own_booking(current_actor(), booking)
     session: LearningSession = booking.session
     title, when, session_id = session.activity.title, session.starts_at, session.id
@@ -180,7 +179,7 @@ def cancel_booking(booking_id: int) -> str | Response:
     if form.validate_on_submit():
         was_waiting = booking.status is BookingStatus.WAITING
         try:
-            catalogue.cancel_booking(booking=booking, actor=current_actor(), now=clock.now())
+            services.cancel_booking(booking=booking, actor=current_actor(), now=clock.now())
         except RuleBroken as broken:
             db.session.rollback()
             _show_errors(form, broken.errors)
@@ -192,7 +191,7 @@ def cancel_booking(booking_id: int) -> str | Response:
                 return redirect(url_for("catalogue.my_bookings"))
             return redirect(url_for("catalogue.view_session", session_id=session_id))
     return render_template(
-        "learning/cancel_booking.html",
+        "catalogue/cancel_booking.html",
         form=form,
         booking=booking,
         own=own,
@@ -202,10 +201,10 @@ def cancel_booking(booking_id: int) -> str | Response:
 
 
 # Activities (WFLD) ------------------------------------------------------------------------
-def _item_groups(activity: LearningActivity | None) -> list[catalogue.ItemGroup]:
+def _item_groups(activity: LearningActivity | None) -> list[queries.ItemGroup]:
     """The checkboxes: current published framework versions, plus any items the activity
     already links from earlier versions (so saving the form does not silently drop them)."""
-    groups = catalogue.list_framework_item_groups(today=clock.today())
+    groups = queries.list_framework_item_groups(today=clock.today())
     offered = {item.id for group in groups for item in group.items}
     if activity is not None:
         older: dict[int, list] = {}
@@ -213,12 +212,12 @@ def _item_groups(activity: LearningActivity | None) -> list[catalogue.ItemGroup]
             if item.id not in offered:
                 older.setdefault(item.version_id, []).append(item)
         for items in older.values():
-            groups.append(catalogue.ItemGroup(items[0].version, items, is_current=False))
+            groups.append(queries.ItemGroup(items[0].version, items, is_current=False))
     return groups
 
 
 def _activity_form(
-    activity: LearningActivity | None, groups: list[catalogue.ItemGroup], **kwargs
+    activity: LearningActivity | None, groups: list[queries.ItemGroup], **kwargs
 ) -> ActivityForm:
     item_ids = [item.id for group in groups for item in group.items]
     if activity is None:
@@ -247,8 +246,8 @@ def _number(value) -> str:  # noqa: ANN001 - a Decimal or None
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _details(form: ActivityForm) -> catalogue.ActivityDetails:
-    return catalogue.ActivityDetails(
+def _details(form: ActivityForm) -> services.ActivityDetails:
+    return services.ActivityDetails(
         title=form.title.data,
         category=form.category.data,
         description=form.description.data,
@@ -257,7 +256,7 @@ def _details(form: ActivityForm) -> catalogue.ActivityDetails:
         duration_hours=form.duration_value,
         cost_per_place=form.cost_value,
         validity_months=form.validity_value,
-        framework_items=catalogue.list_framework_items(form.framework_items.data or []),
+        framework_items=queries.list_framework_items(form.framework_items.data or []),
         is_active=form.offered.data == "yes",
     )
 
@@ -269,7 +268,7 @@ def new_activity() -> str | Response:
     form = _activity_form(None, groups)
     if form.validate_on_submit():
         try:
-            activity = catalogue.create_activity(
+            activity = services.create_activity(
                 details=_details(form), actor=current_actor(), now=clock.now()
             )
         except RuleBroken as broken:
@@ -281,13 +280,13 @@ def new_activity() -> str | Response:
             return redirect(url_for("catalogue.view_activity", activity_id=activity.id))
     elif form.is_submitted():
         _activity_rule_errors(form, activity=None)
-    return render_template("learning/new_activity.html", form=form, groups=groups)
+    return render_template("catalogue/new_activity.html", form=form, groups=groups)
 
 
 def _activity_rule_errors(form: ActivityForm, *, activity: LearningActivity | None) -> None:
     """The activity's rules, checked on what the form could read while its own checks
     failed, so all of a form's errors show at once."""
-    details = catalogue.ActivityDetails(
+    details = services.ActivityDetails(
         title=form.title.data or "",
         category=form.category.data or "",
         description=form.description.data,
@@ -297,18 +296,18 @@ def _activity_rule_errors(form: ActivityForm, *, activity: LearningActivity | No
         cost_per_place=None if form.cost_per_place.errors else form.cost_value,
         validity_months=None if form.validity_months.errors else form.validity_value,
     )
-    add_rule_errors(form, catalogue.activity_errors(details, activity=activity))
+    add_rule_errors(form, services.activity_errors(details, activity=activity))
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
 @manages_record
 def edit_activity(activity_id: int) -> str | Response:
-    activity = allowed_or_404(catalogue.find_activity(activity_id), permissions.can_edit_activity)
+    activity = allowed_or_404(queries.find_activity(activity_id), permissions.can_edit_activity)
     groups = _item_groups(activity)
     form = _activity_form(activity, groups)
     if form.validate_on_submit():
         try:
-            catalogue.update_activity(
+            services.update_activity(
                 activity=activity,
                 details=_details(form),
                 actor=current_actor(),
@@ -328,7 +327,7 @@ def edit_activity(activity_id: int) -> str | Response:
     elif form.is_submitted():
         _activity_rule_errors(form, activity=activity)
     return render_template(
-        "learning/edit_activity.html", form=form, groups=groups, activity=activity
+        "catalogue/edit_activity.html", form=form, groups=groups, activity=activity
     )
 
 
@@ -336,15 +335,15 @@ def edit_activity(activity_id: int) -> str | Response:
 @bp.route("/activities/<int:activity_id>/sessions/new", methods=["GET", "POST"])
 @manages_record
 def new_session(activity_id: int) -> str | Response:
-    activity = allowed_or_404(catalogue.find_activity(activity_id), permissions.can_edit_activity)
+    activity = allowed_or_404(queries.find_activity(activity_id), permissions.can_edit_activity)
     form = SessionForm()
     if form.validate_on_submit():
         online = form.delivery.data == "online"
         try:
-            session = catalogue.create_session(
+            session = services.create_session(
                 activity=activity,
-                starts_at=catalogue.at_london(form.date.data, form.start_value),
-                ends_at=catalogue.at_london(form.date.data, form.end_value),
+                starts_at=rules.at_london(form.date.data, form.start_value),
+                ends_at=rules.at_london(form.date.data, form.end_value),
                 is_online=online,
                 venue=form.venue.data,
                 capacity=form.capacity_value,
@@ -361,16 +360,16 @@ def new_session(activity_id: int) -> str | Response:
             return redirect(url_for("catalogue.view_activity", activity_id=activity_id))
     elif form.is_submitted():
         _session_rule_errors(form, withdrawn=not activity.is_active)
-    return render_template("learning/new_session.html", form=form, activity=activity)
+    return render_template("catalogue/new_session.html", form=form, activity=activity)
 
 
 def _session_rule_errors(form: SessionForm, *, withdrawn: bool = False) -> None:
     """The session's rules, checked on what the form could read while its own checks failed,
     so all of a form's errors show at once."""
     day = form.date.data
-    starts = catalogue.at_london(day, form.start_value) if day and form.start_value else None
-    ends = catalogue.at_london(day, form.end_value) if day and form.end_value else None
-    errors = catalogue.session_errors(
+    starts = rules.at_london(day, form.start_value) if day and form.start_value else None
+    ends = rules.at_london(day, form.end_value) if day and form.end_value else None
+    errors = services.session_errors(
         starts_at=starts,
         ends_at=ends,
         is_online=form.delivery.data != "in_person",
@@ -384,10 +383,10 @@ def _session_rule_errors(form: SessionForm, *, withdrawn: bool = False) -> None:
 
 def _session_page(session: LearningSession, *, form: FlaskForm | None = None) -> str:
     return render_template(
-        "learning/view_session.html",
+        "catalogue/view_session.html",
         session=session,
-        booked=catalogue.list_session_bookings(session.id, status=BookingStatus.BOOKED),
-        waiting=catalogue.list_session_bookings(session.id, status=BookingStatus.WAITING),
+        booked=queries.list_session_bookings(session.id, status=BookingStatus.BOOKED),
+        waiting=queries.list_session_bookings(session.id, status=BookingStatus.WAITING),
         started=session.starts_at <= clock.now(),
         form=form,
         Attendance=Attendance,
@@ -397,13 +396,13 @@ def _session_page(session: LearningSession, *, form: FlaskForm | None = None) ->
 @bp.route("/sessions/<int:session_id>")
 @manages_record
 def view_session(session_id: int) -> str:
-    session = allowed_or_404(catalogue.find_session(session_id), permissions.can_manage_session)
+    session = allowed_or_404(queries.find_session(session_id), permissions.can_manage_session)
     return _session_page(session)
 
 
 def _session_change_form(session: LearningSession, **kwargs) -> SessionChangeForm:
     """The form as the session stands, in UK time (as sessions are typed when added)."""
-    online_placeholder = session.is_online and session.venue == catalogue.ONLINE
+    online_placeholder = session.is_online and session.venue == services.ONLINE
     return SessionChangeForm(
         version=session.version_id,
         date=session.starts_at.astimezone(LONDON).date(),
@@ -420,15 +419,15 @@ def _session_change_form(session: LearningSession, **kwargs) -> SessionChangeFor
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @manages_record
 def edit_session(session_id: int) -> str | Response:
-    session = allowed_or_404(catalogue.find_session(session_id), permissions.can_manage_session)
+    session = allowed_or_404(queries.find_session(session_id), permissions.can_manage_session)
     form = _session_change_form(session)
-    refusal = catalogue.session_change_refusal(session, now=clock.now())
+    refusal = services.session_change_refusal(session, now=clock.now())
     if refusal is None and form.validate_on_submit():
         try:
-            promoted = catalogue.update_session(
+            promoted = services.update_session(
                 session=session,
-                starts_at=catalogue.at_london(form.date.data, form.start_value),
-                ends_at=catalogue.at_london(form.date.data, form.end_value),
+                starts_at=rules.at_london(form.date.data, form.start_value),
+                ends_at=rules.at_london(form.date.data, form.end_value),
                 is_online=form.delivery.data == "online",
                 venue=form.venue.data,
                 capacity=form.capacity_value,
@@ -455,23 +454,23 @@ def edit_session(session_id: int) -> str | Response:
             flash(f"Session details saved{moved}", "success")
             return redirect(url_for("catalogue.view_session", session_id=session_id))
         # Another request may have cancelled it meanwhile.
-        refusal = catalogue.session_change_refusal(session, now=clock.now())
+        refusal = services.session_change_refusal(session, now=clock.now())
     elif refusal is None and form.is_submitted():
         _session_rule_errors(form)
     return render_template(
-        "learning/edit_session.html", form=form, session=session, refusal=refusal
+        "catalogue/edit_session.html", form=form, session=session, refusal=refusal
     )
 
 
 @bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
 @manages_record
 def cancel_session(session_id: int) -> str | Response:
-    session = allowed_or_404(catalogue.find_session(session_id), permissions.can_manage_session)
+    session = allowed_or_404(queries.find_session(session_id), permissions.can_manage_session)
     title, when = session.activity.title, session.starts_at
     form = ButtonForm()
     if form.validate_on_submit():
         try:
-            people = catalogue.cancel_session(
+            people = services.cancel_session(
                 session=session, actor=current_actor(), now=clock.now()
             )
         except RuleBroken as broken:
@@ -483,24 +482,24 @@ def cancel_session(session_id: int) -> str | Response:
             flash(f"Session cancelled: {title} on {govuk_datetime(when)}{told}", "success")
             return redirect(url_for("catalogue.view_session", session_id=session_id))
     return render_template(
-        "learning/cancel_session.html",
+        "catalogue/cancel_session.html",
         form=form,
         session=session,
-        booked=catalogue.count_booked(session.id),
-        waiting=catalogue.count_waiting(session.id),
+        booked=queries.count_booked(session.id),
+        waiting=queries.count_waiting(session.id),
     )
 
 
 @bp.route("/bookings/<int:booking_id>/<any(attended, 'did-not-attend'):action>", methods=["POST"])
 @manages_record
 def mark_attendance(booking_id: int, action: str) -> str | Response:
-    booking = allowed_or_404(catalogue.find_booking(booking_id), permissions.can_mark_attendance)
+    booking = allowed_or_404(queries.find_booking(booking_id), permissions.can_mark_attendance)
     session_id = booking.session_id
     form = ButtonForm()
     if form.validate_on_submit():
         attendance = Attendance.ATTENDED if action == "attended" else Attendance.DID_NOT_ATTEND
         try:
-            catalogue.mark_attendance(
+            services.mark_attendance(
                 booking=booking, attendance=attendance, actor=current_actor(), now=clock.now()
             )
         except RuleBroken as broken:
@@ -513,18 +512,18 @@ def mark_attendance(booking_id: int, action: str) -> str | Response:
             return redirect(
                 url_for("catalogue.view_session", session_id=session_id) + f"#booking-{booking_id}"
             )
-    return _session_page(catalogue.find_session(session_id), form=form)
+    return _session_page(queries.find_session(session_id), form=form)
 
 
 # Completions (WFLD) -----------------------------------------------------------------------
 @bp.route("/completions/new", methods=["GET", "POST"])
 @manages
 def record_completion() -> str | Response:
-    form = CompletionForm(activities=catalogue.list_activity_choices())
+    form = CompletionForm(activities=queries.list_all_activities())
     if form.validate_on_submit():
-        activity = catalogue.find_activity(int(form.activity.data))
+        activity = queries.find_activity(int(form.activity.data))
         try:
-            completion = catalogue.record_completion(
+            completion = services.record_completion(
                 staff=form.staff_record,
                 activity=activity,
                 completed_on=form.completed_on.data,
@@ -545,8 +544,8 @@ def record_completion() -> str | Response:
             )
             return redirect(url_for("catalogue.record_completion"))
     elif form.is_submitted():
-        errors = catalogue.completion_errors(
+        errors = services.completion_errors(
             completed_on=form.completed_on.data, today=clock.today()
         )
         add_rule_errors(form, errors)
-    return render_template("learning/record_completion.html", form=form)
+    return render_template("catalogue/record_completion.html", form=form)

@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
+from tests.catalogue.builders import book, make_activity, make_session
 from tests.factories import NOW, make_staff
 from tests.helpers import QueryCounter, page, sign_in
-from tests.learning.catalogue_builders import book, make_activity, make_session
+from wfld.catalogue import queries as catalogue_queries
 from wfld.core import clock
 from wfld.extensions import db
-from wfld.learning import catalogue
 from wfld.organisation.models import JobRole, Team
 
 LIMIT = 14
@@ -52,7 +52,7 @@ def _titles(shown) -> list[str]:  # noqa: ANN001
 
 def test_everyone_browses_searches_and_filters_the_catalogue(app, client, org, activities):
     sign_in(client, org.practitioner.email)
-    shown = page(client.get("/learning/catalogue"))
+    shown = page(client.get("/catalogue/"))
     assert shown.h1 == "Learning catalogue"
     assert _titles(shown) == [
         "100% Attendance Matters",
@@ -76,10 +76,10 @@ def test_everyone_browses_searches_and_filters_the_catalogue(app, client, org, a
     nav = shown.soup.select_one("nav[aria-label=Menu] [aria-current]")
     assert nav.get_text(strip=True) == "Course catalogue"
 
-    assert _titles(page(client.get("/learning/catalogue?q=court"))) == ["Court Skills"]
-    assert _titles(page(client.get("/learning/catalogue?q=100%25"))) == ["100% Attendance Matters"]
-    assert _titles(page(client.get("/learning/catalogue?q=%25%25%25"))) == []
-    by_category = page(client.get("/learning/catalogue?category=Management+Courses"))
+    assert _titles(page(client.get("/catalogue/?q=court"))) == ["Court Skills"]
+    assert _titles(page(client.get("/catalogue/?q=100%25"))) == ["100% Attendance Matters"]
+    assert _titles(page(client.get("/catalogue/?q=%25%25%25"))) == []
+    by_category = page(client.get("/catalogue/?category=Management+Courses"))
     assert _titles(by_category) == ["Reflective Supervision"]
     options = [o.get_text() for o in by_category.soup.select("#category option")]
     assert options == [
@@ -89,16 +89,16 @@ def test_everyone_browses_searches_and_filters_the_catalogue(app, client, org, a
         "Mandatory training",
     ]
     # A category that does not exist is ignored rather than an error.
-    assert len(_titles(page(client.get("/learning/catalogue?category=Nope")))) == 4
+    assert len(_titles(page(client.get("/catalogue/?category=Nope")))) == 4
 
 
 def test_withdrawn_activities_are_for_the_wfld_team_only(app, client, org, activities):
-    path = f"/learning/activities/{activities['withdrawn']}"
+    path = f"/catalogue/activities/{activities['withdrawn']}"
     sign_in(client, org.practitioner.email)
     assert client.get(path).status_code == 404
     admin = app.test_client()
     sign_in(admin, org.wfld_admin.email)
-    shown = page(admin.get("/learning/catalogue"))
+    shown = page(admin.get("/catalogue/"))
     assert "Old Course" in _titles(shown)
     assert "Withdrawn" in shown.text()
     withdrawn = page(admin.get(path))
@@ -108,7 +108,7 @@ def test_withdrawn_activities_are_for_the_wfld_team_only(app, client, org, activ
 
 def test_the_activity_page_shows_sessions_in_uk_time(app, client, org, activities):
     sign_in(client, org.practitioner.email)
-    shown = page(client.get(f"/learning/activities/{activities['safeguarding']}"))
+    shown = page(client.get(f"/catalogue/activities/{activities['safeguarding']}"))
     row = shown.soup.select_one(f"#session-{activities['online_session']}")
     cells = [" ".join(td.get_text(" ").split()) for td in row.select("td")]
     assert cells[0] == "3 December 2026, 9:30am to 4:30pm"
@@ -122,13 +122,17 @@ def test_the_activity_page_shows_sessions_in_uk_time(app, client, org, activitie
 
 def test_my_bookings_lists_places_and_the_waiting_list(app, client, org, activities):
     with app.app_context():
-        full = make_session(catalogue.find_activity(activities["court"]), days=5, capacity=1)
+        full = make_session(
+            catalogue_queries.find_activity(activities["court"]), days=5, capacity=1
+        )
         book(full, org.other_practitioner.staff_id)
         book(full, org.practitioner.staff_id)
-        book(catalogue.find_session(activities["online_session"]), org.practitioner.staff_id)
+        book(
+            catalogue_queries.find_session(activities["online_session"]), org.practitioner.staff_id
+        )
         db.session.commit()
     sign_in(client, org.practitioner.email)
-    shown = page(client.get("/learning/my-bookings"))
+    shown = page(client.get("/catalogue/my-bookings"))
     rows = [
         [" ".join(td.get_text(" ").split()) for td in tr.select("td")]
         for tr in shown.soup.select("main table tbody tr")
@@ -146,7 +150,7 @@ def _grow(app, org, activities, n: int) -> None:
     with app.app_context():
         team = db.session.get(Team, org.team_a)
         role = db.session.get(JobRole, org.role_family_worker)
-        session = catalogue.find_session(activities["online_session"])
+        session = catalogue_queries.find_session(activities["online_session"])
         for i in range(n):
             person = make_staff("Extra", f"Learner{i:03d}", team=team, role=role)
             book(session, person.id)
@@ -155,12 +159,12 @@ def _grow(app, org, activities, n: int) -> None:
 
 
 PAGES = [
-    ("practitioner", lambda ids: "/learning/catalogue"),
-    ("practitioner", lambda ids: f"/learning/activities/{ids['safeguarding']}"),
-    ("practitioner", lambda ids: "/learning/my-bookings"),
-    ("wfld_admin", lambda ids: "/learning/catalogue"),
-    ("wfld_admin", lambda ids: f"/learning/activities/{ids['safeguarding']}"),
-    ("wfld_admin", lambda ids: f"/learning/sessions/{ids['online_session']}"),
+    ("practitioner", lambda ids: "/catalogue/"),
+    ("practitioner", lambda ids: f"/catalogue/activities/{ids['safeguarding']}"),
+    ("practitioner", lambda ids: "/catalogue/my-bookings"),
+    ("wfld_admin", lambda ids: "/catalogue/"),
+    ("wfld_admin", lambda ids: f"/catalogue/activities/{ids['safeguarding']}"),
+    ("wfld_admin", lambda ids: f"/catalogue/sessions/{ids['online_session']}"),
 ]
 
 
@@ -171,7 +175,9 @@ def test_statement_count_is_bounded_and_does_not_grow(
     app, client, org, activities, persona, path_for
 ):
     with app.app_context():
-        book(catalogue.find_session(activities["online_session"]), org.practitioner.staff_id)
+        book(
+            catalogue_queries.find_session(activities["online_session"]), org.practitioner.staff_id
+        )
         db.session.commit()
     sign_in(client, getattr(org, persona).email)
     path = path_for(activities)
@@ -186,11 +192,13 @@ def test_statement_count_is_bounded_and_does_not_grow(
 
 def test_past_sessions_are_listed_for_the_wfld_team(app, client, org, activities):
     with app.app_context():
-        past = make_session(catalogue.find_activity(activities["safeguarding"]), days=-3, now=NOW)
+        past = make_session(
+            catalogue_queries.find_activity(activities["safeguarding"]), days=-3, now=NOW
+        )
         db.session.commit()
         past_id = past.id
     sign_in(client, org.wfld_admin.email)
-    shown = page(client.get(f"/learning/activities/{activities['safeguarding']}"))
+    shown = page(client.get(f"/catalogue/activities/{activities['safeguarding']}"))
     links = [a["href"] for a in shown.soup.select("main table a")]
-    assert f"/learning/sessions/{past_id}" in links
+    assert f"/catalogue/sessions/{past_id}" in links
     assert dt.date(2026, 11, 20).strftime("%-d %B %Y") in shown.text()

@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 
 from tests.factories import NOW
 from wfld import PROJECT_ROOT
+from wfld.catalogue import queries as catalogue_queries
+from wfld.catalogue.models import Booking, BookingStatus, LearningActivity, LearningSession
+from wfld.catalogue.seeding import CatalogueFileError, load_catalogue
 from wfld.core import clock
 from wfld.core.clock import LONDON
 from wfld.extensions import db
-from wfld.learning import catalogue
-from wfld.learning.catalogue_seeding import CatalogueFileError, load_catalogue
-from wfld.learning.models import Booking, BookingStatus, LearningActivity, LearningSession
 
 CATALOGUE = PROJECT_ROOT / "seeds" / "reference" / "catalogue.csv"
 # One council's course list (../shared/reference-data), when the checkout has it alongside.
@@ -62,7 +62,7 @@ def test_seed_catalogue_loads_the_reference_courses_and_mandatory_training_once(
     assert f"{len(rows)} activities added, 0 already there" in first.output
 
     with app.app_context():
-        activities = {a.title: a for a in catalogue.list_activities(include_inactive=True)}
+        activities = {a.title: a for a in catalogue_queries.list_activities(include_inactive=True)}
         reference = [a for a in activities.values() if a.category in REFERENCE_CATEGORIES]
         assert len(reference) == 48
         if READING_COURSES.exists():
@@ -157,7 +157,9 @@ def test_seed_demo_gives_the_council_upcoming_sessions_once(app):
             day = session.starts_at.astimezone(LONDON).date()
             assert today < day <= today + dt.timedelta(days=92)
             assert day.weekday() < 5
-        left = {s.activity.title: s.capacity - catalogue.count_booked(s.id) for s in sessions}
+        left = {
+            s.activity.title: s.capacity - catalogue_queries.count_booked(s.id) for s in sessions
+        }
         assert left["Safeguarding Children Level 3"] == 1  # nearly full
         assert all(n > 0 for n in left.values())
         assert not db.session.scalar(

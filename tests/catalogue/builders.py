@@ -6,10 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 from tests.factories import NOW
+from wfld.catalogue import rules as catalogue_rules
+from wfld.catalogue import services as catalogue_services
+from wfld.catalogue.models import Booking, DeliveryMode, LearningActivity, LearningSession, Provider
 from wfld.core.clock import LONDON
 from wfld.extensions import db
-from wfld.learning import catalogue
-from wfld.learning.models import Booking, DeliveryMode, LearningActivity, LearningSession, Provider
 from wfld.organisation.models import StaffMember
 
 
@@ -21,8 +22,8 @@ def make_activity(
     is_active: bool = True,
     items: tuple = (),
 ) -> LearningActivity:
-    return catalogue.create_activity(
-        details=catalogue.ActivityDetails(
+    return catalogue_services.create_activity(
+        details=catalogue_services.ActivityDetails(
             title=title,
             category=category,
             delivery_mode=DeliveryMode.CLASSROOM,
@@ -48,10 +49,10 @@ def make_session(
     """A session ``days`` after ``now`` (negative: in the past), 9:30am to 4:30pm UK time."""
     day = (now + dt.timedelta(days=days)).astimezone(LONDON).date()
     created = min(now, now + dt.timedelta(days=days)) - dt.timedelta(days=30)
-    return catalogue.create_session(
+    return catalogue_services.create_session(
         activity=activity,
-        starts_at=catalogue.at_london(day, dt.time(9, 30)),
-        ends_at=catalogue.at_london(day, dt.time(16, 30)),
+        starts_at=catalogue_rules.at_london(day, dt.time(9, 30)),
+        ends_at=catalogue_rules.at_london(day, dt.time(16, 30)),
         is_online=online,
         venue=None if online else "Civic Centre, Training Room 2",
         capacity=capacity,
@@ -64,7 +65,7 @@ def make_session(
 def book(session: LearningSession, staff_id: int, *, now: dt.datetime | None = None) -> Booking:
     """Book a place as it stood ``now`` (default: a day before the session)."""
     when = now or min(NOW, session.starts_at - dt.timedelta(days=1))
-    return catalogue.book_place(
+    return catalogue_services.book_place(
         session=session,
         staff=db.session.get(StaffMember, staff_id),
         actor=None,

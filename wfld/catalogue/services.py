@@ -1,9 +1,9 @@
-"""The learning catalogue: activities, their sessions, bookings, and completions from attendance.
+"""Catalogue writes: activities, their sessions, bookings, and completions from attendance.
 
-Reads are ``list_``/``find_``/``count_`` functions; writes are verbs with keyword-only
-arguments, an explicit actor and the clock passed in. Writes flush and never commit: the
-view (or CLI command) commits once. A broken rule raises ``RuleBroken`` with messages keyed
-by the form field they belong to (or by ``session``/``booking`` for the page as a whole).
+Verbs with keyword-only arguments, an explicit actor and the clock passed in. Writes flush
+and never commit: the view (or CLI command) commits once. A broken rule raises
+``RuleBroken`` with messages keyed by the form field they belong to (or by
+``session``/``booking`` for the page as a whole).
 
 Places are never overbooked: every change to a session's bookings first takes a write lock
 on the session row (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite a writing request's
@@ -16,19 +16,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
-
 from wfld.accounts import audit
 from wfld.accounts.models import User
-from wfld.core.clock import LONDON
-from wfld.core.db import contains_pattern
-from wfld.core.errors_domain import RuleBroken, check_version
-from wfld.extensions import db
-from wfld.frameworks import queries as framework_queries
-from wfld.frameworks.models import FrameworkItem, FrameworkVersion
-from wfld.learning import rules
-from wfld.learning.models import (
+from wfld.catalogue import queries
+from wfld.catalogue.models import (
     Attendance,
     Booking,
     BookingStatus,
@@ -40,6 +31,11 @@ from wfld.learning.models import (
     LearningSession,
     Provider,
 )
+from wfld.catalogue.rules import expiry
+from wfld.core.clock import LONDON
+from wfld.core.errors_domain import RuleBroken, check_version
+from wfld.extensions import db
+from wfld.frameworks.models import FrameworkItem
 from wfld.organisation.models import StaffMember
 
 MAX_DURATION_HOURS = Decimal("9999.99")  # Numeric(6, 2)
@@ -47,389 +43,6 @@ MAX_COST = Decimal("99999999.99")  # Numeric(10, 2)
 MAX_VALIDITY_MONTHS = 600
 MAX_CAPACITY = 1000
 ONLINE = "Online"
-
-
-# Activities: reads ------------------------------------------------------------------------
-def list_activities(
-    *, search: str = "", category: str = "", include_inactive: bool = False
-) -> list[LearningActivity]:
-    query = select(LearningActivity).order_by(
-        func.lower(LearningActivity.title), LearningActivity.id
-    )
-    if search.strip():
-        term = contains_pattern(search)
-        query = query.where(LearningActivity.title.ilike(term, escape="\\"))
-    if category:
-        query = query.where(LearningActivity.category == category)
-    if not include_inactive:
-        query = query.where(LearningActivity.is_active.is_(True))
-    return list(db.session.scalars(query))
-
-
-def list_categories(*, include_inactive: bool = False) -> list[str]:
-    query = select(LearningActivity.category).distinct().order_by(LearningActivity.category)
-    if not include_inactive:
-        query = query.where(LearningActivity.is_active.is_(True))
-    return list(db.session.scalars(query))
-
-
-def list_activity_choices() -> list[LearningActivity]:
-    """Every activity, withdrawn ones too (a completion may be of an older course)."""
-    return list(
-        db.session.scalars(
-            select(LearningActivity).order_by(
-                func.lower(LearningActivity.title), LearningActivity.id
-            )
-        )
-    )
-
-
-def count_activities(*, include_inactive: bool = True) -> int:
-    query = select(func.count()).select_from(LearningActivity)
-    if not include_inactive:
-        query = query.where(LearningActivity.is_active.is_(True))
-    return db.session.scalar(query) or 0
-
-
-def find_activity(activity_id: int) -> LearningActivity | None:
-    return db.session.get(
-        LearningActivity,
-        activity_id,
-        options=[
-            selectinload(LearningActivity.framework_items)
-            .joinedload(FrameworkItem.version)
-            .joinedload(FrameworkVersion.framework)
-        ],
-    )
-
-
-def find_activity_by_title(title: str) -> LearningActivity | None:
-    return db.session.scalar(
-        select(LearningActivity).where(func.lower(LearningActivity.title) == title.strip().lower())
-    )
-
-
-@dataclass(frozen=True)
-class ItemGroup:
-    """The items of one framework version, depth-first, for the activity form's checkboxes."""
-
-    version: FrameworkVersion
-    items: list[FrameworkItem]
-    is_current: bool = True
-
-
-def list_framework_item_groups(*, today: dt.date) -> list[ItemGroup]:
-    """The current published version of every framework, with its items (a few queries)."""
-    current = [
-        version
-        for framework in framework_queries.list_frameworks()
-        if (version := framework_queries.current_version(framework, today=today)) is not None
-    ]
-    if not current:
-        return []
-    # Load every version's items in one go, so walking the trees below runs no queries.
-    db.session.scalars(
-        select(FrameworkVersion)
-        .where(FrameworkVersion.id.in_([v.id for v in current]))
-        .options(selectinload(FrameworkVersion.items))
-    ).all()
-    return [
-        ItemGroup(
-            version,
-            [n.item for n in framework_queries.item_tree(version) if not n.item.is_retired],
-        )
-        for version in current
-    ]
-
-
-def find_framework_item(framework_code: str, item_code: str, *, today: dt.date) -> FrameworkItem:
-    """An item of a framework's current published version; RuleBroken if there is none."""
-    framework = framework_queries.find_framework_by_code(framework_code)
-    if framework is None:
-        raise RuleBroken({"framework_items": f"There is no framework with code {framework_code}"})
-    version = framework_queries.current_version(framework, today=today)
-    if version is None:
-        raise RuleBroken(
-            {"framework_items": f"{framework.code} has no published version to link to"}
-        )
-    item = framework_queries.find_item_by_code(version.id, item_code)
-    if item is None or item.is_retired:
-        raise RuleBroken(
-            {
-                "framework_items": f"{framework.code} version {version.label} "
-                f"has no item with code {item_code}"
-            }
-        )
-    return item
-
-
-def list_framework_items(item_ids: list[int]) -> list[FrameworkItem]:
-    if not item_ids:
-        return []
-    return list(
-        db.session.scalars(
-            select(FrameworkItem)
-            .where(FrameworkItem.id.in_(item_ids))
-            .options(joinedload(FrameworkItem.version).joinedload(FrameworkVersion.framework))
-            .order_by(FrameworkItem.version_id, FrameworkItem.position)
-        )
-    )
-
-
-# Sessions: reads --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SessionRow:
-    session: LearningSession
-    booked: int
-    waiting: int
-    my_booking: Booking | None = None  # the viewer's own booking, if any (cancelled too)
-
-    @property
-    def places_left(self) -> int:
-        return max(0, self.session.capacity - self.booked)
-
-    @property
-    def is_full(self) -> bool:
-        return self.places_left == 0
-
-    @property
-    def my_status(self) -> BookingStatus | None:
-        """The viewer's live booking status: booked, waiting, or None (never or cancelled)."""
-        if self.my_booking is None or self.my_booking.status is BookingStatus.CANCELLED:
-            return None
-        return self.my_booking.status
-
-
-def _count_of(status: BookingStatus):  # noqa: ANN202 - a correlated SQL expression
-    return (
-        select(func.count(Booking.id))
-        .where(Booking.session_id == LearningSession.id, Booking.status == status)
-        .correlate(LearningSession)
-        .scalar_subquery()
-    )
-
-
-def _session_rows(query, *, staff_id: int | None) -> list[SessionRow]:  # noqa: ANN001
-    rows = db.session.execute(
-        query.add_columns(_count_of(BookingStatus.BOOKED), _count_of(BookingStatus.WAITING))
-    ).all()
-    mine: dict[int, Booking] = {}
-    if staff_id is not None and rows:
-        mine = {
-            b.session_id: b
-            for b in db.session.scalars(
-                select(Booking).where(
-                    Booking.staff_id == staff_id,
-                    Booking.session_id.in_([session.id for session, _, _ in rows]),
-                )
-            )
-        }
-    return [SessionRow(s, booked, waiting, mine.get(s.id)) for s, booked, waiting in rows]
-
-
-def list_upcoming_sessions(
-    activity_id: int, *, now: dt.datetime, staff_id: int | None = None
-) -> list[SessionRow]:
-    """Sessions still to start and not cancelled, soonest first, with their places taken."""
-    return _session_rows(
-        select(LearningSession)
-        .where(
-            LearningSession.activity_id == activity_id,
-            LearningSession.starts_at > now,
-            LearningSession.is_cancelled.is_(False),
-        )
-        .order_by(LearningSession.starts_at, LearningSession.id),
-        staff_id=staff_id,
-    )
-
-
-def list_past_sessions(activity_id: int, *, now: dt.datetime, limit: int = 20) -> list[SessionRow]:
-    """Sessions that have started, and cancelled ones, latest first (for the WFLD team)."""
-    return _session_rows(
-        select(LearningSession)
-        .where(
-            LearningSession.activity_id == activity_id,
-            or_(LearningSession.starts_at <= now, LearningSession.is_cancelled.is_(True)),
-        )
-        .order_by(LearningSession.starts_at.desc(), LearningSession.id.desc())
-        .limit(limit),
-        staff_id=None,
-    )
-
-
-def count_upcoming_sessions(activity_id: int, *, now: dt.datetime) -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(LearningSession)
-            .where(
-                LearningSession.activity_id == activity_id,
-                LearningSession.starts_at > now,
-                LearningSession.is_cancelled.is_(False),
-            )
-        )
-        or 0
-    )
-
-
-def find_session(session_id: int) -> LearningSession | None:
-    return db.session.get(
-        LearningSession, session_id, options=[joinedload(LearningSession.activity)]
-    )
-
-
-def lock_session(session_id: int) -> LearningSession:
-    """The session, write-locked until the transaction ends, and re-read from the database.
-
-    ``populate_existing``: the request may have loaded the session before it waited for the
-    lock; what another transaction committed meanwhile must replace that stale copy.
-    """
-    return db.session.execute(
-        select(LearningSession)
-        .where(LearningSession.id == session_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
-
-
-def count_booked(session_id: int) -> int:
-    return _count_bookings(session_id, BookingStatus.BOOKED)
-
-
-def count_waiting(session_id: int) -> int:
-    return _count_bookings(session_id, BookingStatus.WAITING)
-
-
-def _count_bookings(session_id: int, status: BookingStatus) -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Booking)
-            .where(Booking.session_id == session_id, Booking.status == status)
-        )
-        or 0
-    )
-
-
-# Bookings: reads --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class BookingRow:
-    booking: Booking
-    staff: StaffMember
-    completion: Completion | None = None
-
-
-def find_booking(booking_id: int) -> Booking | None:
-    return db.session.get(
-        Booking,
-        booking_id,
-        options=[joinedload(Booking.session).joinedload(LearningSession.activity)],
-    )
-
-
-def find_booking_for(session_id: int, staff_id: int) -> Booking | None:
-    return db.session.scalar(
-        select(Booking).where(Booking.session_id == session_id, Booking.staff_id == staff_id)
-    )
-
-
-def find_first_waiting(session_id: int, *, on: dt.date) -> Booking | None:
-    """The head of the waiting list, first come first served, skipping anyone who will have
-    left by the day of the session."""
-    return db.session.scalar(
-        select(Booking)
-        .join(StaffMember, Booking.staff_id == StaffMember.id)
-        .where(
-            Booking.session_id == session_id,
-            Booking.status == BookingStatus.WAITING,
-            or_(StaffMember.leaving_date.is_(None), StaffMember.leaving_date > on),
-        )
-        .order_by(Booking.requested_at, Booking.id)
-        .limit(1)
-    )
-
-
-def list_session_bookings(session_id: int, *, status: BookingStatus) -> list[BookingRow]:
-    """People booked (by name, with any completion their attendance made) or waiting (in
-    the order they asked)."""
-    query = (
-        select(Booking, StaffMember, Completion)
-        .join(StaffMember, Booking.staff_id == StaffMember.id)
-        .outerjoin(Completion, Completion.booking_id == Booking.id)
-        .where(Booking.session_id == session_id, Booking.status == status)
-        .options(joinedload(StaffMember.team))
-    )
-    if status is BookingStatus.WAITING:
-        query = query.order_by(Booking.requested_at, Booking.id)
-    else:
-        query = query.order_by(StaffMember.last_name, StaffMember.first_name, Booking.id)
-    return [BookingRow(b, s, c) for b, s, c in db.session.execute(query)]
-
-
-def list_bookings_of_staff(
-    staff_id: int, *, now: dt.datetime, upcoming: bool, limit: int = 50
-) -> list[Booking]:
-    """A person's bookings: upcoming places and waiting-list entries (soonest first), or
-    the sessions they had a place on that have started (latest first)."""
-    query = (
-        select(Booking)
-        .join(Booking.session)
-        .options(contains_eager(Booking.session).joinedload(LearningSession.activity))
-        .where(Booking.staff_id == staff_id)
-    )
-    if upcoming:
-        query = query.where(
-            LearningSession.starts_at > now,
-            Booking.status.in_([BookingStatus.BOOKED, BookingStatus.WAITING]),
-        ).order_by(LearningSession.starts_at, Booking.id)
-    else:
-        query = query.where(
-            LearningSession.starts_at <= now,
-            LearningSession.is_cancelled.is_(False),
-            Booking.status == BookingStatus.BOOKED,
-        ).order_by(LearningSession.starts_at.desc(), Booking.id.desc())
-    return list(db.session.scalars(query.limit(limit)))
-
-
-# Completions: reads -----------------------------------------------------------------------
-def find_completion_for_booking(booking_id: int) -> Completion | None:
-    return db.session.scalar(select(Completion).where(Completion.booking_id == booking_id))
-
-
-def find_completion(staff_id: int, activity_id: int, completed_on: dt.date) -> Completion | None:
-    return db.session.scalar(
-        select(Completion).where(
-            Completion.staff_id == staff_id,
-            Completion.activity_id == activity_id,
-            Completion.completed_on == completed_on,
-            Completion.status != CompletionStatus.REJECTED,
-        )
-    )
-
-
-def find_valid_completion(staff_id: int, activity_id: int, *, today: dt.date) -> Completion | None:
-    """The person's latest verified completion of the activity that is still valid today (it
-    does not expire, or expires after today), or None."""
-    return db.session.scalar(
-        select(Completion)
-        .where(
-            Completion.staff_id == staff_id,
-            Completion.activity_id == activity_id,
-            Completion.status == CompletionStatus.VERIFIED,
-            or_(Completion.expires_on.is_(None), Completion.expires_on > today),
-        )
-        .order_by(Completion.completed_on.desc(), Completion.id.desc())
-        .limit(1)
-    )
-
-
-def count_completions(*, staff_id: int | None = None, activity_id: int | None = None) -> int:
-    query = select(func.count()).select_from(Completion)
-    if staff_id is not None:
-        query = query.where(Completion.staff_id == staff_id)
-    if activity_id is not None:
-        query = query.where(Completion.activity_id == activity_id)
-    return db.session.scalar(query) or 0
 
 
 # Activities: writes -----------------------------------------------------------------------
@@ -470,7 +83,7 @@ def _activity_errors(
     if not details.title:
         errors["title"] = "Enter the title"
     else:
-        clash = find_activity_by_title(details.title)
+        clash = queries.find_activity_by_title(details.title)
         if clash is not None and (activity is None or clash.id != activity.id):
             errors["title"] = "A learning activity with this title already exists"
     if not details.category:
@@ -675,7 +288,7 @@ def update_session(
 ) -> list[Booking]:
     """Change a session still to come. Capacity cannot drop below the places already booked;
     places added go at once to the head of the waiting list, who are returned."""
-    session = lock_session(session.id)
+    session = queries.lock_session(session.id)
     check_version(session, expected_version)
     refusal = session_change_refusal(session, now=now)
     if refusal:
@@ -689,7 +302,7 @@ def update_session(
         capacity=capacity,
         now=now,
     )
-    booked = count_booked(session.id)
+    booked = queries.count_booked(session.id)
     if "capacity" not in errors and capacity < booked:
         people = "1 person is" if booked == 1 else f"{booked} people are"
         errors["capacity"] = f"{people} booked: capacity cannot be lower than {booked}"
@@ -731,17 +344,12 @@ def update_session(
 def cancel_session(*, session: LearningSession, actor: User, now: dt.datetime) -> int:
     """Cancel a session still to come; everyone booked or waiting loses their place.
     Returns how many people were booked or waiting."""
-    session = lock_session(session.id)
+    session = queries.lock_session(session.id)
     if session.is_cancelled:
         raise RuleBroken({"session": "This session has already been cancelled"})
     if session.starts_at <= now:
         raise RuleBroken({"session": "This session has already started, so it cannot be cancelled"})
-    live = db.session.scalars(
-        select(Booking).where(
-            Booking.session_id == session.id,
-            Booking.status.in_([BookingStatus.BOOKED, BookingStatus.WAITING]),
-        )
-    ).all()
+    live = queries.list_live_bookings(session.id)
     for booking in live:
         booking.status = BookingStatus.CANCELLED
         booking.cancelled_at = now
@@ -767,10 +375,10 @@ def book_place(
     The session row is locked before the places are counted, so when two people ask for
     the last place at once one gets it and the other joins the waiting list.
     """
-    session = lock_session(session.id)
+    session = queries.lock_session(session.id)
     you = _you(staff, actor)
     _check_bookable(session, staff, you=you, now=now, today=today)
-    booking = find_booking_for(session.id, staff.id)
+    booking = queries.find_booking_for(session.id, staff.id)
     if booking is not None and booking.status is BookingStatus.BOOKED:
         raise RuleBroken(
             {"session": f"{you['subject']} already {you['have']} a place on this session"}
@@ -780,7 +388,7 @@ def book_place(
         raise RuleBroken({"session": f"{on_list} for this session"})
     status = (
         BookingStatus.BOOKED
-        if count_booked(session.id) < session.capacity
+        if queries.count_booked(session.id) < session.capacity
         else BookingStatus.WAITING
     )
     if booking is None:
@@ -830,7 +438,7 @@ def _check_bookable(
 def cancel_booking(*, booking: Booking, actor: User | None, now: dt.datetime) -> Booking | None:
     """Cancel a place or leave the waiting list. A freed place goes at once to the first
     person waiting, who is returned (None when nobody was promoted)."""
-    session = lock_session(booking.session_id)
+    session = queries.lock_session(booking.session_id)
     db.session.refresh(booking)  # another request may have promoted or cancelled it
     if booking.status is BookingStatus.CANCELLED:
         raise RuleBroken({"booking": "This booking has already been cancelled"})
@@ -864,8 +472,8 @@ def _promote_from_waiting_list(
     """Fill free places from the head of the waiting list (the caller holds the lock)."""
     promoted: list[Booking] = []
     session_day = session.starts_at.astimezone(LONDON).date()
-    while count_booked(session.id) < session.capacity:
-        waiting = find_first_waiting(session.id, on=session_day)
+    while queries.count_booked(session.id) < session.capacity:
+        waiting = queries.find_first_waiting(session.id, on=session_day)
         if waiting is None:
             break
         waiting.status = BookingStatus.BOOKED
@@ -889,7 +497,7 @@ def mark_attendance(
 ) -> Completion | None:
     """Record whether a person with a place attended. Attending records a verified completion
     dated the day of the session; marking "did not attend" afterwards removes it again."""
-    session = lock_session(booking.session_id)  # two admins marking at once make one record
+    session = queries.lock_session(booking.session_id)  # two admins marking at once make one record
     db.session.refresh(booking)
     if booking.status is not BookingStatus.BOOKED:
         raise RuleBroken({"booking": "Only people with a place can be marked as attending"})
@@ -899,14 +507,14 @@ def mark_attendance(
         raise RuleBroken({"booking": "You can record attendance once the session has started"})
     previous = booking.attendance
     booking.attendance = attendance
-    completion = find_completion_for_booking(booking.id)
+    completion = queries.find_completion_for_booking(booking.id)
     if attendance is Attendance.ATTENDED and completion is None:
         completed_on = _session_date(session)
         completion = Completion(
             staff_id=booking.staff_id,
             activity_id=session.activity_id,
             completed_on=completed_on,
-            expires_on=rules.expiry(completed_on, session.activity.validity_months),
+            expires_on=expiry(completed_on, session.activity.validity_months),
             source=CompletionSource.SESSION,
             status=CompletionStatus.VERIFIED,
             booking_id=booking.id,
@@ -961,7 +569,7 @@ def record_completion(
 ) -> Completion:
     """Record by hand that someone completed an activity (e.g. training elsewhere)."""
     errors = completion_errors(completed_on=completed_on, today=today)
-    if not errors and find_completion(staff.id, activity.id, completed_on) is not None:
+    if not errors and queries.find_completion_on(staff.id, activity.id, completed_on) is not None:
         errors["completed_on"] = (
             f"{staff.full_name} already has this activity recorded as completed on that date"
         )
@@ -971,7 +579,7 @@ def record_completion(
         staff_id=staff.id,
         activity_id=activity.id,
         completed_on=completed_on,
-        expires_on=rules.expiry(completed_on, activity.validity_months),
+        expires_on=expiry(completed_on, activity.validity_months),
         source=CompletionSource.MANUAL,
         status=CompletionStatus.VERIFIED,
         note=(note or "").strip() or None,
@@ -995,12 +603,6 @@ def record_completion(
 
 
 # Helpers ----------------------------------------------------------------------------------
-def at_london(day: dt.date, time: dt.time) -> dt.datetime:
-    """A date and time of day in England, as an aware UTC instant (sessions are typed and
-    shown in UK time, whatever the season)."""
-    return dt.datetime.combine(day, time, tzinfo=LONDON).astimezone(dt.UTC)
-
-
 def _session_date(session: LearningSession) -> dt.date:
     """The day of the session in England (a 9am session is on that day, whatever UTC says)."""
     return session.starts_at.astimezone(LONDON).date()
