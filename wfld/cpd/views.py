@@ -49,7 +49,7 @@ PER_PAGE = 50
 
 @bp.app_context_processor
 def _for_templates() -> dict:
-    return {"has_own_cpd": permissions.has_own_cpd, "ActivityType": ActivityType}
+    return {"ActivityType": ActivityType}
 
 
 def _me() -> StaffMember:

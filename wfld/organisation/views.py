@@ -38,7 +38,6 @@ manages_accounts = page_requires(permissions.can_manage_accounts)
 def _policy_for_templates() -> dict:
     """Templates ask the same predicates as views, so a shown link is never refused."""
     return {
-        "can_administer_organisation": permissions.can_administer_organisation,
         "can_manage_accounts": permissions.can_manage_accounts,
         "can_view_staff": permissions.can_view_staff,
         "can_view_whole_service": permissions.can_view_whole_service,
