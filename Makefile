@@ -50,8 +50,8 @@ reset-demo:
 	rm -rf instance/uploads
 	@echo "Demo data removed: \`make run\` loads it again."
 
-## test: every test, on SQLite, on PostgreSQL and in a real browser
-test: install browser-deps test-sqlite test-postgresql test-browser
+## test: the import contracts, then every test on SQLite, on PostgreSQL and in a real browser
+test: install browser-deps layers test-sqlite test-postgresql test-browser
 
 ## layers: the import contracts of .importlinter (the layers of ARCHITECTURE.md, views without
 ## SQL, domains reaching each other only through public modules)
