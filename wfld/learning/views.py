@@ -18,11 +18,11 @@ from flask import (
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from wfld.catalogue import queries as catalogue_queries
-from wfld.core import clock, files
+from wfld.core import clock
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
 from wfld.core.csvfile import csv_download
 from wfld.core.errors_domain import RuleBroken
-from wfld.core.forms import add_rule_errors, apply_errors
+from wfld.core.forms import apply_errors
 from wfld.core.saving import save
 from wfld.extensions import db
 from wfld.frameworks import queries as framework_queries
@@ -36,9 +36,7 @@ from wfld.learning.compliance import (
 )
 from wfld.learning.forms import (
     AssignForm,
-    CertificateForm,
     ConfirmForm,
-    DecisionForm,
     ExpectedLevelsForm,
     PathwayForm,
     RequirementForm,
@@ -57,13 +55,7 @@ manages_record = page_requires(permissions.can_manage_pathways, hide=True)
 
 @bp.app_context_processor
 def _for_templates() -> dict:
-    return {
-        "Status": Status,
-        "can_manage_pathways": permissions.can_manage_pathways,
-        "can_view_team_compliance": permissions.can_view_team_compliance,
-        "can_view_service_compliance": permissions.can_view_service_compliance,
-        "has_own_learning": permissions.has_own_learning,
-    }
+    return {"Status": Status}
 
 
 def _report(scope: StaffScope) -> ComplianceReport:
@@ -84,7 +76,7 @@ def my_learning() -> str:
         person=report.people[0],
         report=report,
         own=True,
-        certificates=queries.list_certificates_of(me.id),
+        certificates=catalogue_queries.list_certificates_of(me.id),
         expected=queries.expected_levels_for_role(me.job_role_id),
     )
 
@@ -101,7 +93,7 @@ def person_learning(staff_id: int) -> str:
         person=report.people[0],
         report=report,
         own=False,
-        certificates=queries.list_certificates_of(staff.id),
+        certificates=catalogue_queries.list_certificates_of(staff.id),
         expected=queries.expected_levels_for_role(staff.job_role_id),
     )
 
@@ -436,89 +428,6 @@ def remove_assignment(assignment_id: int) -> WerkzeugResponse:
     ):
         flash("Pathway taken away", "success")
     return redirect(url_for("learning.view_pathway", pathway_id=pathway_id))
-
-
-# Certificates of external learning ----------------------------------------------------------
-@bp.route("/me/certificates/new", methods=["GET", "POST"])
-@page_requires(permissions.has_own_learning)
-def upload_certificate() -> str | WerkzeugResponse:
-    me = org_permissions.staff_of(current_actor())
-    form = CertificateForm(activity=request.args.get("activity", ""))
-    form.activity.choices = [("", "Choose")] + [
-        (str(a.id), a.title) for a in catalogue_queries.list_active_activities()
-    ]
-    if form.validate_on_submit():
-        upload = form.certificate.data
-        try:
-            services.submit_certificate(
-                staff=me,
-                activity=catalogue_queries.find_activity(int(form.activity.data)),
-                completed_on=form.completed_on.data,
-                stream=upload.stream,
-                filename=upload.filename or "",
-                actor=current_actor(),
-                now=clock.now(),
-                today=clock.today(),
-            )
-        except RuleBroken as broken:
-            db.session.rollback()
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
-            flash("Certificate sent: the workforce development team will check it", "success")
-            return redirect(url_for("learning.my_learning"))
-    elif form.is_submitted():
-        errors = services.certificate_errors(
-            completed_on=form.completed_on.data, today=clock.today()
-        )
-        add_rule_errors(form, errors)
-    return render_template("learning/upload_certificate.html", form=form)
-
-
-@bp.route("/certificates")
-@page_requires(permissions.can_decide_certificates)
-def list_certificates() -> str:
-    return render_template(
-        "learning/list_certificates.html", completions=queries.list_pending_certificates()
-    )
-
-
-@bp.route("/certificates/<int:completion_id>", methods=["GET", "POST"])
-@page_requires(permissions.can_decide_certificates, hide=True)
-def decide_certificate(completion_id: int) -> str | WerkzeugResponse:
-    completion = allowed_or_404(
-        queries.find_completion(completion_id), permissions.can_decide_certificate
-    )
-    form = DecisionForm()
-    if form.validate_on_submit() and save(
-        form,
-        lambda: services.decide_certificate(
-            completion=completion,
-            accept=form.decision.data == "accept",
-            reason=form.reason.data,
-            actor=current_actor(),
-            now=clock.now(),
-        ),
-    ):
-        flash("Decision saved", "success")
-        return redirect(url_for("learning.list_certificates"))
-    return render_template("learning/decide_certificate.html", form=form, completion=completion)
-
-
-@bp.route("/completions/<int:completion_id>/certificate")
-@signed_in
-def download_certificate(completion_id: int) -> Response:
-    completion = allowed_or_404(
-        queries.find_completion(completion_id), permissions.can_view_completion
-    )
-    certificate = completion.certificate
-    if certificate is None:
-        abort(404)
-    return files.download(
-        certificate.storage_key,
-        download_name=certificate.original_name,
-        content_type=certificate.content_type,
-    )
 
 
 # Expected framework levels per job role -----------------------------------------------------
