@@ -21,10 +21,8 @@ from wfld.catalogue import queries as catalogue_queries
 from wfld.core import clock
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
 from wfld.core.csvfile import csv_download
-from wfld.core.errors_domain import RuleBroken
 from wfld.core.forms import apply_errors
 from wfld.core.saving import save
-from wfld.extensions import db
 from wfld.frameworks import queries as framework_queries
 from wfld.learning import permissions, queries, services
 from wfld.learning.compliance import (
@@ -85,9 +83,7 @@ def my_learning() -> str:
 @signed_in
 def person_learning(staff_id: int) -> str:
     staff = allowed_or_404(org_queries.find_staff(staff_id), permissions.can_view_learning_of)
-    report = _report(
-        visible_scope(current_actor(), clock.today(), Purpose.PERSON, person=staff)
-    )
+    report = _report(visible_scope(current_actor(), clock.today(), Purpose.PERSON, person=staff))
     return render_template(
         "learning/my_learning.html",
         person=report.people[0],
@@ -340,31 +336,28 @@ def add_requirement(pathway_id: int) -> str | WerkzeugResponse:
     form.framework_item.choices = _item_choices()
     if request.method == "GET":
         form.applies_from.data = clock.today()
-    if form.validate_on_submit():
-        try:
-            services.add_requirement(
-                pathway=pathway,
-                stage=Stage(form.stage.data),
-                activity=catalogue_queries.find_activity(int(form.activity.data))
-                if form.activity.data
-                else None,
-                framework_item=framework_queries.find_item(int(form.framework_item.data))
-                if form.framework_item.data
-                else None,
-                is_mandatory=form.is_mandatory.data == "yes",
-                due_within_days=form.due_within_days.data,
-                renewal_months=form.renewal_months.data,
-                applies_from=form.applies_from.data,
-                grace_days=form.grace_days.data,
-                actor=current_actor(),
-                now=clock.now(),
-            )
-        except RuleBroken as broken:
-            apply_errors(form, broken.errors)
-        else:
-            db.session.commit()
-            flash("Requirement added", "success")
-            return redirect(url_for("learning.view_pathway", pathway_id=pathway.id))
+    if form.validate_on_submit() and save(
+        form,
+        lambda: services.add_requirement(
+            pathway=pathway,
+            stage=Stage(form.stage.data),
+            activity=catalogue_queries.find_activity(int(form.activity.data))
+            if form.activity.data
+            else None,
+            framework_item=framework_queries.find_item(int(form.framework_item.data))
+            if form.framework_item.data
+            else None,
+            is_mandatory=form.is_mandatory.data == "yes",
+            due_within_days=form.due_within_days.data,
+            renewal_months=form.renewal_months.data,
+            applies_from=form.applies_from.data,
+            grace_days=form.grace_days.data,
+            actor=current_actor(),
+            now=clock.now(),
+        ),
+    ):
+        flash("Requirement added", "success")
+        return redirect(url_for("learning.view_pathway", pathway_id=pathway.id))
     return render_template("learning/add_requirement.html", form=form, pathway=pathway)
 
 
