@@ -19,6 +19,7 @@ from wfld.catalogue.forms import (
 )
 from wfld.catalogue.models import (
     Attendance,
+    Booking,
     BookingStatus,
     DeliveryMode,
     LearningActivity,
@@ -28,10 +29,9 @@ from wfld.catalogue.models import (
 from wfld.core import clock
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
 from wfld.core.clock import LONDON
-from wfld.core.errors_domain import STALE_ERRORS, RuleBroken
 from wfld.core.filters import govuk_date, govuk_datetime, govuk_time
-from wfld.core.forms import add_rule_errors, apply_errors, show_stale
-from wfld.extensions import db
+from wfld.core.forms import add_rule_errors
+from wfld.core.saving import save
 from wfld.organisation import queries as org_queries
 from wfld.organisation.permissions import staff_of
 
@@ -49,13 +49,6 @@ def _policy_for_templates() -> dict:
         "can_manage_catalogue": permissions.can_manage_catalogue,
         "can_book_for_self": permissions.can_book_for_self,
     }
-
-
-def _show_errors(form: FlaskForm, errors: dict[str, str]) -> None:
-    """A rule's messages on their fields; messages about the whole page head the summary."""
-    on_fields = {name: message for name, message in errors.items() if name in form._fields}
-    apply_errors(form, on_fields)
-    form.form_errors.extend(m for name, m in errors.items() if name not in on_fields)
 
 
 # Browsing ---------------------------------------------------------------------------------
@@ -136,7 +129,8 @@ def book_session(session_id: int) -> str | Response:
                 valid_until=rules.valid_until(done.expires_on),
                 form=form,
             )
-        try:
+
+        def book() -> tuple[Booking, bool]:
             booking = services.book_place(
                 session=session,
                 staff=me,
@@ -144,14 +138,13 @@ def book_session(session_id: int) -> str | Response:
                 now=clock.now(),
                 today=clock.today(),
             )
-            last_place = booking.status is BookingStatus.BOOKED and (
+            # Counted in the booking's own transaction: whether this was the last place.
+            return booking, booking.status is BookingStatus.BOOKED and (
                 queries.count_booked(session.id) >= session.capacity
             )
-        except RuleBroken as broken:
-            db.session.rollback()
-            _show_errors(form, broken.errors)
-        else:
-            db.session.commit()
+
+        if saved := save(form, book):
+            booking, last_place = saved.value
             when = govuk_datetime(session.starts_at)
             if booking.status is BookingStatus.BOOKED:
                 booked = f"You are booked on {session.activity.title} on {when}"
@@ -178,13 +171,12 @@ def cancel_booking(booking_id: int) -> str | Response:
     form = ButtonForm()
     if form.validate_on_submit():
         was_waiting = booking.status is BookingStatus.WAITING
-        try:
-            services.cancel_booking(booking=booking, actor=current_actor(), now=clock.now())
-        except RuleBroken as broken:
-            db.session.rollback()
-            _show_errors(form, broken.errors)
-        else:
-            db.session.commit()
+        if save(
+            form,
+            lambda: services.cancel_booking(
+                booking=booking, actor=current_actor(), now=clock.now()
+            ),
+        ):
             done = "Taken off the waiting list" if was_waiting else "Booking cancelled"
             flash(f"{done}: {title} on {govuk_datetime(when)}", "success")
             if own:
@@ -267,17 +259,15 @@ def new_activity() -> str | Response:
     groups = _item_groups(None)
     form = _activity_form(None, groups)
     if form.validate_on_submit():
-        try:
-            activity = services.create_activity(
+        saved = save(
+            form,
+            lambda: services.create_activity(
                 details=_details(form), actor=current_actor(), now=clock.now()
-            )
-        except RuleBroken as broken:
-            db.session.rollback()
-            _show_errors(form, broken.errors)
-        else:
-            db.session.commit()
-            flash(f"‘{activity.title}’ added to the catalogue", "success")
-            return redirect(url_for("catalogue.view_activity", activity_id=activity.id))
+            ),
+        )
+        if saved:
+            flash(f"‘{saved.value.title}’ added to the catalogue", "success")
+            return redirect(url_for("catalogue.view_activity", activity_id=saved.value.id))
     elif form.is_submitted():
         _activity_rule_errors(form, activity=None)
     return render_template("catalogue/new_activity.html", form=form, groups=groups)
@@ -305,25 +295,19 @@ def edit_activity(activity_id: int) -> str | Response:
     activity = allowed_or_404(queries.find_activity(activity_id), permissions.can_edit_activity)
     groups = _item_groups(activity)
     form = _activity_form(activity, groups)
-    if form.validate_on_submit():
-        try:
-            services.update_activity(
-                activity=activity,
-                details=_details(form),
-                actor=current_actor(),
-                now=clock.now(),
-                expected_version=form.expected_version,
-            )
-        except RuleBroken as broken:
-            db.session.rollback()
-            _show_errors(form, broken.errors)
-        except STALE_ERRORS:
-            db.session.rollback()
-            show_stale(form, activity.version_id)
-        else:
-            db.session.commit()
-            flash("Activity details saved", "success")
-            return redirect(url_for("catalogue.view_activity", activity_id=activity.id))
+    if form.validate_on_submit() and save(
+        form,
+        lambda: services.update_activity(
+            activity=activity,
+            details=_details(form),
+            actor=current_actor(),
+            now=clock.now(),
+            expected_version=form.expected_version,
+        ),
+        record=activity,
+    ):
+        flash("Activity details saved", "success")
+        return redirect(url_for("catalogue.view_activity", activity_id=activity.id))
     elif form.is_submitted():
         _activity_rule_errors(form, activity=activity)
     return render_template(
@@ -338,25 +322,22 @@ def new_session(activity_id: int) -> str | Response:
     activity = allowed_or_404(queries.find_activity(activity_id), permissions.can_edit_activity)
     form = SessionForm()
     if form.validate_on_submit():
-        online = form.delivery.data == "online"
-        try:
-            session = services.create_session(
+        saved = save(
+            form,
+            lambda: services.create_session(
                 activity=activity,
                 starts_at=rules.at_london(form.date.data, form.start_value),
                 ends_at=rules.at_london(form.date.data, form.end_value),
-                is_online=online,
+                is_online=form.delivery.data == "online",
                 venue=form.venue.data,
                 capacity=form.capacity_value,
                 trainer=form.trainer.data,
                 actor=current_actor(),
                 now=clock.now(),
-            )
-        except RuleBroken as broken:
-            db.session.rollback()
-            _show_errors(form, broken.errors)
-        else:
-            db.session.commit()
-            flash(f"Session added for {govuk_datetime(session.starts_at)}", "success")
+            ),
+        )
+        if saved:
+            flash(f"Session added for {govuk_datetime(saved.value.starts_at)}", "success")
             return redirect(url_for("catalogue.view_activity", activity_id=activity_id))
     elif form.is_submitted():
         _session_rule_errors(form, withdrawn=not activity.is_active)
@@ -423,8 +404,9 @@ def edit_session(session_id: int) -> str | Response:
     form = _session_change_form(session)
     refusal = services.session_change_refusal(session, now=clock.now())
     if refusal is None and form.validate_on_submit():
-        try:
-            promoted = services.update_session(
+        saved = save(
+            form,
+            lambda: services.update_session(
                 session=session,
                 starts_at=rules.at_london(form.date.data, form.start_value),
                 ends_at=rules.at_london(form.date.data, form.end_value),
@@ -435,16 +417,11 @@ def edit_session(session_id: int) -> str | Response:
                 actor=current_actor(),
                 now=clock.now(),
                 expected_version=form.expected_version,
-            )
-        except RuleBroken as broken:
-            db.session.rollback()
-            _show_errors(form, broken.errors)
-        except STALE_ERRORS:
-            db.session.rollback()
-            show_stale(form, session.version_id)
-        else:
-            db.session.commit()
-            given = len(promoted)
+            ),
+            record=session,
+        )
+        if saved:
+            given = len(saved.value)
             moved = (
                 f". {given} {'person' if given == 1 else 'people'} on the waiting list "
                 f"{'was' if given == 1 else 'were'} given a place"
@@ -469,15 +446,14 @@ def cancel_session(session_id: int) -> str | Response:
     title, when = session.activity.title, session.starts_at
     form = ButtonForm()
     if form.validate_on_submit():
-        try:
-            people = services.cancel_session(
+        saved = save(
+            form,
+            lambda: services.cancel_session(
                 session=session, actor=current_actor(), now=clock.now()
-            )
-        except RuleBroken as broken:
-            db.session.rollback()
-            _show_errors(form, broken.errors)
-        else:
-            db.session.commit()
+            ),
+        )
+        if saved:
+            people = saved.value
             told = "" if not people else f". {people} booking{'s' if people != 1 else ''} cancelled"
             flash(f"Session cancelled: {title} on {govuk_datetime(when)}{told}", "success")
             return redirect(url_for("catalogue.view_session", session_id=session_id))
@@ -498,15 +474,12 @@ def mark_attendance(booking_id: int, action: str) -> str | Response:
     form = ButtonForm()
     if form.validate_on_submit():
         attendance = Attendance.ATTENDED if action == "attended" else Attendance.DID_NOT_ATTEND
-        try:
-            services.mark_attendance(
+        if save(
+            form,
+            lambda: services.mark_attendance(
                 booking=booking, attendance=attendance, actor=current_actor(), now=clock.now()
-            )
-        except RuleBroken as broken:
-            db.session.rollback()
-            _show_errors(form, broken.errors)
-        else:
-            db.session.commit()
+            ),
+        ):
             person = org_queries.find_staff(booking.staff_id)
             flash(f"{person.full_name}: {attendance.label.lower()}", "success")
             return redirect(
@@ -522,8 +495,9 @@ def record_completion() -> str | Response:
     form = CompletionForm(activities=queries.list_all_activities())
     if form.validate_on_submit():
         activity = queries.find_activity(int(form.activity.data))
-        try:
-            completion = services.record_completion(
+        saved = save(
+            form,
+            lambda: services.record_completion(
                 staff=form.staff_record,
                 activity=activity,
                 completed_on=form.completed_on.data,
@@ -531,15 +505,12 @@ def record_completion() -> str | Response:
                 actor=current_actor(),
                 now=clock.now(),
                 today=clock.today(),
-            )
-        except RuleBroken as broken:
-            db.session.rollback()
-            _show_errors(form, broken.errors)
-        else:
-            db.session.commit()
+            ),
+        )
+        if saved:
             flash(
                 f"Completion recorded: {form.staff_record.full_name}, {activity.title}, "
-                f"{govuk_date(completion.completed_on)}",
+                f"{govuk_date(saved.value.completed_on)}",
                 "success",
             )
             return redirect(url_for("catalogue.record_completion"))
