@@ -197,3 +197,23 @@ def test_a_write_apart_from_a_page_commits_or_keeps_nothing(app: Flask) -> None:
             save_apart(lambda: (_add_area("Fostering"), 1 / 0))
         db.session.remove()
         assert db.session.scalars(select(ServiceArea.name)).all() == ["Early Help"]
+
+
+def test_every_view_saves_through_the_one_path() -> None:
+    """No view commits, rolls back or catches a broken rule itself: each hands its service
+    call to save(), so none can forget the rollback or word a lost edit race its own way."""
+    import re
+    from pathlib import Path
+
+    own_saving = re.compile(
+        r"db\.session\.(commit|rollback)\(|except[^:\n]*\b(RuleBroken|STALE_ERRORS|StaleDataError)\b"
+    )
+    views = sorted((Path(__file__).resolve().parents[2] / "wfld").glob("*/views.py"))
+    assert len(views) >= 6
+    found = [
+        f"{path.parent.name}/views.py:{number}: {line.strip()}"
+        for path in views
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if own_saving.search(line)
+    ]
+    assert found == []
