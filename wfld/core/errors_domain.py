@@ -14,12 +14,8 @@ class RuleBroken(Exception):
 
 
 class StaleRecord(Exception):
-    """Someone else saved the record after this form was opened (optimistic locking)."""
-
-    message = (
-        "Someone else changed these details while you were editing them. Your changes are "
-        "still below: check them against the latest details and save again"
-    )
+    """Someone else saved the record after this form was opened (optimistic locking). What the
+    person is told is core.saving's one message for a lost edit race."""
 
 
 # What a view catches for a lost edit race: our own check on the form's version, or the

@@ -11,8 +11,6 @@ from wtforms import DecimalField, Field, IntegerField
 from wtforms.fields.choices import SelectFieldBase
 from wtforms.validators import StopValidation
 
-from wfld.core.errors_domain import StaleRecord
-
 
 class _GovDateInput(GovDateInput):
     """The date boxes, with only the wrong box (or boxes) marked in red, as the design system
@@ -168,13 +166,6 @@ def error_summary(form: Any, params: dict | None = None) -> dict:
         if field is not None:
             item["href"] = f"#{field.id}-{(field.wrong_parts or ('day',))[0]}"
     return summary
-
-
-def show_stale(form: Any, current_version: int) -> None:
-    """Lost an edit race: keep what the person typed on the form, say so, and carry the
-    record's current version, so saving again (once they have checked) works."""
-    form.version.data = str(current_version)
-    form.form_errors.append(StaleRecord.message)
 
 
 def add_rule_errors(form: Any, errors: dict[str, str]) -> None:
