@@ -108,6 +108,23 @@ def test_server_error_page_shows_no_traceback(app_config):
     assert "secret internals" not in result.text() and "Traceback" not in result.text()
 
 
+def test_a_refused_scope_is_a_forbidden_page_not_a_server_error(app_config):
+    from wfld import create_app
+    from wfld.core.auth import public
+    from wfld.organisation.scopes import ScopeRefused
+
+    app = create_app({**app_config, "TESTING": False, "PROPAGATE_EXCEPTIONS": False})
+
+    @app.route("/refused")
+    @public
+    def refused() -> str:
+        raise ScopeRefused("no whole-service sight")
+
+    response = app.test_client().get("/refused")
+    assert response.status_code == 403
+    assert page(response).h1 == "You do not have permission to see this page"
+
+
 def test_healthz_reports_version_and_database(client, org):
     response = client.get("/healthz")
     assert response.status_code == 200

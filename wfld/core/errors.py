@@ -31,6 +31,14 @@ def init_app(app: Flask) -> None:
             return error
         return render_template(template), error.code
 
+    # A service or scope refusing the actor (organisation's ScopeRefused is one) is a
+    # refused page, never a server error: views check their can_* predicate first, so this
+    # is the backstop for a check that was missed.
+    @app.errorhandler(PermissionError)
+    def _refused(error: PermissionError):  # noqa: ANN202
+        db.session.rollback()
+        return render_template("errors/403.html"), 403
+
     @app.errorhandler(Exception)
     def _server_error(error: Exception):  # noqa: ANN202
         db.session.rollback()
