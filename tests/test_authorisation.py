@@ -144,8 +144,8 @@ TABLE: dict[str, dict[str, tuple[int, int]]] = {
     },
     # Uploaded certificates: the WFLD team checks them; the person and their management
     # chain may download them (the head of service is above both practitioners).
-    "learning.decide_certificate": ORGANISATION_ADMIN,
-    "learning.download_certificate": {
+    "catalogue.decide_certificate": ORGANISATION_ADMIN,
+    "catalogue.download_certificate": {
         **ANON,
         "practitioner": (200, 404),
         "line_manager": (200, 404),
@@ -297,6 +297,7 @@ def _learning_records(org, now: dt.datetime):  # noqa: ANN001, ANN202
     from decimal import Decimal
 
     from wfld.accounts.models import User
+    from wfld.catalogue import services as catalogue_services
     from wfld.catalogue.models import DeliveryMode, LearningActivity, Provider
     from wfld.extensions import db
     from wfld.learning import services as learning_services
@@ -342,7 +343,7 @@ def _learning_records(org, now: dt.datetime):  # noqa: ANN001, ANN202
         )
         pathways.append(pathway)
     completions = tuple(
-        learning_services.submit_certificate(
+        catalogue_services.submit_certificate(
             staff=db.session.get(StaffMember, person.staff_id),
             activity=activity,
             completed_on=now.date(),

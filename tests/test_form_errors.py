@@ -236,7 +236,7 @@ def test_a_certificate_shows_all_its_problems_on_the_first_submission(app: Flask
     client = _client(app, org.practitioner)
     response = submit(
         client,
-        "/learning/me/certificates/new",
+        "/catalogue/certificates/new",
         {"activity": str(activity_id), "completed_on": ["1", "1", "2027"]},
     )
     assert page(response).error_summary() == {

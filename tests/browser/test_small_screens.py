@@ -107,7 +107,7 @@ def demo(app: Flask) -> Demo:
             "/learning/pathways",
             f"/learning/pathways/{pathway}",
             "/learning/expected-levels",
-            "/learning/certificates",
+            "/catalogue/certificates",
             "/admin",
             "/admin/staff",
             f"/admin/staff/{practitioner}",

@@ -211,7 +211,7 @@ def test_certificate_and_evidence_file_names(app, org):
         entry_id = make_entry(org.practitioner.staff_id).id
         db.session.commit()
     client = _client(app, org.practitioner.email)
-    path = "/learning/me/certificates/new"
+    path = "/catalogue/certificates/new"
     certificate = {
         "activity": str(activity_id),
         "completed_on": ["10", "11", "2026"],

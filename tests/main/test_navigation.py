@@ -121,7 +121,9 @@ def test_the_current_section_is_marked_once_with_the_components_markup(
         ("/frameworks", "Frameworks"),
         ("/learning/pathways/new", "Pathways"),
         ("/learning/expected-levels", "Pathways"),
-        ("/learning/certificates", "Pathways"),
+        ("/catalogue/certificates", "Pathways"),
+        # The catalogue's page for sending a certificate belongs to My learning, its way in.
+        ("/catalogue/certificates/new", "My learning"),
         ("/people", "People"),
         ("/admin/teams", "Organisation admin"),
         ("/downloads", "Your downloads"),

@@ -1,4 +1,4 @@
-"""Forms for the learning catalogue, sessions, bookings and completions."""
+"""Forms for the learning catalogue, sessions, bookings, completions and certificates."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -309,3 +311,39 @@ class CompletionForm(Form):
             raise ValidationError(
                 f"There is no member of staff with employee number {(field.data or '').strip()}"
             )
+
+
+class CertificateForm(Form):
+    activity = SelectField(
+        "Which course or learning was it?",
+        widget=GovSelect(),
+        coerce=str,
+        validators=[Required("Select the course or learning")],
+    )
+    completed_on = GovDateField(
+        "When did you complete it?",
+        description="For example, 27 3 2026",
+        validators=[Required("Enter the date you completed it")],
+    )
+    certificate = FileField(
+        "Certificate",
+        description="A PDF, PNG or JPEG file, 10MB or smaller",
+        widget=GovFileInput(),
+        validators=[Required("Choose the certificate file")],
+    )
+    submit = SubmitField("Send for checking", widget=GovSubmitInput())
+
+
+class CertificateDecisionForm(Form):
+    decision = RadioField(
+        "Can the certificate be accepted?",
+        widget=GovRadioInput(),
+        choices=[("accept", "Yes, it counts as completed"), ("reject", "No, send it back")],
+        validators=[Required("Select whether the certificate can be accepted")],
+    )
+    reason = TextAreaField(
+        "Why not? (if sending it back)",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=500, message="Reason must be 500 characters or fewer")],
+    )
+    submit = SubmitField("Save decision", widget=GovSubmitInput())

@@ -1,7 +1,9 @@
-"""Who may browse and manage the learning catalogue, book sessions and record attendance.
+"""Who may browse and manage the learning catalogue, book sessions, record attendance and
+send or check certificates.
 
-Staff book themselves; the WFLD team (and system admins) run the catalogue, its sessions,
-attendance and completions recorded by hand. Built on the organisation's policy, so "who is
+Staff book themselves and send certificates of their own external learning; the WFLD team
+(and system admins) run the catalogue, its sessions, attendance and completions recorded by
+hand, and check the certificates. Built on the organisation's policy, so "who is
 this person" has one answer everywhere.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from wfld.accounts.roles import Role
-from wfld.catalogue.models import Booking, LearningActivity, LearningSession
+from wfld.catalogue.models import Booking, Completion, LearningActivity, LearningSession
 from wfld.organisation import permissions as org_permissions
 
 
@@ -27,6 +29,16 @@ def can_manage_catalogue(user: Any) -> bool:
 def can_book_for_self(user: Any) -> bool:
     """Anyone with a staff record books their own places (system accounts have none)."""
     return org_permissions.staff_of(user) is not None
+
+
+def can_send_certificates(user: Any) -> bool:
+    """Everyone with a staff record sends certificates of their own external learning."""
+    return org_permissions.staff_of(user) is not None
+
+
+def can_decide_certificates(user: Any) -> bool:
+    """Checking uploaded certificates is the WFLD team's job."""
+    return can_manage_catalogue(user)
 
 
 # Records --------------------------------------------------------------------------------
@@ -63,3 +75,14 @@ def can_cancel_booking(user: Any, booking: Booking) -> bool:
 
 def can_mark_attendance(user: Any, booking: Booking) -> bool:
     return can_manage_catalogue(user)
+
+
+def can_view_completion(user: Any, completion: Completion) -> bool:
+    """A completion and its certificate: the person, their management chain, the WFLD team."""
+    return can_decide_certificates(user) or org_permissions.relation_to(
+        user, completion.staff
+    ) is not (org_permissions.Relation.NONE)
+
+
+def can_decide_certificate(user: Any, completion: Completion) -> bool:
+    return can_decide_certificates(user)

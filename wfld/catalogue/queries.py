@@ -1,4 +1,4 @@
-"""Catalogue reads: activities, their sessions, bookings and completions.
+"""Catalogue reads: activities, their sessions, bookings, completions and certificates.
 
 ``list_``/``find_``/``count_`` functions; the writes are in ``services``. ``lock_session`` is
 the one read that takes a write lock (see ``services``).
@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from wfld.catalogue.models import (
@@ -433,3 +433,66 @@ def count_completions(*, staff_id: int | None = None, activity_id: int | None = 
     if activity_id is not None:
         query = query.where(Completion.activity_id == activity_id)
     return db.session.scalar(query) or 0
+
+
+def find_completion(completion_id: int) -> Completion | None:
+    """A completion with what its pages show: the activity, the certificate, the person and
+    their team."""
+    return db.session.get(
+        Completion,
+        completion_id,
+        options=[
+            joinedload(Completion.activity),
+            joinedload(Completion.certificate),
+            joinedload(Completion.staff).joinedload(StaffMember.team),
+        ],
+    )
+
+
+def completions_without(staff_id: int, *, exclude: Select, limit: int) -> list[Completion]:
+    """A person's latest counted completions, leaving out the ids ``exclude`` selects (for
+    example, the ones already written up as CPD)."""
+    query = (
+        select(Completion)
+        .where(
+            Completion.staff_id == staff_id,
+            Completion.status == CompletionStatus.VERIFIED,
+        )
+        .options(joinedload(Completion.activity))
+        .order_by(Completion.completed_on.desc(), Completion.id.desc())
+        .where(Completion.id.not_in(exclude))
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+# Certificates: reads ----------------------------------------------------------------------
+def list_pending_certificates() -> list[Completion]:
+    """Uploaded certificates waiting for the WFLD team, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Completion)
+            .where(Completion.status == CompletionStatus.PENDING)
+            .options(
+                joinedload(Completion.activity),
+                joinedload(Completion.certificate),
+                joinedload(Completion.staff).joinedload(StaffMember.team),
+            )
+            .order_by(Completion.recorded_at)
+        )
+    )
+
+
+def list_certificates_of(staff_id: int) -> list[Completion]:
+    """A person's uploaded certificates that are waiting or were sent back."""
+    return list(
+        db.session.scalars(
+            select(Completion)
+            .where(
+                Completion.staff_id == staff_id,
+                Completion.status.in_([CompletionStatus.PENDING, CompletionStatus.REJECTED]),
+            )
+            .options(joinedload(Completion.activity))
+            .order_by(Completion.recorded_at.desc())
+        )
+    )

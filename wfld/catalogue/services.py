@@ -1,4 +1,5 @@
-"""Catalogue writes: activities, their sessions, bookings, and completions from attendance.
+"""Catalogue writes: activities, their sessions, bookings, completions from attendance, and
+certificates of external learning.
 
 Verbs with keyword-only arguments, an explicit actor and the clock passed in. Writes flush
 and never commit: the view (or CLI command) commits once. A broken rule raises
@@ -15,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import BinaryIO
 
 from wfld.accounts import audit
 from wfld.accounts.models import User
@@ -23,6 +25,7 @@ from wfld.catalogue.models import (
     Attendance,
     Booking,
     BookingStatus,
+    CertificateFile,
     Completion,
     CompletionSource,
     CompletionStatus,
@@ -32,6 +35,7 @@ from wfld.catalogue.models import (
     Provider,
 )
 from wfld.catalogue.rules import expiry
+from wfld.core import files
 from wfld.core.clock import LONDON
 from wfld.core.errors_domain import RuleBroken, check_version
 from wfld.extensions import db
@@ -600,6 +604,109 @@ def record_completion(
         completed_on=completed_on.isoformat(),
     )
     return completion
+
+
+# Certificates of external learning: writes -----------------------------------------------
+CERTIFICATE_TYPES = {
+    "application/pdf": "PDF",
+    "image/png": "PNG or JPEG image",
+    "image/jpeg": "PNG or JPEG image",
+}
+CERTIFICATE_MAX_BYTES = 10 * 1024 * 1024
+
+
+def certificate_errors(*, completed_on: dt.date | None, today: dt.date) -> dict[str, str]:
+    """The rules on a certificate's details (a date not read is not checked), also for the form
+    to show with its own errors, all at once."""
+    if completed_on is not None and completed_on > today:
+        return {"completed_on": "The date you completed it must be today or in the past"}
+    return {}
+
+
+def submit_certificate(
+    *,
+    staff: StaffMember,
+    activity: LearningActivity,
+    completed_on: dt.date,
+    stream: BinaryIO,
+    filename: str,
+    actor: User,
+    now: dt.datetime,
+    today: dt.date,
+) -> Completion:
+    """A person's own record of external learning, with its certificate, for WFLD to verify.
+
+    It does not count towards compliance until the WFLD team has checked the certificate.
+    """
+    errors = certificate_errors(completed_on=completed_on, today=today)
+    if errors:
+        raise RuleBroken(errors)
+    if staff.has_left(today):
+        raise RuleBroken({"activity": f"{staff.full_name} has left"})
+    try:
+        stored = files.store(
+            stream, filename=filename, allowed=CERTIFICATE_TYPES, max_bytes=CERTIFICATE_MAX_BYTES
+        )
+    except files.UploadRefused as refused:
+        raise RuleBroken({"certificate": str(refused)}) from None
+    completion = Completion(
+        staff_id=staff.id,
+        activity_id=activity.id,
+        completed_on=completed_on,
+        expires_on=expiry(completed_on, activity.validity_months),
+        source=CompletionSource.UPLOAD,
+        status=CompletionStatus.PENDING,
+        recorded_at=now,
+        recorded_by_id=actor.id,
+    )
+    db.session.add(completion)
+    db.session.flush()
+    db.session.add(
+        CertificateFile(
+            completion_id=completion.id,
+            storage_key=stored.storage_key,
+            original_name=stored.original_name,
+            content_type=stored.content_type,
+            size_bytes=stored.size_bytes,
+            sha256=stored.sha256,
+            uploaded_at=now,
+            uploaded_by_id=actor.id,
+        )
+    )
+    db.session.flush()
+    audit.record(
+        "certificate_uploaded",
+        now=now,
+        actor=actor,
+        subject=completion,
+        activity=activity.title,
+        sha256=stored.sha256,
+    )
+    return completion
+
+
+def decide_certificate(
+    *, completion: Completion, accept: bool, reason: str | None, actor: User, now: dt.datetime
+) -> None:
+    """The WFLD team accepts a certificate (it then counts) or sends it back with a reason."""
+    if completion.status is not CompletionStatus.PENDING:
+        raise RuleBroken({"decision": "This certificate has been checked already"})
+    if not accept and not (reason or "").strip():
+        raise RuleBroken({"reason": "Enter why the certificate cannot be accepted"})
+    completion.status = CompletionStatus.VERIFIED if accept else CompletionStatus.REJECTED
+    completion.verified_at = now
+    completion.verified_by_id = actor.id
+    if not accept:
+        completion.note = reason.strip()[:500]
+    db.session.flush()
+    audit.record(
+        "certificate_accepted" if accept else "certificate_rejected",
+        now=now,
+        actor=actor,
+        subject=completion,
+        staff_id=completion.staff_id,
+        reason=completion.note if not accept else None,
+    )
 
 
 # Helpers ----------------------------------------------------------------------------------

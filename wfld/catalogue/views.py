@@ -1,9 +1,10 @@
 """The learning catalogue: browse and book for everyone; activities, sessions, attendance and
-completions for the WFLD team."""
+completions for the WFLD team; certificates of external learning, sent by staff and checked by
+the WFLD team."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -13,6 +14,8 @@ from wfld.catalogue.forms import (
     BookForm,
     ButtonForm,
     CatalogueSearchForm,
+    CertificateDecisionForm,
+    CertificateForm,
     CompletionForm,
     SessionChangeForm,
     SessionForm,
@@ -26,7 +29,7 @@ from wfld.catalogue.models import (
     LearningSession,
     Provider,
 )
-from wfld.core import clock
+from wfld.core import clock, files
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
 from wfld.core.clock import LONDON
 from wfld.core.filters import govuk_date, govuk_datetime, govuk_time
@@ -520,3 +523,84 @@ def record_completion() -> str | Response:
         )
         add_rule_errors(form, errors)
     return render_template("catalogue/record_completion.html", form=form)
+
+
+# Certificates of external learning ----------------------------------------------------------
+@bp.route("/certificates/new", methods=["GET", "POST"])
+@page_requires(permissions.can_send_certificates)
+def upload_certificate() -> str | Response:
+    me = staff_of(current_actor())
+    form = CertificateForm(activity=request.args.get("activity", ""))
+    form.activity.choices = [("", "Choose")] + [
+        (str(a.id), a.title) for a in queries.list_active_activities()
+    ]
+    if form.validate_on_submit():
+        upload = form.certificate.data
+        if save(
+            form,
+            lambda: services.submit_certificate(
+                staff=me,
+                activity=queries.find_activity(int(form.activity.data)),
+                completed_on=form.completed_on.data,
+                stream=upload.stream,
+                filename=upload.filename or "",
+                actor=current_actor(),
+                now=clock.now(),
+                today=clock.today(),
+            ),
+        ):
+            flash("Certificate sent: the workforce development team will check it", "success")
+            # Back to the page that lists what they sent (and the requirement it may meet).
+            return redirect(url_for("learning.my_learning"))
+    elif form.is_submitted():
+        errors = services.certificate_errors(
+            completed_on=form.completed_on.data, today=clock.today()
+        )
+        add_rule_errors(form, errors)
+    return render_template("catalogue/upload_certificate.html", form=form)
+
+
+@bp.route("/certificates")
+@page_requires(permissions.can_decide_certificates)
+def list_certificates() -> str:
+    return render_template(
+        "catalogue/list_certificates.html", completions=queries.list_pending_certificates()
+    )
+
+
+@bp.route("/certificates/<int:completion_id>", methods=["GET", "POST"])
+@page_requires(permissions.can_decide_certificates, hide=True)
+def decide_certificate(completion_id: int) -> str | Response:
+    completion = allowed_or_404(
+        queries.find_completion(completion_id), permissions.can_decide_certificate
+    )
+    form = CertificateDecisionForm()
+    if form.validate_on_submit() and save(
+        form,
+        lambda: services.decide_certificate(
+            completion=completion,
+            accept=form.decision.data == "accept",
+            reason=form.reason.data,
+            actor=current_actor(),
+            now=clock.now(),
+        ),
+    ):
+        flash("Decision saved", "success")
+        return redirect(url_for("catalogue.list_certificates"))
+    return render_template("catalogue/decide_certificate.html", form=form, completion=completion)
+
+
+@bp.route("/completions/<int:completion_id>/certificate")
+@signed_in
+def download_certificate(completion_id: int) -> Response:
+    completion = allowed_or_404(
+        queries.find_completion(completion_id), permissions.can_view_completion
+    )
+    certificate = completion.certificate
+    if certificate is None:
+        abort(404)
+    return files.download(
+        certificate.storage_key,
+        download_name=certificate.original_name,
+        content_type=certificate.content_type,
+    )

@@ -15,6 +15,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from wfld.catalogue import queries as catalogue_queries
 from wfld.core import clock, files, jobs
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
 from wfld.core.csvfile import csv_download
@@ -36,7 +37,6 @@ from wfld.cpd.forms import (
 )
 from wfld.cpd.models import CpdEntry
 from wfld.cpd.rules import ActivityType
-from wfld.learning import queries as learning_queries
 from wfld.organisation.models import Regulator, StaffMember
 from wfld.organisation.permissions import can_view_whole_service, staff_of
 from wfld.organisation.scopes import Purpose, visible_scope
@@ -91,7 +91,7 @@ def my_cpd() -> str:
         hours=hours,
         year_label=year.label if year else None,
         periods=record.period_choices(today=today, years=[h.year for h in hours]),
-        unlogged=learning_queries.completions_without(
+        unlogged=catalogue_queries.completions_without(
             me.id, exclude=queries.completions_in_cpd(me.id), limit=5
         ),
     )
@@ -233,7 +233,7 @@ def new_entry() -> str | WerkzeugResponse:
     completion = None
     completion_arg = request.args.get("completion", "")
     if completion_arg.isdigit():
-        completion = learning_queries.find_completion(int(completion_arg))
+        completion = catalogue_queries.find_completion(int(completion_arg))
         if completion is None or completion.staff_id != _me().id:
             abort(404)
     form = _entry_form(**_prefill_from(completion)) if request.method == "GET" else EntryForm()

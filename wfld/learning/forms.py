@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovFileInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -165,42 +163,6 @@ class ConfirmForm(Form):
         validators=[Required("Confirm that you are sure")],
     )
     submit = SubmitField("Remove", widget=GovSubmitInput())
-
-
-class CertificateForm(Form):
-    activity = SelectField(
-        "Which course or learning was it?",
-        widget=GovSelect(),
-        coerce=str,
-        validators=[Required("Select the course or learning")],
-    )
-    completed_on = GovDateField(
-        "When did you complete it?",
-        description="For example, 27 3 2026",
-        validators=[Required("Enter the date you completed it")],
-    )
-    certificate = FileField(
-        "Certificate",
-        description="A PDF, PNG or JPEG file, 10MB or smaller",
-        widget=GovFileInput(),
-        validators=[Required("Choose the certificate file")],
-    )
-    submit = SubmitField("Send for checking", widget=GovSubmitInput())
-
-
-class DecisionForm(Form):
-    decision = RadioField(
-        "Can the certificate be accepted?",
-        widget=GovRadioInput(),
-        choices=[("accept", "Yes, it counts as completed"), ("reject", "No, send it back")],
-        validators=[Required("Select whether the certificate can be accepted")],
-    )
-    reason = TextAreaField(
-        "Why not? (if sending it back)",
-        widget=GovTextArea(),
-        validators=[Optional(), Length(max=500, message="Reason must be 500 characters or fewer")],
-    )
-    submit = SubmitField("Save decision", widget=GovSubmitInput())
 
 
 class ExpectedLevelsForm(Form):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from wfld.accounts.roles import Role
-from wfld.catalogue.models import Completion
 from wfld.core import clock
 from wfld.learning.models import Pathway, PathwayAssignment, PathwayRequirement
 from wfld.organisation import permissions as org_permissions
@@ -47,19 +46,3 @@ def can_edit_requirement(user: Any, requirement: PathwayRequirement) -> bool:
 
 def can_edit_assignment(user: Any, assignment: PathwayAssignment) -> bool:
     return can_manage_pathways(user)
-
-
-def can_decide_certificates(user: Any) -> bool:
-    """Checking uploaded certificates is the WFLD team's job."""
-    return can_manage_pathways(user)
-
-
-def can_view_completion(user: Any, completion: Completion) -> bool:
-    """A completion and its certificate: the person, their management chain, the WFLD team."""
-    return can_decide_certificates(user) or org_permissions.relation_to(
-        user, completion.staff
-    ) is not (org_permissions.Relation.NONE)
-
-
-def can_decide_certificate(user: Any, completion: Completion) -> bool:
-    return can_decide_certificates(user)

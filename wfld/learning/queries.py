@@ -286,49 +286,6 @@ def activities_developing(item_ids: set[int]) -> dict[int, set[int]]:
     return out
 
 
-# Certificates ---------------------------------------------------------------------------
-def find_completion(completion_id: int) -> Completion | None:
-    return db.session.get(
-        Completion,
-        completion_id,
-        options=[
-            joinedload(Completion.activity),
-            joinedload(Completion.certificate),
-            joinedload(Completion.staff).joinedload(StaffMember.team),
-        ],
-    )
-
-
-def list_pending_certificates() -> list[Completion]:
-    return list(
-        db.session.scalars(
-            select(Completion)
-            .where(Completion.status == CompletionStatus.PENDING)
-            .options(
-                joinedload(Completion.activity),
-                joinedload(Completion.certificate),
-                joinedload(Completion.staff).joinedload(StaffMember.team),
-            )
-            .order_by(Completion.recorded_at)
-        )
-    )
-
-
-def list_certificates_of(staff_id: int) -> list[Completion]:
-    """A person's uploaded certificates that are waiting or were sent back."""
-    return list(
-        db.session.scalars(
-            select(Completion)
-            .where(
-                Completion.staff_id == staff_id,
-                Completion.status.in_([CompletionStatus.PENDING, CompletionStatus.REJECTED]),
-            )
-            .options(joinedload(Completion.activity))
-            .order_by(Completion.recorded_at.desc())
-        )
-    )
-
-
 # Expected framework levels per job role -----------------------------------------------------
 def frameworks_with_levels(*, today: dt.date) -> list[tuple[Framework, FrameworkVersion]]:
     """Frameworks whose current version has career levels (e.g. the PCF)."""
@@ -366,20 +323,3 @@ def expected_levels_for_role(job_role_id: int) -> list[RoleExpectedLevel]:
             )
         )
     )
-
-
-def completions_without(staff_id: int, *, exclude: Select, limit: int) -> list[Completion]:
-    """A person's latest counted completions, leaving out the ids ``exclude`` selects (for
-    example, the ones already written up as CPD)."""
-    query = (
-        select(Completion)
-        .where(
-            Completion.staff_id == staff_id,
-            Completion.status == CompletionStatus.VERIFIED,
-        )
-        .options(joinedload(Completion.activity))
-        .order_by(Completion.completed_on.desc(), Completion.id.desc())
-        .where(Completion.id.not_in(exclude))
-        .limit(limit)
-    )
-    return list(db.session.scalars(query))

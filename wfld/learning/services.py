@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import BinaryIO
 
 from wfld.accounts import audit
 from wfld.accounts.models import User
-from wfld.catalogue.models import (
-    CertificateFile,
-    Completion,
-    CompletionSource,
-    CompletionStatus,
-    LearningActivity,
-)
-from wfld.catalogue.rules import expiry
-from wfld.core import files
+from wfld.catalogue.models import LearningActivity
 from wfld.core.errors_domain import RuleBroken
 from wfld.extensions import db
 from wfld.frameworks.models import FrameworkItem, RoleExpectedLevel
@@ -178,109 +169,6 @@ def unassign_pathway(*, assignment: PathwayAssignment, actor: User, now: dt.date
     )
     db.session.delete(assignment)
     db.session.flush()
-
-
-# Certificates of external learning -------------------------------------------------------
-CERTIFICATE_TYPES = {
-    "application/pdf": "PDF",
-    "image/png": "PNG or JPEG image",
-    "image/jpeg": "PNG or JPEG image",
-}
-CERTIFICATE_MAX_BYTES = 10 * 1024 * 1024
-
-
-def certificate_errors(*, completed_on: dt.date | None, today: dt.date) -> dict[str, str]:
-    """The rules on a certificate's details (a date not read is not checked), also for the form
-    to show with its own errors, all at once."""
-    if completed_on is not None and completed_on > today:
-        return {"completed_on": "The date you completed it must be today or in the past"}
-    return {}
-
-
-def submit_certificate(
-    *,
-    staff: StaffMember,
-    activity: LearningActivity,
-    completed_on: dt.date,
-    stream: BinaryIO,
-    filename: str,
-    actor: User,
-    now: dt.datetime,
-    today: dt.date,
-) -> Completion:
-    """A person's own record of external learning, with its certificate, for WFLD to verify.
-
-    It does not count towards compliance until the WFLD team has checked the certificate.
-    """
-    errors = certificate_errors(completed_on=completed_on, today=today)
-    if errors:
-        raise RuleBroken(errors)
-    if staff.has_left(today):
-        raise RuleBroken({"activity": f"{staff.full_name} has left"})
-    try:
-        stored = files.store(
-            stream, filename=filename, allowed=CERTIFICATE_TYPES, max_bytes=CERTIFICATE_MAX_BYTES
-        )
-    except files.UploadRefused as refused:
-        raise RuleBroken({"certificate": str(refused)}) from None
-    completion = Completion(
-        staff_id=staff.id,
-        activity_id=activity.id,
-        completed_on=completed_on,
-        expires_on=expiry(completed_on, activity.validity_months),
-        source=CompletionSource.UPLOAD,
-        status=CompletionStatus.PENDING,
-        recorded_at=now,
-        recorded_by_id=actor.id,
-    )
-    db.session.add(completion)
-    db.session.flush()
-    db.session.add(
-        CertificateFile(
-            completion_id=completion.id,
-            storage_key=stored.storage_key,
-            original_name=stored.original_name,
-            content_type=stored.content_type,
-            size_bytes=stored.size_bytes,
-            sha256=stored.sha256,
-            uploaded_at=now,
-            uploaded_by_id=actor.id,
-        )
-    )
-    db.session.flush()
-    audit.record(
-        "certificate_uploaded",
-        now=now,
-        actor=actor,
-        subject=completion,
-        activity=activity.title,
-        sha256=stored.sha256,
-    )
-    return completion
-
-
-def decide_certificate(
-    *, completion: Completion, accept: bool, reason: str | None, actor: User, now: dt.datetime
-) -> None:
-    """The WFLD team accepts a certificate (it then counts) or sends it back with a reason."""
-    if completion.status is not CompletionStatus.PENDING:
-        raise RuleBroken({"decision": "This certificate has been checked already"})
-    if not accept and not (reason or "").strip():
-        raise RuleBroken({"reason": "Enter why the certificate cannot be accepted"})
-    completion.status = CompletionStatus.VERIFIED if accept else CompletionStatus.REJECTED
-    completion.verified_at = now
-    completion.verified_by_id = actor.id
-    if not accept:
-        completion.note = reason.strip()[:500]
-    db.session.flush()
-    audit.record(
-        "certificate_accepted" if accept else "certificate_rejected",
-        now=now,
-        actor=actor,
-        subject=completion,
-        staff_id=completion.staff_id,
-        reason=completion.note if not accept else None,
-    )
 
 
 # Expected framework levels per job role -----------------------------------------------------

@@ -63,13 +63,20 @@ PATHWAY_PAGES = (
     "learning.remove_requirement",
     "learning.assign_pathway",
     "learning.expected_levels",
-    "learning.list_certificates",
-    "learning.decide_certificate",
+    # The catalogue's pages for checking certificates: the WFLD team reaches them from Pathways.
+    "catalogue.list_certificates",
+    "catalogue.decide_certificate",
 )
 
 MENU: tuple[Section, ...] = (
     Section("Home", "main.home", everyone, ("main.",)),
-    Section("My learning", "learning.my_learning", has_own_learning, ("learning.my_learning",)),
+    Section(
+        "My learning",
+        "learning.my_learning",
+        has_own_learning,
+        # Sending a certificate is reached from My learning and returns there.
+        ("learning.my_learning", "catalogue.upload_certificate"),
+    ),
     Section("My CPD", "cpd.my_cpd", has_own_cpd, ("cpd.",)),
     Section("Course catalogue", "catalogue.list_activities", everyone, ("catalogue.",)),
     Section("Frameworks", "frameworks.list_frameworks", everyone, ("frameworks.",)),

@@ -54,9 +54,9 @@ def first_aid(app, org) -> int:  # noqa: ANN001
 
 
 def _send(client, activity_id: int, content: bytes, name: str, day: str = "10"):  # noqa: ANN001, ANN202
-    token = csrf_token(client, "/learning/me/certificates/new")
+    token = csrf_token(client, "/catalogue/certificates/new")
     return client.post(
-        "/learning/me/certificates/new",
+        "/catalogue/certificates/new",
         data={
             "csrf_token": token,
             "activity": str(activity_id),
@@ -92,26 +92,26 @@ def test_a_certificate_is_sent_checked_and_then_counts(app, client, org, first_a
 
     client.delete_cookie("wfld_session")
     sign_in(client, org.wfld_admin.email)
-    queue = page(client.get("/learning/certificates"))
+    queue = page(client.get("/catalogue/certificates"))
     assert "Priya Sandhu" in queue.text()
-    download = client.get(f"/learning/completions/{completion_id}/certificate")
+    download = client.get(f"/catalogue/completions/{completion_id}/certificate")
     assert download.data == PDF
     assert download.headers["Content-Disposition"].startswith("attachment;")
     assert download.headers["X-Content-Type-Options"] == "nosniff"
     refused = page(
         client.post(
-            f"/learning/certificates/{completion_id}",
+            f"/catalogue/certificates/{completion_id}",
             data={
-                "csrf_token": csrf_token(client, f"/learning/certificates/{completion_id}"),
+                "csrf_token": csrf_token(client, f"/catalogue/certificates/{completion_id}"),
                 "decision": "reject",
             },
         )
     )
     assert refused.error_summary() == {"#reason": "Enter why the certificate cannot be accepted"}
     response = client.post(
-        f"/learning/certificates/{completion_id}",
+        f"/catalogue/certificates/{completion_id}",
         data={
-            "csrf_token": csrf_token(client, f"/learning/certificates/{completion_id}"),
+            "csrf_token": csrf_token(client, f"/catalogue/certificates/{completion_id}"),
             "decision": "accept",
         },
     )
@@ -163,9 +163,9 @@ def test_an_image_is_accepted(app, client, org, first_aid):
 
 def test_a_future_date_is_refused(app, client, org, first_aid):
     sign_in(client, org.practitioner.email)
-    token = csrf_token(client, "/learning/me/certificates/new")
+    token = csrf_token(client, "/catalogue/certificates/new")
     response = client.post(
-        "/learning/me/certificates/new",
+        "/catalogue/certificates/new",
         data={
             "csrf_token": token,
             "activity": str(first_aid),
@@ -185,7 +185,7 @@ def test_only_the_person_their_managers_and_wfld_can_download(app, client, org, 
     _send(client, first_aid, PDF, "first-aid.pdf")
     with app.app_context():
         completion_id = db.session.scalar(select(Completion.id))
-    url = f"/learning/completions/{completion_id}/certificate"
+    url = f"/catalogue/completions/{completion_id}/certificate"
     assert client.get(url).status_code == 200
     for person, expected in (
         (org.line_manager, 200),
@@ -198,4 +198,4 @@ def test_only_the_person_their_managers_and_wfld_can_download(app, client, org, 
         assert client.get(url).status_code == expected, person.email
     client.delete_cookie("wfld_session")
     sign_in(client, org.other_practitioner.email)
-    assert client.get(f"/learning/certificates/{completion_id}").status_code == 404
+    assert client.get(f"/catalogue/certificates/{completion_id}").status_code == 404
