@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Flask
 
 from wfld import PROJECT_ROOT
+from wfld.core.db import set_write_intent
 from wfld.core.jobs_models import Job
 from wfld.extensions import db
 
@@ -38,9 +39,15 @@ class Consumer:
         """Poll until every job has finished; fail if the deadline passes or it dies."""
         deadline = time.monotonic() + DEADLINE_S
         while True:
-            with app.app_context():
-                found = list(db.session.scalars(db.select(Job).where(Job.id.in_(job_ids))))
-                db.session.expunge_all()
+            # A read-only transaction (plain BEGIN): polling must not take SQLite's write
+            # lock from the consumer it waits for.
+            set_write_intent(False)
+            try:
+                with app.app_context():
+                    found = list(db.session.scalars(db.select(Job).where(Job.id.in_(job_ids))))
+                    db.session.expunge_all()
+            finally:
+                set_write_intent(True)
             if len(found) == len(job_ids) and all(job.state.finished for job in found):
                 return sorted(found, key=lambda job: job.id)
             assert self.process.poll() is None, f"the consumer stopped:\n{self.log()}"

@@ -250,3 +250,35 @@ def test_a_job_waiting_for_a_day_is_failed(app, org, frozen):
         assert jobs_tasks.fail_stale_jobs.call_local() == 1
         assert jobs_queries.find_job(lost).error == jobs_services.NEVER_STARTED
         assert jobs_queries.find_job(waiting).state is JobState.QUEUED
+
+
+def test_a_busy_database_is_retried_while_retries_remain(app, org, frozen, monkeypatch):
+    """Huey runs the task again (after its delay) for a transient error: the job waits again
+    rather than failing; with no retries left it fails like any crash."""
+    from types import SimpleNamespace
+
+    from sqlalchemy.exc import OperationalError
+
+    def busy(_html: str) -> bytes:
+        raise OperationalError("UPDATE", {}, Exception("database is locked"))
+
+    monkeypatch.setattr("wfld.core.pdf.render_pdf", busy)
+    with app.app_context():
+        user = db.session.get(User, org.practitioner.user_id)
+        job_id = jobs_services.create_job(
+            actor=user, kind="cpd.record_pdf", title="PDF", ask_again_path=None, now=NOW
+        ).id
+        db.session.commit()
+    args = (job_id, org.practitioner.staff_id, "two-years", "2026-11-23")
+    with app.test_request_context():
+        with pytest.raises(OperationalError):
+            cpd_jobs.make_record_pdf.func(*args, task=SimpleNamespace(retries=1))
+        assert jobs_queries.find_job(job_id).state is JobState.QUEUED
+        cpd_jobs.make_record_pdf.func(*args, task=SimpleNamespace(retries=0))
+        assert jobs_queries.find_job(job_id).state is JobState.FAILED
+
+
+def test_the_worker_command_refuses_immediate_mode(app) -> None:
+    result = app.test_cli_runner().invoke(args=["jobs", "worker"])
+    assert result.exit_code != 0
+    assert "JOBS_IMMEDIATE is on" in result.output
