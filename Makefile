@@ -36,6 +36,7 @@ wfld/static/dist/.built: node_modules/.package-lock.json wfld/assets/app.scss wf
 install: $(VENV)/.installed wfld/static/dist/.built
 
 ## run: migrate the embedded SQLite database, load the demo council once, serve on :$(PORT)
+## with the background jobs consumer beside the server (`flask serve` runs it; Ctrl+C stops both)
 ## (the demo sign-ins are printed last, once the server is listening)
 run: install
 	$(DEV_ENV) $(BIN)/flask --app wsgi db upgrade
