@@ -125,6 +125,8 @@ def _blueprints(app: Flask) -> None:
     from wfld.main.downloads import bp as downloads_bp
     from wfld.main.views import bp as main_bp
     from wfld.organisation.views import admin_bp, people_bp
+    from wfld.programmes.views import bp as programmes_bp
+    from wfld.supervision.views import bp as supervision_bp
 
     init_accounts(app)
     app.register_blueprint(accounts_bp)
@@ -135,4 +137,6 @@ def _blueprints(app: Flask) -> None:
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(cpd_bp)
+    app.register_blueprint(supervision_bp)
+    app.register_blueprint(programmes_bp)
     app.register_blueprint(downloads_bp)

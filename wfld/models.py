@@ -20,8 +20,34 @@ from wfld.frameworks.models import (
 )
 from wfld.learning.models import Pathway, PathwayAssignment, PathwayRequirement
 from wfld.organisation.models import JobRole, ServiceArea, StaffMember, Team
+from wfld.programmes.models import (
+    AssessorCapacity,
+    Cohort,
+    Enrolment,
+    EnrolmentEvent,
+    Evidence,
+    Milestone,
+    MilestoneEvent,
+    Outcome,
+    ProgrammeTemplate,
+    SelfAssessmentScore,
+    WorkloadMonth,
+)
+from wfld.supervision.models import SupervisionRecord
 
 __all__ = [
+    "AssessorCapacity",
+    "Cohort",
+    "Enrolment",
+    "EnrolmentEvent",
+    "Evidence",
+    "Milestone",
+    "MilestoneEvent",
+    "Outcome",
+    "ProgrammeTemplate",
+    "SelfAssessmentScore",
+    "SupervisionRecord",
+    "WorkloadMonth",
     "Job",
     "CpdComment",
     "CpdEntry",

@@ -1,0 +1,1 @@
+"""Forms of programmes, one module per area (as the views)."""

@@ -1,0 +1,126 @@
+"""Who may see and change programme records.
+
+Everything comes down to ``roles_in`` — what this user is to one enrolment: the person on
+it, its assessor, supervisor or line manager (the enrolment's, or the person's line manager
+now), or the WFLD team that runs the programmes. An assessor sees only the people assigned
+to them; nobody signs off their own milestone; a step is signed by the role the template
+names for it (an assessor-only step refuses the line manager).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from wfld.accounts.roles import Role
+from wfld.organisation.permissions import Relation, relation_to, staff_of
+from wfld.programmes.models import Cohort, Enrolment, Milestone
+from wfld.programmes.rules import Signer, is_locked
+
+
+def _has_role(user: Any, *roles: Role) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role(*roles)
+
+
+class Part(StrEnum):
+    """A part a user plays in one enrolment (one user may play several)."""
+
+    SELF = "self"
+    ASSESSOR = "assessor"
+    SUPERVISOR = "supervisor"
+    LINE_MANAGER = "line_manager"
+    WFLD = "wfld"
+
+
+def can_manage_programmes(user: Any) -> bool:
+    """Templates, cohorts and enrolments: the WFLD team (the ASYE coordinator is one of them)."""
+    return _has_role(user, Role.WFLD_ADMIN)
+
+
+def roles_in(user: Any, enrolment: Enrolment) -> frozenset[Part]:
+    parts: set[Part] = set()
+    if can_manage_programmes(user):
+        parts.add(Part.WFLD)
+    me = staff_of(user)
+    if me is None:
+        return frozenset(parts)
+    if me.id == enrolment.staff_id:
+        parts.add(Part.SELF)
+    if me.id == enrolment.assessor_id:
+        parts.add(Part.ASSESSOR)
+    if me.id == enrolment.supervisor_id:
+        parts.add(Part.SUPERVISOR)
+    if me.id == enrolment.line_manager_id or (
+        Part.SELF not in parts and relation_to(user, enrolment.staff) is Relation.LINE_MANAGER
+    ):
+        parts.add(Part.LINE_MANAGER)
+    return frozenset(parts)
+
+
+def can_view_enrolment(user: Any, enrolment: Enrolment) -> bool:
+    """The person, their assessor, supervisor and line manager, and the WFLD team."""
+    return bool(roles_in(user, enrolment))
+
+
+def can_change_enrolment(user: Any, enrolment: Enrolment) -> bool:
+    """Dates, pauses, extensions, assessor and status: the WFLD team."""
+    return Part.WFLD in roles_in(user, enrolment)
+
+
+def can_add_evidence(user: Any, enrolment: Enrolment) -> bool:
+    """The person builds their portfolio; the assessor adds what they observed."""
+    return bool(roles_in(user, enrolment) & {Part.SELF, Part.ASSESSOR}) and (
+        enrolment.status.is_open
+    )
+
+
+def can_submit_milestone(user: Any, milestone: Milestone) -> bool:
+    return Part.SELF in roles_in(user, milestone.enrolment) and not is_locked(milestone.state)
+
+
+SIGNER_PART = {
+    Signer.ASSESSOR: Part.ASSESSOR,
+    Signer.LINE_MANAGER: Part.LINE_MANAGER,
+    Signer.SUPERVISOR: Part.SUPERVISOR,
+}
+
+
+def can_sign_milestone(user: Any, milestone: Milestone) -> bool:
+    """The role the template names for the step, and never the person themselves."""
+    parts = roles_in(user, milestone.enrolment)
+    point = milestone.enrolment.template.spec.point(milestone.key)
+    return Part.SELF not in parts and SIGNER_PART[point.signer] in parts
+
+
+def can_countersign_milestone(user: Any, milestone: Milestone) -> bool:
+    parts = roles_in(user, milestone.enrolment)
+    point = milestone.enrolment.template.spec.point(milestone.key)
+    if point.countersign is None or Part.SELF in parts:
+        return False
+    return SIGNER_PART[point.countersign] in parts
+
+
+def can_reopen_milestone(user: Any, milestone: Milestone) -> bool:
+    """A signed-off milestone is locked; only the WFLD team reopens one, with a reason."""
+    return Part.WFLD in roles_in(user, milestone.enrolment) and is_locked(milestone.state)
+
+
+def can_comment_on_milestone(user: Any, milestone: Milestone) -> bool:
+    return can_view_enrolment(user, milestone.enrolment)
+
+
+def can_view_cohort(user: Any, cohort: Cohort) -> bool:
+    """The cohort dashboard: the WFLD team, and the cohort's coordinator."""
+    me = staff_of(user)
+    return can_manage_programmes(user) or (me is not None and me.id == cohort.coordinator_id)
+
+
+def can_view_programme_figures(user: Any) -> bool:
+    """Started, completing, passed, progressed, withdrawn: the WFLD team and senior managers."""
+    return _has_role(user, Role.WFLD_ADMIN, Role.SENIOR_MANAGER)
+
+
+def has_programme(user: Any) -> bool:
+    """ "My programme" is in the menu for someone with a staff record (the page says so when
+    they are on no programme)."""
+    return staff_of(user) is not None

@@ -1,0 +1,3 @@
+"""Pages: mine (filled in by its own change)."""
+
+from wfld.programmes.views import bp  # noqa: F401
