@@ -13,5 +13,7 @@ from wfld.programmes.views import (  # noqa: E402, F401
     mine,
     portfolio,
     records,
+    signing,
     templates,
+    workload,
 )

@@ -1,0 +1,3 @@
+"""Pages: signing (filled in by its own change)."""
+
+from wfld.programmes.views import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Pages: workload (filled in by its own change)."""
+
+from wfld.programmes.views import bp  # noqa: F401
