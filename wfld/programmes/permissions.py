@@ -14,8 +14,8 @@ from typing import Any
 
 from wfld.accounts.roles import Role
 from wfld.organisation.permissions import Relation, relation_to, staff_of
-from wfld.programmes.models import Cohort, Enrolment, Milestone
-from wfld.programmes.rules import Signer, is_locked
+from wfld.programmes.models import Cohort, Enrolment, Evidence, Milestone
+from wfld.programmes.rules import EvidenceKind, Signer, is_locked
 
 
 def _has_role(user: Any, *roles: Role) -> bool:
@@ -124,3 +124,32 @@ def has_programme(user: Any) -> bool:
     """ "My programme" is in the menu for someone with a staff record (the page says so when
     they are on no programme)."""
     return staff_of(user) is not None
+
+
+def evidence_kinds_for(user: Any, enrolment: Enrolment) -> frozenset[EvidenceKind]:
+    """The kinds of evidence this user may add to (and change in) the portfolio: the person
+    builds all of it; their assessor records the direct observations they make."""
+    if not can_add_evidence(user, enrolment):
+        return frozenset()
+    parts = roles_in(user, enrolment)
+    if Part.SELF in parts:
+        return frozenset(EvidenceKind)
+    return frozenset({EvidenceKind.DIRECT_OBSERVATION})
+
+
+def can_change_evidence(user: Any, piece: Evidence) -> bool:
+    """Change or remove a piece: whoever may add a piece of its kind (signed-off review points
+    are refused by the service, which says why)."""
+    return piece.kind in evidence_kinds_for(user, piece.enrolment)
+
+
+def can_view_evidence(user: Any, piece: Evidence) -> bool:
+    return can_view_enrolment(user, piece.enrolment)
+
+
+def can_copy_evidence_to_cpd(user: Any, piece: Evidence) -> bool:
+    """A critical reflection can become an entry in the person's own CPD log: only they may
+    put it there."""
+    return piece.kind is EvidenceKind.CRITICAL_REFLECTION and Part.SELF in roles_in(
+        user, piece.enrolment
+    )
