@@ -418,6 +418,11 @@ def schedule(
     for value in [fte, *(c.fte for c in fte_changes)]:
         if fte_errors(value):
             raise ValueError("FTE must be more than 0 and no more than 1")
+    # A change from the start date (or before it, after the start moved later) is the FTE
+    # worked from the start.
+    for change in sorted(fte_changes, key=lambda c: c.on):
+        if change.on <= start:
+            fte = change.fte
     segments = [(start, fte)] + sorted((c.on, c.fte) for c in fte_changes if c.on > start)
     dates: list[DueDate] = []
     for point in spec.review_points:
@@ -705,3 +710,9 @@ def protected_hours_target(
     full-time week of ``contracted_hours``), pro rata, over the average month (52/12 weeks)."""
     weekly = contracted_hours * fte * spec.protected_time_percent / Decimal(100)
     return (weekly * Decimal(52) / Decimal(12)).quantize(Decimal("0.1"))
+
+
+def final_review(spec: TemplateSpec) -> ReviewPoint:
+    """The review point the assessor's recommendation follows: the last one that is signed
+    off (the moderation panel after it is the outcome, not a sign-off)."""
+    return [point for point in spec.review_points if not point.panel][-1]
