@@ -106,6 +106,11 @@ SCORES = range(1, 5)  # 1 emerging … 4 confident
 SCORE_LABELS = {1: "1 Emerging", 2: "2 Developing", 3: "3 Secure", 4: "4 Confident"}
 
 
+def score_field(item_id: int) -> str:
+    """The form field (and error key) of one item's self-assessment score."""
+    return f"score_{item_id}"
+
+
 @dataclass(frozen=True)
 class EvidenceText:
     """What a person writes in a piece (fields its kind does not use are ignored)."""
@@ -248,7 +253,7 @@ def _clean(text: str | None) -> str:
     return clean_text(text or "").replace("\r\n", "\n").strip()
 
 
-def _locked_message(enrolment: Enrolment, key: str) -> str | None:
+def locked_message(enrolment: Enrolment, key: str) -> str | None:
     """Why evidence at review point ``key`` cannot change, if it cannot."""
     for milestone in enrolment.milestones:
         if milestone.key == key and is_locked(milestone.state):
@@ -291,8 +296,14 @@ def _point_for(
         if chosen not in {p.key for p in points}:
             errors["review_key"] = "Select a review point from the list"
         return chosen
-    dates = [d for d in queries.dates_of(enrolment) if d.key in {p.key for p in points}]
-    return review_point_for(dates, occurred_on)
+    return automatic_point(enrolment, occurred_on)
+
+
+def automatic_point(enrolment: Enrolment, day: dt.date) -> str:
+    """The review point a piece dated ``day`` counts towards unless the person chooses one:
+    the first due on or after it (never the moderation panel)."""
+    keys = {p.key for p in review_points(enrolment)}
+    return review_point_for([d for d in queries.dates_of(enrolment) if d.key in keys], day)
 
 
 def _checked(
@@ -334,7 +345,8 @@ def _checked(
         errors["occurred_on"] = "Date must be today or in the past"
     else:
         key = _point_for(enrolment, text.occurred_on, review_key, errors)
-    allowed = {c.item.id for group in item_groups(enrolment) for c in group.items}
+    offered = [c.item for group in item_groups(enrolment) for c in group.items]
+    allowed = {item.id for item in offered}
     if "items" in uses and not item_ids <= allowed:
         errors["items"] = "Select framework items from the list"
     if "scores" in uses:
@@ -342,14 +354,17 @@ def _checked(
             errors["scores"] = "This programme has no framework items to score yourself against"
         elif not set(scores) <= allowed:
             errors["scores"] = "Score only the framework items listed"
-        elif any(score not in SCORES for score in scores.values()):
-            errors["scores"] = "Each score must be from 1 to 4"
-        elif set(scores) != allowed:
-            errors["scores"] = "Select a score from 1 to 4 for every framework item"
+        for item in offered:
+            if item.id not in scores:
+                errors[score_field(item.id)] = f"Select a score for {item.code} {item.title}"
+            elif scores[item.id] not in SCORES:
+                errors[score_field(item.id)] = (
+                    f"Score for {item.code} {item.title} must be from 1 to 4"
+                )
     for name, message in identifying_errors(kind, values).items():
         errors.setdefault(name, message)
     if key and "review_key" not in errors:
-        locked = _locked_message(enrolment, key)
+        locked = locked_message(enrolment, key)
         if locked:
             errors["review_key"] = locked
     if errors:
@@ -454,7 +469,7 @@ def update_evidence(
     """Change a piece (its kind stays). Neither the review point it counted towards nor the
     one it moves to may be signed off."""
     check_version(piece, expected_version)
-    locked = _locked_message(piece.enrolment, piece.review_key)
+    locked = locked_message(piece.enrolment, piece.review_key)
     if locked:
         raise RuleBroken({"review_key": locked})
     scores = dict(scores or {})
@@ -487,7 +502,7 @@ def remove_evidence(
     """Take a piece out of the portfolio (a CPD entry made from it stays in the CPD log).
     Recorded in the audit log: a portfolio is what the moderation panel relies on."""
     check_version(piece, expected_version)
-    locked = _locked_message(piece.enrolment, piece.review_key)
+    locked = locked_message(piece.enrolment, piece.review_key)
     if locked:
         raise RuleBroken({"confirm": locked})
     record(
