@@ -30,6 +30,8 @@ from wfld.learning.demo import load_demo_pathways
 from wfld.organisation import queries as org_queries
 from wfld.organisation import services as org_services
 from wfld.organisation.seeding import demo_logins, demo_password, load_demo
+from wfld.programmes.demo import load_demo_programmes
+from wfld.programmes.seeding import LoadState, ProgrammeFileError, load_reference_programmes
 from wfld.synthetic import PASSWORD as SYNTHETIC_PASSWORD
 from wfld.synthetic import PERSONAS as SYNTHETIC_PERSONAS
 from wfld.synthetic.council import (
@@ -47,6 +49,7 @@ frameworks_cli = AppGroup("frameworks", help="Import and export competency frame
 DEMO_DIR = PROJECT_ROOT / "seeds" / "demo"
 FRAMEWORKS_DIR = PROJECT_ROOT / "seeds" / "reference" / "frameworks"
 CATALOGUE_FILE = PROJECT_ROOT / "seeds" / "reference" / "catalogue.csv"
+PROGRAMMES_DIR = PROJECT_ROOT / "seeds" / "reference" / "programmes"
 
 
 @seed.command("demo")
@@ -69,6 +72,9 @@ def seed_demo(if_empty: bool) -> None:
         sessions = load_demo_sessions(now=now, keep_free=personas)
         learning = load_demo_pathways(DEMO_DIR / "pathways.yaml", now=now, today=today)
         cpd_entries = load_demo_cpd(now=now, today=today)
+        # After the frameworks and the council's job roles, which the templates name.
+        load_reference_programmes(PROGRAMMES_DIR, now=now)
+        programmes = load_demo_programmes(now=now, today=today)
         db.session.commit()
         created = ", ".join(f"{n} {kind}" for kind, n in summary.created.items()) or "nothing new"
         click.echo(f"Demo council loaded: {created}.")
@@ -76,6 +82,8 @@ def seed_demo(if_empty: bool) -> None:
             f"Demo learning: {sessions} sessions, {learning['pathways']} pathways, "
             f"{learning['completions']} past completions, {cpd_entries} CPD entries."
         )
+        made = ", ".join(f"{n} {kind}" for kind, n in programmes.items()) or "nothing new"
+        click.echo(f"Demo programmes: {made}.")
     click.echo("")
     click.echo(f"Demo sign-ins (password for all: {demo_password(DEMO_DIR)}):")
     for persona, email, description in demo_logins(DEMO_DIR):
@@ -217,6 +225,25 @@ def seed_frameworks() -> None:
             f"  {result.version.framework.code:<22} "
             f"version {result.version.number} ({state}) from {name}"
         )
+
+
+@seed.command("programmes")
+def seed_programmes() -> None:
+    """Load the reference programme templates (ASYE, Step Up, ...). Load the frameworks first.
+    A changed file becomes a new version; versions already stored are never rewritten."""
+    try:
+        results = load_reference_programmes(PROGRAMMES_DIR, now=clock.now())
+    except ProgrammeFileError as problem:
+        db.session.rollback()
+        raise click.ClickException("\n".join(problem.problems)) from None
+    db.session.commit()
+    for code, result in results:
+        if result.state is LoadState.SKIPPED:
+            click.echo(f"  {code:<28} skipped: {result.problem}")
+            continue
+        click.echo(f"  {code:<28} version {result.template.version} ({result.state})")
+        if result.problem:
+            click.echo(f"  {'':<28} {result.problem}")
 
 
 @seed.command("catalogue")
