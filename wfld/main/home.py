@@ -22,6 +22,7 @@ from wfld.learning import permissions as learning_permissions
 from wfld.organisation import permissions, queries
 from wfld.organisation.models import StaffMember
 from wfld.organisation.scopes import Purpose, visible_scope
+from wfld.programmes import permissions as programme_permissions
 
 MAX_TEAM_ITEMS = 5
 
@@ -42,6 +43,8 @@ class HomePage:
     can_view_whole_service: bool = False
     can_manage_pathways: bool = False
     cpd: Any = None  # the person's CPD readiness (cpd's Readiness), None when not registered
+    # Review points waiting for this person's signature (programmes' ToSignOff rows).
+    to_sign_off: list[Any] = field(default_factory=list)
 
 
 def build_home(user: Any, *, now: dt.datetime, today: dt.date, due_soon_days: int) -> HomePage:
@@ -62,6 +65,7 @@ def build_home(user: Any, *, now: dt.datetime, today: dt.date, due_soon_days: in
         )
         page.cpd = cpd_queries.readiness_of(staff, now=now)
         page.attention += _cpd_attention(staff, page.cpd, has_team=bool(reports), now=now)
+        page.to_sign_off = programme_permissions.list_to_sign_off(user, today=today)
     return page
 
 

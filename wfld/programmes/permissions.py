@@ -9,13 +9,16 @@ names for it (an assessor-only step refuses the line manager).
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import Any
 
 from wfld.accounts.roles import Role
+from wfld.core.clock import LONDON
 from wfld.organisation.permissions import Relation, relation_to, staff_of
+from wfld.programmes import queries
 from wfld.programmes.models import Cohort, Enrolment, Evidence, Milestone
-from wfld.programmes.rules import EvidenceKind, Signer, is_locked
+from wfld.programmes.rules import EvidenceKind, MilestoneAction, MilestoneState, Signer, is_locked
 
 
 def _has_role(user: Any, *roles: Role) -> bool:
@@ -153,3 +156,28 @@ def can_copy_evidence_to_cpd(user: Any, piece: Evidence) -> bool:
     return piece.kind is EvidenceKind.CRITICAL_REFLECTION and Part.SELF in roles_in(
         user, piece.enrolment
     )
+
+
+def signature_awaited(user: Any, milestone: Milestone) -> MilestoneAction | None:
+    """The step waiting for this user on a milestone: signing off a submitted one the
+    template gives them, or countersigning a signed-off one."""
+    if milestone.state is MilestoneState.SUBMITTED and can_sign_milestone(user, milestone):
+        return MilestoneAction.SIGN_OFF
+    if milestone.state is MilestoneState.SIGNED_OFF and can_countersign_milestone(user, milestone):
+        return MilestoneAction.COUNTERSIGN
+    return None
+
+
+def list_to_sign_off(user: Any, *, today: dt.date) -> list[queries.ToSignOff]:
+    """ "To sign off": the milestones waiting for this user's signature or countersignature,
+    longest wait first (one statement; the policy above decides which are theirs)."""
+    me = staff_of(user)
+    if me is None:
+        return []
+    rows = []
+    for candidate in queries.list_signature_candidates(me.id):
+        action = signature_awaited(user, candidate.milestone)
+        if action is not None:
+            waited = (today - candidate.since.astimezone(LONDON).date()).days
+            rows.append(queries.ToSignOff(candidate.milestone, action, candidate.since, waited))
+    return rows

@@ -7,14 +7,16 @@ version, start date and the pauses, extensions and FTE changes in its event log
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from wfld.extensions import db
+from wfld.organisation.models import StaffMember
 from wfld.programmes.models import (
     Cohort,
     Enrolment,
@@ -31,6 +33,8 @@ from wfld.programmes.rules import (
     EvidenceKind,
     Extension,
     FteChange,
+    MilestoneAction,
+    MilestoneState,
     Pause,
     schedule,
 )
@@ -216,3 +220,81 @@ def find_enrolment_of(cohort_id: int, staff_id: int) -> Enrolment | None:
     return db.session.scalar(
         select(Enrolment).where(Enrolment.cohort_id == cohort_id, Enrolment.staff_id == staff_id)
     )
+
+
+# --- To sign off (the home page and programmes.to_sign_off) ----------------------------------
+
+
+@dataclass(frozen=True)
+class AwaitingSignature:
+    """A milestone that may be waiting for someone's signature, and since when (its last
+    submission or sign-off)."""
+
+    milestone: Milestone
+    since: dt.datetime
+
+    @property
+    def enrolment(self) -> Enrolment:
+        return self.milestone.enrolment
+
+
+def list_signature_candidates(staff_id: int) -> list[AwaitingSignature]:
+    """Submitted and signed-off milestones of open enrolments this member of staff assesses,
+    supervises or line-manages (the enrolment's line manager, or the person's now), oldest
+    wait first, in one statement. ``permissions.list_to_sign_off`` keeps the ones the
+    template gives them to sign."""
+    since = (
+        select(func.max(MilestoneEvent.at))
+        .where(MilestoneEvent.milestone_id == Milestone.id)
+        .correlate(Milestone)
+        .scalar_subquery()
+    )
+    person = aliased(StaffMember)
+    rows = db.session.execute(
+        select(Milestone, since)
+        .join(Enrolment, Enrolment.id == Milestone.enrolment_id)
+        .join(person, person.id == Enrolment.staff_id)
+        .where(
+            Milestone.state.in_([MilestoneState.SUBMITTED.value, MilestoneState.SIGNED_OFF.value]),
+            Enrolment.status.in_([s.value for s in OPEN_STATUSES]),
+            Enrolment.staff_id != staff_id,
+            or_(
+                Enrolment.assessor_id == staff_id,
+                Enrolment.supervisor_id == staff_id,
+                Enrolment.line_manager_id == staff_id,
+                person.line_manager_id == staff_id,
+            ),
+        )
+        .options(
+            joinedload(Milestone.enrolment).joinedload(Enrolment.staff),
+            joinedload(Milestone.enrolment).joinedload(Enrolment.template),
+            joinedload(Milestone.enrolment).joinedload(Enrolment.cohort),
+        )
+        .order_by(since, Milestone.id)
+    ).all()
+    return [AwaitingSignature(milestone, at or milestone.updated_at) for milestone, at in rows]
+
+
+@dataclass(frozen=True)
+class ToSignOff:
+    """A row of "To sign off": whose review point, which step is theirs, how long it has
+    waited."""
+
+    milestone: Milestone
+    action: MilestoneAction
+    since: dt.datetime
+    days_waiting: int
+
+    @property
+    def enrolment(self) -> Enrolment:
+        return self.milestone.enrolment
+
+    @property
+    def point_label(self) -> str:
+        return self.enrolment.template.spec.point(self.milestone.key).label
+
+    @property
+    def to_do(self) -> str:
+        if self.action is MilestoneAction.COUNTERSIGN:
+            return "Countersign"
+        return "Sign off or return"

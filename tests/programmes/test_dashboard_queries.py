@@ -1,0 +1,103 @@
+"""The cohort dashboard, its CSV and To sign off run the same number of SQL statements for 3
+members as for 30: each member's events, evidence, supervision, assessor load and outcome are
+read in one statement for the whole cohort, never one per person."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.factories import NOW, make_staff, make_user
+from tests.helpers import QueryCounter, sign_in
+from tests.programmes.builders import make_cohort, make_enrolment
+from tests.programmes.progress_builders import add_pieces, add_sessions, step
+from wfld.core import clock
+from wfld.extensions import db
+from wfld.organisation.models import JobRole, Team
+from wfld.programmes.models import AssessorCapacity, Cohort
+from wfld.programmes.rules import EvidenceKind, MilestoneAction
+
+# The dashboard's statements: the user and the navigation's, the cohort, its members (with
+# their people, teams, assessors and template in one statement and their milestones in a
+# second), events, evidence counts, supervision sessions, assessor loads and outcomes.
+LIMIT = 16
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():  # noqa: ANN201
+    clock.freeze(NOW)
+    yield
+    clock.freeze(None)
+
+
+def _add_members(app, org, cohort_id: int, n: int, first: int) -> None:  # noqa: ANN001
+    """``n`` members with everything the dashboard reads: evidence of two kinds, supervision,
+    a submitted agreement, spread over three assessors (one with a capacity) and two teams."""
+    with app.app_context():
+        cohort = db.session.get(Cohort, cohort_id)
+        teams = [db.session.get(Team, org.team_a), db.session.get(Team, org.team_b)]
+        role = db.session.get(JobRole, org.role_social_worker)
+        assessors = [
+            org.other_practitioner.staff_id,
+            org.senior_manager.staff_id,
+            org.line_manager.staff_id,
+        ]
+        if db.session.get(AssessorCapacity, assessors[0]) is None:
+            db.session.add(AssessorCapacity(staff_id=assessors[0], capacity=5))
+        for i in range(first, first + n):
+            person = make_staff("Member", f"Number{i:03d}", team=teams[i % 2], role=role)
+            enrolment = make_enrolment(
+                person.id, assessor_id=assessors[i % 3], cohort=cohort, start=dt.date(2026, 9, 1)
+            )
+            add_pieces(enrolment, EvidenceKind.DEVELOPMENT_PLAN, 1, on=dt.date(2026, 9, 10))
+            add_pieces(enrolment, EvidenceKind.DIRECT_OBSERVATION, i % 3, on=dt.date(2026, 10, 1))
+            add_sessions(person.id, org.line_manager.staff_id, [dt.date(2026, 9, 2)])
+            if i % 2:
+                make_user(person)
+                step(enrolment, "agreement", MilestoneAction.SUBMIT, by=person.id)
+        db.session.commit()
+
+
+@pytest.fixture
+def cohort_id(app, org) -> int:  # noqa: ANN001
+    with app.app_context():
+        cohort = make_cohort()
+        db.session.commit()
+        made = cohort.id
+    _add_members(app, org, made, 3, 0)
+    return made
+
+
+@pytest.mark.parametrize("suffix", ["dashboard", "dashboard.csv"])
+def test_the_dashboard_runs_as_many_statements_for_30_members_as_for_3(
+    app, client, org, cohort_id, suffix
+):
+    sign_in(client, org.wfld_admin.email)
+    path = f"/programmes/cohorts/{cohort_id}/{suffix}"
+    with QueryCounter(app) as small:
+        response = client.get(path)
+        assert response.status_code == 200
+        response.get_data()  # a streamed CSV runs its statements while it is read
+    _add_members(app, org, cohort_id, 27, 3)
+    with QueryCounter(app) as large:
+        response = client.get(path)
+        assert response.status_code == 200
+        body = response.get_data(as_text=True)
+    assert body.count("Number0") >= 30
+    assert large.count == small.count, "one more statement per member is an N+1"
+    assert large.count <= LIMIT, large.statements
+
+
+def test_to_sign_off_runs_as_many_statements_for_15_waiting_as_for_1(app, client, org, cohort_id):
+    """Every odd member has submitted their agreement; the senior manager assesses every
+    third member: a third of them wait for the senior manager."""
+    sign_in(client, org.senior_manager.email)
+    with QueryCounter(app) as small:
+        assert client.get("/programmes/to-sign-off").status_code == 200
+    _add_members(app, org, cohort_id, 27, 3)
+    with QueryCounter(app) as large:
+        page = client.get("/programmes/to-sign-off")
+        assert page.status_code == 200
+    assert page.get_data(as_text=True).count("/programmes/milestones/") >= 5
+    assert large.count == small.count, "one more statement per milestone is an N+1"
