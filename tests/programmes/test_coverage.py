@@ -217,7 +217,7 @@ def test_the_page_draws_the_map_and_says_it_in_words(client, org, mapped) -> Non
     }
     assert drawn["1.1 First statement"] == ["1", "2", "0", "0", "0"]
     assert drawn["1.2 Second statement"] == ["0", "0", "0", "0", "0"]
-    scores = shown.soup.select_one("#self-assessment-scores + table")
+    scores = shown.soup.select_one("#self-assessment-scores + div table")
     assert scores is not None and "2" in scores.get_text()
 
 
