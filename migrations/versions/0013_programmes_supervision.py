@@ -237,6 +237,8 @@ def upgrade():
                 "capacity_overridden",
                 "status_changed",
                 "progressed",
+                "recommended",
+                "panel_decided",
                 name="enrolment_event_kind",
                 native_enum=False,
                 create_constraint=True,

@@ -191,6 +191,8 @@ class EnrolmentEventKind(StrEnum):
     CAPACITY_OVERRIDDEN = "capacity_overridden"
     STATUS_CHANGED = "status_changed"
     PROGRESSED = "progressed"
+    RECOMMENDED = "recommended"  # the assessor's final recommendation
+    PANEL_DECIDED = "panel_decided"  # the moderation panel's decision
 
     @property
     def label(self) -> str:
@@ -204,6 +206,8 @@ class EnrolmentEventKind(StrEnum):
             EnrolmentEventKind.CAPACITY_OVERRIDDEN: "Assessor capacity overridden",
             EnrolmentEventKind.STATUS_CHANGED: "Status changed",
             EnrolmentEventKind.PROGRESSED: "Progression applied",
+            EnrolmentEventKind.RECOMMENDED: "Recommendation recorded",
+            EnrolmentEventKind.PANEL_DECIDED: "Moderation panel decision",
         }[self]
 
 

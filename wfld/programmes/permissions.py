@@ -158,6 +158,37 @@ def can_copy_evidence_to_cpd(user: Any, piece: Evidence) -> bool:
     )
 
 
+def may_take_milestone_step(user: Any, milestone: Milestone, action: MilestoneAction) -> bool:
+    """Whether this user plays the part ``action`` needs, whatever the milestone's state:
+    the person submits; the template's signer returns or signs off; its countersigner
+    countersigns; the WFLD team reopens (never their own). Whether the step is open now is
+    the signing service's to say, so a page opened before someone else's step is told what
+    happened instead of being refused."""
+    if action is MilestoneAction.SUBMIT:
+        return Part.SELF in roles_in(user, milestone.enrolment)
+    if action in (MilestoneAction.RETURN, MilestoneAction.SIGN_OFF):
+        return can_sign_milestone(user, milestone)
+    if action is MilestoneAction.COUNTERSIGN:
+        return can_countersign_milestone(user, milestone)
+    if action is MilestoneAction.REOPEN:
+        parts = roles_in(user, milestone.enrolment)
+        return Part.WFLD in parts and Part.SELF not in parts
+    return False
+
+
+def can_recommend_outcome(user: Any, enrolment: Enrolment) -> bool:
+    """The final recommendation (pass or fail) is the assessor's, never the person's own."""
+    parts = roles_in(user, enrolment)
+    return Part.ASSESSOR in parts and Part.SELF not in parts
+
+
+def can_record_panel(user: Any, enrolment: Enrolment) -> bool:
+    """The internal moderation panel's decision, and the progression a confirmed pass
+    leads to, are recorded by the WFLD team (not about themselves)."""
+    parts = roles_in(user, enrolment)
+    return Part.WFLD in parts and Part.SELF not in parts
+
+
 def signature_awaited(user: Any, milestone: Milestone) -> MilestoneAction | None:
     """The step waiting for this user on a milestone: signing off a submitted one the
     template gives them, or countersigning a signed-off one."""
