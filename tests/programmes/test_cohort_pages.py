@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.factories import Org, Person
-from tests.helpers import form_values, page, sign_in, submit
+from tests.helpers import QueryCounter, form_values, page, sign_in, submit
 from tests.programmes.builders import NOW, make_cohort, make_enrolment
 from wfld.accounts.models import AuditEvent
 from wfld.core import clock
@@ -579,3 +579,46 @@ def test_missing_records_are_not_found(admin: FlaskClient) -> None:
         "/programmes/enrolments/999999/pause",
     ]:
         assert admin.get(url).status_code == 404, url
+
+
+# --- statements per page -------------------------------------------------------------------
+
+
+def statements(app: Flask, client: FlaskClient, url: str) -> int:
+    with QueryCounter(app) as counter:
+        assert client.get(url).status_code == 200
+    return counter.count
+
+
+def test_list_pages_cost_the_same_however_many_members(
+    app: Flask, admin: FlaskClient, org: Org, cohort_id: int, enrolment_id: int
+) -> None:
+    urls = [
+        "/programmes/cohorts",
+        f"/programmes/cohorts/{cohort_id}",
+        "/programmes/assessors",
+        manage_url(enrolment_id),
+    ]
+    # One change by someone first: the log then names a person (whose user record is read).
+    form = change_form(admin, enrolment_id, "fte", fte="0.8", from_date=["1", "1", "2027"])
+    assert (
+        submit(admin, manage_url(enrolment_id, "fte"), form | {"reason": "Asked"}).status_code
+        == 302
+    )
+    before = [statements(app, admin, url) for url in urls]
+    with app.app_context():
+        cohort = db.session.get(Cohort, cohort_id)
+        for person, assessor in [
+            (org.other_practitioner, org.senior_manager),
+            (org.system_admin, org.wfld_admin),
+        ]:
+            make_enrolment(person.staff_id, assessor_id=assessor.staff_id, cohort=cohort)
+        make_cohort(intake="ASYE March 2027")
+        db.session.commit()
+    for action, values in [
+        ("extend", {"days": "10", "reason": "Sickness"}),
+        ("status", {"status": "paused", "reason": ""}),
+    ]:
+        form = change_form(admin, enrolment_id, action, **values)
+        assert submit(admin, manage_url(enrolment_id, action), form).status_code == 302
+    assert [statements(app, admin, url) for url in urls] == before

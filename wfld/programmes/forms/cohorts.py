@@ -125,8 +125,10 @@ class MemberForm(Form):
     override_reason = _override_reason()
     submit = SubmitField("Add to cohort", widget=GovSubmitInput())
 
-    def offer(self, staff: Sequence[StaffMember]) -> None:
-        self.staff_id.choices = people_choices(staff, "Select a person")
+    def offer(self, *, people: Sequence[StaffMember], staff: Sequence[StaffMember]) -> None:
+        """``people`` to enrol (narrowed by a search); assessors and supervisors from all
+        ``staff`` in post."""
+        self.staff_id.choices = people_choices(people, "Select a person")
         self.assessor_id.choices = people_choices(staff, "No assessor yet")
         self.supervisor_id.choices = people_choices(staff, "Their line manager")
 

@@ -89,11 +89,10 @@ def add_member(cohort_id: int) -> str | WerkzeugResponse:
     search = StaffSearchForm(request.args)
     today = clock.today()
     form = MemberForm(data={"start_date": cohort.starts_on} if request.method == "GET" else None)
-    form.offer(cohorts_queries.list_current_staff(today))
-    form.staff_id.choices = form.staff_id.choices[:1] + [
-        (str(p.id), f"{p.full_name} ({p.employee_number})")
-        for p in cohorts_queries.list_current_staff(today, search=search.q.data or "")
-    ]
+    form.offer(
+        people=cohorts_queries.list_current_staff(today, search=search.q.data or ""),
+        staff=cohorts_queries.list_current_staff(today),
+    )
     if form.validate_on_submit() and (
         saved := save(
             form,
