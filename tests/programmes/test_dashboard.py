@@ -108,7 +108,7 @@ def _members(shown) -> dict[str, tuple[str, list[str]]]:  # noqa: ANN001
     """Name → (progress tag, reasons) from the members table."""
     found = {}
     for row in shown.soup.select("#member-table tbody tr"):
-        name = row.th.a.get_text(strip=True)
+        name = (row.th.a or row.th.span).get_text(strip=True)
         cells = row.find_all("td")
         found[name] = (
             cells[2].select_one(".govuk-tag").get_text(strip=True),
@@ -284,6 +284,16 @@ def test_who_may_see_the_dashboard(client, org, board, persona, status):
     sign_in(client, getattr(org, persona).email)
     assert client.get(f"/programmes/cohorts/{board.cohort}/dashboard").status_code == status
     assert client.get(f"/programmes/cohorts/{board.cohort}/dashboard.csv").status_code == status
+
+
+def test_a_coordinator_outside_the_wfld_team_gets_links_only_to_portfolios_they_may_open(
+    client, org, board
+):
+    sign_in(client, org.line_manager.email)  # the coordinator, and Priya's line manager
+    rows = _dashboard(client, board).soup.select("#member-table tbody tr")
+    linked = {r.th.a.get_text(strip=True) for r in rows if r.th.a is not None}
+    assert linked == {"Priya Sandhu"}
+    assert len(rows) == 5
 
 
 def test_an_unknown_cohort_is_not_found(client, org, board):

@@ -9,10 +9,11 @@ import io
 from decimal import Decimal
 
 import pytest
+import yaml
 
 from tests.factories import NOW, make_staff
 from tests.helpers import page, sign_in
-from tests.programmes.builders import make_cohort, make_enrolment
+from tests.programmes.builders import REFERENCE, make_cohort, make_enrolment, make_template
 from wfld.core import clock
 from wfld.extensions import db
 from wfld.organisation.models import JobRole, Team
@@ -95,6 +96,25 @@ def nqsws(app, org) -> dict[str, int]:  # noqa: ANN001
         will.registration_claimed_on = dt.date(2026, 12, 1)
         db.session.commit()
         return {"priya": priya.id, "ravi": ravi.id, "una": una.id, "will": will.id}
+
+
+def test_the_adults_asye_is_not_claimed_from_the_department_for_education(app, client, org, nqsws):
+    """Adults' ASYE is funded by DHSC: only child and family NQSWs are listed."""
+    with app.app_context():
+        adults = yaml.safe_load((REFERENCE / "asye-adults.yaml").read_text())["document"]
+        cohort = make_cohort(make_template(adults, code="asye-adults"), intake="Adults 2026")
+        person = make_staff(
+            "Ada",
+            "Adult",
+            team=db.session.get(Team, org.team_b),
+            role=db.session.get(JobRole, org.role_social_worker),
+        )
+        make_enrolment(person.id, assessor_id=org.other_practitioner.staff_id, cohort=cohort)
+        db.session.commit()
+    sign_in(client, org.wfld_admin.email)
+    for period in ("2026-27-q2", "2026-27-q3", "2026-27-q4"):
+        _, rows = _claims(client, f"?period={period}")
+        assert rows and "Ada Adult" not in rows
 
 
 def _claims(client, query: str = ""):  # noqa: ANN001, ANN202

@@ -49,6 +49,11 @@ GRANTS: dict[int, Grant] = {2026: Grant(registration=Decimal(1000), completion=D
 # on the programme". The last day of that financial year.
 FINAL_COMPLETION_ON = dt.date(2027, 3, 31)
 
+# The Department for Education's grant is for child and family NQSWs: an ASYE assessed
+# against a child and family standard (the practitioner KSS, or from April 2027 the early
+# career standards). The adults' ASYE is funded by DHSC and is not claimed here.
+CHILD_AND_FAMILY_STANDARDS = frozenset({"KSS-CF-PRACTITIONER", "ECS-CF"})
+
 # Funded NQSWs qualified within this many years before their ASYE start (DOMAIN.md).
 QUALIFIED_WITHIN_YEARS = 4
 
@@ -199,8 +204,8 @@ def claims_for(enrolment: Enrolment, outcome: Outcome | None) -> list[Claim]:
 
 
 def list_claims() -> list[Claim]:
-    """Every ASYE enrolment's claims, by person, in two statements (the enrolments with
-    their people and the outcomes)."""
+    """Every child and family ASYE enrolment's claims, by person, in two statements (the
+    enrolments with their people and the outcomes)."""
     enrolments = list(
         db.session.scalars(
             select(Enrolment)
@@ -215,6 +220,12 @@ def list_claims() -> list[Claim]:
             .order_by(StaffMember.last_name, StaffMember.first_name, Enrolment.id)
         )
     )
+    funded: dict[int, bool] = {}
+    for enrolment in enrolments:
+        if enrolment.template_id not in funded:
+            codes = {ref.code for ref in enrolment.template.spec.frameworks}
+            funded[enrolment.template_id] = bool(codes & CHILD_AND_FAMILY_STANDARDS)
+    enrolments = [e for e in enrolments if funded[e.template_id]]
     ids = [e.id for e in enrolments]
     outcomes = (
         {

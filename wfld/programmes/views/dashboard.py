@@ -11,7 +11,7 @@ from flask import abort, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from wfld.core import clock
-from wfld.core.auth import allowed_or_404, page_requires, signed_in
+from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
 from wfld.core.csvfile import csv_download
 from wfld.programmes import dashboard, permissions, queries
 from wfld.programmes import funding as claims
@@ -23,11 +23,20 @@ from wfld.programmes.views import bp
 @bp.route("/cohorts/<int:cohort_id>/dashboard")
 @signed_in
 def cohort_dashboard(cohort_id: int) -> str:
+    user = current_actor()
     cohort = allowed_or_404(queries.find_cohort(cohort_id), permissions.can_view_cohort)
     filters = dashboard.Filters.from_args(request.args)
+    board = dashboard.build_dashboard(cohort, filters=filters, today=clock.today())
     return render_template(
         "programmes/cohort_dashboard.html",
-        board=dashboard.build_dashboard(cohort, filters=filters, today=clock.today()),
+        board=board,
+        # A coordinator outside the WFLD team sees the cohort, not every portfolio in it:
+        # a member's name links to their overview only where the policy lets them open it.
+        viewable={
+            m.enrolment.id
+            for m in board.members
+            if permissions.can_view_enrolment(user, m.enrolment)
+        },
         csv_href=url_for(
             "programmes.cohort_dashboard_csv", cohort_id=cohort.id, **filters.as_args()
         ),
