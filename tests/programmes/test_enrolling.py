@@ -185,6 +185,11 @@ def test_closed_enrolments_do_not_count_against_capacity(ctx: Org) -> None:
         ({"fte": Decimal(0)}, "fte", "FTE must be more than 0 and no more than 1"),
         ({"fte": Decimal("1.5")}, "fte", "FTE must be more than 0 and no more than 1"),
         ({"fte": None}, "fte", "Enter the FTE, for example 1 or 0.6"),
+        (
+            {"fte": Decimal("0.555")},
+            "fte",
+            "FTE must have no more than 2 decimal places, like 0.75",
+        ),
         ({"start_date": None}, "start_date", "Enter the start date"),
         ({"staff": None}, "staff_id", "Select the person to enrol"),
     ],
@@ -239,6 +244,25 @@ def test_a_leaver_cannot_be_enrolled(ctx: Org) -> None:
         )
     )
     assert errors == {"staff_id": "Quinn Abara has left: select someone in post"}
+
+
+def test_a_leaver_cannot_assess(ctx: Org) -> None:
+    leaver = staff(ctx.line_manager)
+    leaver.leaving_date = D(2026, 8, 31)
+    cohort = make_cohort()
+    db.session.commit()
+    errors = errors_of(
+        lambda: enrolling.enrol_person(
+            cohort=cohort,
+            staff=staff(ctx.practitioner),
+            start_date=START,
+            fte=Decimal(1),
+            assessor=leaver,
+            actor=admin(ctx),
+            now=NOW,
+        )
+    )
+    assert errors == {"assessor_id": "Marcus Lindqvist has left: select someone in post"}
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,14 @@ def _today(now: dt.datetime) -> dt.date:
     return now.astimezone(LONDON).date()
 
 
+def _fte_errors(fte: Decimal | None) -> dict[str, str]:
+    """The rules' range, and the two decimal places the FTE is stored to."""
+    errors = fte_errors(fte)
+    if not errors and fte != fte.quantize(Decimal("0.01")):
+        return {"fte": "FTE must have no more than 2 decimal places, like 0.75"}
+    return errors
+
+
 def _reason_errors(reason: str, *, message: str, field: str = "reason") -> dict[str, str]:
     if not reason.strip():
         return {field: message}
@@ -153,10 +161,12 @@ def enrol_person(
         errors["staff_id"] = f"{staff.full_name} has left: select someone in post"
     if start_date is None:
         errors["start_date"] = "Enter the start date"
-    errors.update(fte_errors(fte))
+    errors.update(_fte_errors(fte))
     if assessor is not None:
         if staff is not None and assessor.id == staff.id:
             errors["assessor_id"] = "The assessor cannot be the person being assessed"
+        elif assessor.has_left(_today(now)):
+            errors["assessor_id"] = f"{assessor.full_name} has left: select someone in post"
         else:
             errors.update(_capacity_errors(assessor, override_reason))
     if errors:
@@ -364,7 +374,7 @@ def change_fte(
 ) -> Enrolment:
     """From ``from_date`` the person works ``fte``: only the rest of the programme stretches."""
     check_version(enrolment, expected_version)
-    errors = dict(fte_errors(fte))
+    errors = _fte_errors(fte)
     if from_date is None:
         errors["from_date"] = "Enter the date the new FTE starts"
     elif from_date < enrolment.start_date:
