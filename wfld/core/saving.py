@@ -60,12 +60,21 @@ class NotSaved:
         return self.messages[0]
 
 
-def save(form: Any, action: Callable[[], T], *, record: object = None) -> Saved[T] | NotSaved:
+def save(
+    form: Any,
+    action: Callable[[], T],
+    *,
+    record: object = None,
+    explain_stale: Callable[[], str] | None = None,
+) -> Saved[T] | NotSaved:
     """Run ``action`` (one service call) and commit; on a broken rule or a lost edit race,
     roll back and show why on ``form`` (which may be None for a button with no page).
 
     ``record`` is the record the form edits: when someone else saved it first, the message says
-    who and when (as far as the record knows) and the form takes its current version."""
+    who and when (as far as the record knows) and the form takes its current version.
+    ``explain_stale`` words that message the record's own way where its log knows better (a
+    milestone names the step that won: "Already signed off by …"); it runs after the
+    rollback, so it reads what was committed."""
     try:
         value = action()
         # Inside the try: the version check of a change left unflushed happens here.
@@ -76,7 +85,7 @@ def save(form: Any, action: Callable[[], T], *, record: object = None) -> Saved[
         return NotSaved(tuple(broken.errors.values()))
     except STALE_ERRORS:
         db.session.rollback()
-        message = _keep_for_second_save(form, record)
+        message = _keep_for_second_save(form, record, explain_stale)
         return NotSaved((message,))
     except BaseException:
         db.session.rollback()
@@ -121,7 +130,9 @@ def stale_message(changed_by: str | None, changed_at: dt.datetime | None) -> str
     return f"{who} changed this record{when}. {STALE_ADVICE}"
 
 
-def _keep_for_second_save(form: Any, record: object) -> str:
+def _keep_for_second_save(
+    form: Any, record: object, explain: Callable[[], str] | None = None
+) -> str:
     """After the rollback: say who beat this edit and when, and move the form to the record's
     current version. What the person typed is still on the form (it came with the request)."""
     changed_by: str | None = None
@@ -135,7 +146,7 @@ def _keep_for_second_save(form: Any, record: object) -> str:
             changed_by = _name_of(getattr(record, "updated_by", None))
         except ObjectDeletedError:
             pass  # deleted meanwhile: nothing left to say about it, or to save again onto
-    message = stale_message(changed_by, changed_at)
+    message = explain() if explain is not None else stale_message(changed_by, changed_at)
     if form is not None:
         version_field = getattr(form, "version", None)
         if version_field is not None and version is not None:

@@ -30,7 +30,7 @@ from sqlalchemy import select
 
 from wfld.accounts.audit import record
 from wfld.accounts.models import User
-from wfld.core.errors_domain import STALE_ERRORS, RuleBroken, check_version
+from wfld.core.errors_domain import RuleBroken, check_version
 from wfld.core.filters import govuk_date, govuk_time
 from wfld.extensions import db
 from wfld.programmes import permissions, queries
@@ -122,24 +122,19 @@ def act(
     """Take one step on a milestone: append its event, move the state, and audit sign-offs,
     countersignatures and reopenings. ``text`` is the step's summary, comment or reason.
 
-    A step from a page opened before someone else's (the form's version is behind), or one
-    that lost to a step written at the same moment, is refused with who won and when; that
-    refusal rolls back this step's half-made writes first, so the log it is read from is the
-    committed one."""
-    milestone_id = milestone.id
-    try:
-        check_version(milestone, expected_version)
-        return _step(
-            milestone=milestone,
-            action=action,
-            text=text.strip(),
-            short_reason=short_reason.strip(),
-            actor=actor,
-            now=now,
-        )
-    except STALE_ERRORS:
-        db.session.rollback()
-        raise RuleBroken({"milestone": lost_race_message(milestone_id)}) from None
+    A step from a page opened before someone else's (the form's version is behind) raises
+    ``StaleRecord``; one that lost to a step written at the same moment raises SQLAlchemy's
+    ``StaleDataError`` when it is flushed. The save path rolls either back and words it with
+    ``lost_race_message``: who won, and when."""
+    check_version(milestone, expected_version)
+    return _step(
+        milestone=milestone,
+        action=action,
+        text=text.strip(),
+        short_reason=short_reason.strip(),
+        actor=actor,
+        now=now,
+    )
 
 
 def _step(
@@ -204,7 +199,7 @@ def _step(
     milestone.updated_at = now
     milestone.updated_by_id = actor.id
     # The version column's check runs here: a step written by someone else since this one
-    # read the milestone makes the UPDATE match no row (StaleDataError, caught by ``act``).
+    # read the milestone makes the UPDATE match no row (StaleDataError).
     db.session.flush()
     if action in AUDITED:
         record(
@@ -246,7 +241,8 @@ def already_message(event: MilestoneEvent) -> str:
 
 
 def lost_race_message(milestone_id: int) -> str:
-    """What the loser of a race on a milestone is told, from its log as committed."""
+    """What the loser of a race on a milestone is told, from its log as committed (read
+    after the losing step is rolled back)."""
     event = db.session.scalar(
         select(MilestoneEvent)
         .where(MilestoneEvent.milestone_id == milestone_id)

@@ -75,6 +75,7 @@ def act_on_milestone(milestone_id: int, action: str) -> str | WerkzeugResponse:
                 now=clock.now(),
             ),
             record=milestone,
+            explain_stale=lambda: signing.lost_race_message(milestone_id),
         )
         if saved:
             flash(f"{step.label}: {_point_label(milestone)}", "success")
