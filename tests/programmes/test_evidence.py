@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from tests.factories import NOW, TODAY
 from tests.frameworks.builders import flat_doc
-from tests.helpers import page, sign_in, sign_out, submit
+from tests.helpers import QueryCounter, page, sign_in, sign_out, submit
 from tests.programmes.builders import asye_document, make_cohort, make_enrolment
 from wfld.accounts.models import AuditEvent, User
 from wfld.core import clock
@@ -564,3 +564,45 @@ def test_a_self_assessment_page_scores_each_item(client, app, org, setting) -> N
     with app.app_context():
         scores = db.session.scalars(select(SelfAssessmentScore)).all()
         assert {s.item_id: s.score for s in scores} == {first: 3, second: 2, third: 1}
+
+
+def test_deleting_the_draft_cpd_entry_keeps_the_reflection(app, org, setting) -> None:
+    from wfld.cpd import services as cpd_services
+
+    with app.app_context():
+        piece = _add(setting, org, kind=EvidenceKind.CRITICAL_REFLECTION, text=REFLECTION)
+        db.session.commit()
+        entry_id = portfolio.copy_to_cpd(
+            piece=piece, actor=_user(org.practitioner), now=NOW, today=TODAY
+        )
+        db.session.commit()
+        cpd_services.delete_draft(
+            entry=db.session.get(CpdEntry, entry_id), actor=_user(org.practitioner), now=NOW
+        )
+        db.session.commit()
+        db.session.expire_all()
+        assert portfolio.find_evidence(piece.id).cpd_entry_id is None
+
+
+def test_the_portfolio_list_reads_a_constant_number_of_statements(client, app, org, setting):  # noqa: ANN001, ANN201
+    sign_in(client, org.practitioner.email)
+    path = _evidence_path(setting)
+
+    def statements() -> int:
+        with QueryCounter(app) as counter:
+            assert client.get(path).status_code == 200
+        return counter.count
+
+    with app.app_context():
+        _add(setting, org, item_ids={setting["items"][0]})
+        db.session.commit()
+    one = statements()
+    with app.app_context():
+        for kind, text in [
+            (EvidenceKind.FEEDBACK_PERSON, FEEDBACK),
+            (EvidenceKind.CRITICAL_REFLECTION, REFLECTION),
+            (EvidenceKind.DIRECT_OBSERVATION, OBSERVATION),
+        ]:
+            _add(setting, org, kind=kind, text=text, item_ids={setting["items"][1]})
+        db.session.commit()
+    assert statements() == one

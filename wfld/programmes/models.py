@@ -316,7 +316,11 @@ class Evidence(db.Model):
     assessment: Mapped[str] = mapped_column(Text, default="")  # the observer's assessment
     body: Mapped[str] = mapped_column(Text, default="")  # the feedback, work summary or plan
     reflection: Mapped[str] = mapped_column(Text, default="")  # the NQSW's reflection
-    cpd_entry_id: Mapped[int | None] = mapped_column(ForeignKey("cpd_entries.id"))
+    # The draft CPD entry a critical reflection became; deleting that draft in the CPD log
+    # leaves the reflection here (and lets it become an entry again).
+    cpd_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cpd_entries.id", ondelete="SET NULL")
+    )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
