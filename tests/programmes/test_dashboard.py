@@ -312,3 +312,42 @@ def test_the_builder_matches_the_page(app, org, board):
         assert [m.enrolment.staff.full_name for m in built.members] == ["Nina Obi"]
         assert built.total == 5
         assert db.session.get(StaffMember, built.members[0].enrolment.staff_id).last_name == "Obi"
+
+
+# Programme figures ---------------------------------------------------------------------------
+
+
+def test_programme_figures_for_senior_managers(app, client, org, board):
+    with app.app_context():
+        other = make_cohort(intake="Step Up January 2026")
+        person = make_staff(
+            "Sam",
+            "Tan",
+            team=db.session.get(Team, org.team_a),
+            role=db.session.get(JobRole, org.role_social_worker),
+        )
+        make_enrolment(
+            person.id, assessor_id=board.quinn, cohort=other
+        ).status = EnrolmentStatus.WITHDRAWN
+        db.session.commit()
+    sign_in(client, org.senior_manager.email)
+    response = client.get("/programmes/figures")
+    assert response.status_code == 200
+    soup = page(response).soup
+    rows = {
+        r.th.contents[0].strip(): [td.get_text(strip=True) for td in r.find_all("td")]
+        for r in soup.select("#figures tbody tr")
+    }
+    # Members, started, completing in 2026/27, passed, progressed, withdrawn.
+    assert rows["ASYE September 2026"] == ["5", "5", "1", "1", "1", "1"]
+    assert rows["Step Up January 2026"] == ["1", "1", "0", "0", "0", "1"]
+    total = [td.get_text(strip=True) for td in soup.select("#figures-total td")]
+    assert total == ["6", "6", "1", "1", "1", "2"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("wfld_admin", 200), ("practitioner", 403), ("line_manager", 403)]
+)
+def test_who_may_see_the_programme_figures(client, org, board, persona, status):
+    sign_in(client, getattr(org, persona).email)
+    assert client.get("/programmes/figures").status_code == status

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from wfld.extensions import db
 from wfld.organisation.models import StaffMember
@@ -251,3 +252,51 @@ def csv_rows(dashboard: CohortDashboard) -> list[list[object]]:
             ]
         )
     return rows
+
+
+# --- programme figures for senior managers ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CohortFigures:
+    cohort: Cohort
+    members: int
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class ProgrammeFigures:
+    """The figures of every cohort, newest intake first, and of all of them together."""
+
+    cohorts: list[CohortFigures]
+    total: Figures
+    members: int
+
+
+def build_programme_figures(*, today: dt.date) -> ProgrammeFigures:
+    """Every cohort's figures in a constant number of statements (the cohorts, then every
+    enrolment judged in one batch)."""
+    cohorts = list(
+        db.session.scalars(
+            select(Cohort)
+            .options(joinedload(Cohort.template))
+            .order_by(Cohort.starts_on.desc(), Cohort.intake)
+        )
+    )
+    enrolments = list(
+        db.session.scalars(
+            select(Enrolment).options(*ENROLMENT_LOADS).order_by(Enrolment.id)
+        ).unique()
+    )
+    judged = progress_of(enrolments, today=today)
+    by_cohort: dict[int, list[EnrolmentProgress]] = {c.id: [] for c in cohorts}
+    for member in judged:
+        by_cohort.setdefault(member.enrolment.cohort_id, []).append(member)
+    return ProgrammeFigures(
+        cohorts=[
+            CohortFigures(c, len(by_cohort[c.id]), _figures(by_cohort[c.id], today))
+            for c in cohorts
+        ],
+        total=_figures(judged, today),
+        members=len(judged),
+    )

@@ -1,8 +1,9 @@
 """Pages: the coordinator's cohort dashboard and its CSV, and the ASYE funding claims.
 
 Who: a cohort's dashboard is for the WFLD team and the cohort's coordinator
-(``permissions.can_view_cohort``; anyone else gets 404). Funding claims are the WFLD team's
-(they claim the grant from the Department for Education).
+(``permissions.can_view_cohort``; anyone else gets 404). The figures of every programme are
+for the WFLD team and senior managers. Funding claims are the WFLD team's (they claim the
+grant from the Department for Education).
 """
 
 from __future__ import annotations
@@ -55,6 +56,15 @@ def cohort_dashboard_csv(cohort_id: int) -> Response:
     )
     return csv_download(
         dashboard.csv_header(board), dashboard.csv_rows(board), f"cohort-{cohort.id}.csv"
+    )
+
+
+@bp.route("/figures")
+@page_requires(permissions.can_view_programme_figures)
+def programme_figures() -> str:
+    return render_template(
+        "programmes/programme_figures.html",
+        figures=dashboard.build_programme_figures(today=clock.today()),
     )
 
 
