@@ -541,6 +541,7 @@ def upgrade():
             ["cpd_entry_id"],
             ["cpd_entries.id"],
             name=op.f("fk_supervision_records_cpd_entry_id_cpd_entries"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["created_by_id"], ["users.id"], name=op.f("fk_supervision_records_created_by_id_users")

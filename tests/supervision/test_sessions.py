@@ -407,3 +407,22 @@ def test_anonymous_visitors_are_sent_to_sign_in(app: Flask, org) -> None:  # noq
     ):
         response = client.get(path)
         assert response.status_code == 302 and "/sign-in" in response.location, path
+
+
+def test_deleting_the_draft_lets_the_session_become_an_entry_again(app: Flask, org) -> None:  # noqa: ANN001
+    session_id = make_session(app, org.practitioner, org.line_manager)
+    client = signed_in(app, org.practitioner)
+    made = submit(
+        client, f"/supervision/sessions/{session_id}/cpd", {}, form_path="/supervision/me"
+    )
+    entry_path = made.location.removesuffix("/edit")
+
+    deleted = submit(client, f"{entry_path}/delete", {"confirm": "y"})
+
+    assert deleted.status_code == 302
+    with app.app_context():
+        assert db.session.get(SupervisionRecord, session_id).cpd_entry_id is None
+    again = submit(
+        client, f"/supervision/sessions/{session_id}/cpd", {}, form_path="/supervision/me"
+    )
+    assert again.location.startswith("/cpd/entries/")

@@ -47,7 +47,11 @@ class SupervisionRecord(db.Model):
     kind: Mapped[SupervisionKind] = mapped_column(string_enum(SupervisionKind, "supervision_kind"))
     minutes: Mapped[int] = mapped_column(Integer)
     themes: Mapped[str] = mapped_column(Text, default="")
-    cpd_entry_id: Mapped[int | None] = mapped_column(ForeignKey("cpd_entries.id"), unique=True)
+    # The draft CPD entry the session became; deleting that draft in the CPD log leaves the
+    # session here (and lets it become an entry again).
+    cpd_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cpd_entries.id", ondelete="SET NULL"), unique=True
+    )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
