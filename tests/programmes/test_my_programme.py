@@ -136,6 +136,7 @@ def test_my_programme_shows_the_timeline_next_actions_evidence_and_supervision(
     assert not any(h.endswith("/manage") for h in hrefs), "only the WFLD team manages"
     assert soup.select_one(f"form[action='/programmes/enrolments/{setting.priya}/record.pdf']")
     assert soup.select_one("#agreement-needed") is None
+    assert soup.select_one("#supervision-log")["href"] == "/supervision/me"
 
 
 def test_an_overdue_review_point_is_red_and_says_so(client, org, setting):
@@ -154,6 +155,18 @@ def test_an_overdue_review_point_is_red_and_says_so(client, org, setting):
     ]
     assert actions[0] == "Nina to submit the support and assessment agreement by 29 September 2026"
     assert shown.soup.select_one(f"a[href='/programmes/enrolments/{setting.nina}/manage']")
+    assert shown.soup.select_one("#supervision-log")["href"] == (
+        f"/supervision/staff/{setting.nina_staff}"
+    )
+
+
+def test_an_assessor_who_is_not_the_manager_is_not_sent_to_the_supervision_log(
+    client, org, setting
+):
+    sign_in(client, org.other_practitioner.email)
+    shown = _get(client, f"/programmes/enrolments/{setting.priya}")
+    assert shown.soup.select_one("#supervision-log") is None
+    assert shown.soup.select_one("#supervision-summary") is not None
 
 
 def test_a_new_agreement_is_asked_for_when_the_assessor_changed(app, client, org, setting):

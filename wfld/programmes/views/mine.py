@@ -8,7 +8,9 @@ lists only what waits for the user's own signature.
 
 from __future__ import annotations
 
-from flask import render_template
+from typing import Any
+
+from flask import render_template, url_for
 
 from wfld.core import clock
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
@@ -16,6 +18,25 @@ from wfld.organisation.permissions import staff_of
 from wfld.programmes import permissions, progress, queries
 from wfld.programmes.permissions import Part
 from wfld.programmes.views import bp
+from wfld.supervision import permissions as supervision_permissions
+
+
+def _render(template: str, overview: progress.Overview, user: Any) -> str:
+    """An overview page, with the links its reader may follow: managing the enrolment (the
+    WFLD team) and the person's supervision log (where the supervision policy lets them)."""
+    enrolment = overview.enrolment
+    if overview.for_self:
+        supervision_href = url_for("supervision.my_supervision")
+    elif supervision_permissions.can_view_staff_log(user, enrolment.staff):
+        supervision_href = url_for("supervision.staff_supervision", staff_id=enrolment.staff_id)
+    else:
+        supervision_href = None
+    return render_template(
+        template,
+        overview=overview,
+        can_manage=permissions.can_change_enrolment(user, enrolment),
+        supervision_href=supervision_href,
+    )
 
 
 @bp.route("/me")
@@ -33,11 +54,7 @@ def my_programme() -> str:
         today=clock.today(),
         others=[e for e in mine if e.id != chosen.id],
     )
-    return render_template(
-        "programmes/my_programme.html",
-        overview=overview,
-        can_manage=permissions.can_change_enrolment(user, enrolment),
-    )
+    return _render("programmes/my_programme.html", overview, user)
 
 
 @bp.route("/enrolments/<int:enrolment_id>")
@@ -52,11 +69,7 @@ def view_enrolment(enrolment_id: int) -> str:
         for_self=Part.SELF in permissions.roles_in(user, enrolment),
         today=clock.today(),
     )
-    return render_template(
-        "programmes/view_enrolment.html",
-        overview=overview,
-        can_manage=permissions.can_change_enrolment(user, enrolment),
-    )
+    return _render("programmes/view_enrolment.html", overview, user)
 
 
 @bp.route("/to-sign-off")
