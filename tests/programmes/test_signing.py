@@ -516,3 +516,48 @@ def test_a_second_tab_signing_off_after_the_first_is_told_who_and_when(
     assert _step_words(response) == [], "nothing more to sign on the page as it stands"
     with app.app_context():
         assert _log(asye.milestones["3m"]) == [MilestoneAction.SUBMIT, MilestoneAction.SIGN_OFF]
+
+
+def test_countersigning_and_reopening_the_final_review_on_the_page(app, org, asye: Asye) -> None:  # noqa: ANN001
+    final = asye.milestones["final"]
+    path = f"/programmes/milestones/{final}"
+    nqsw = _signed_in(app, org.practitioner)
+    assessor = _signed_in(app, org.other_practitioner)
+    manager = _signed_in(app, org.line_manager)
+    wfld = _signed_in(app, org.wfld_admin)
+    assert _post(nqsw, final, "submit", summary="My year").status_code == 302
+    assert _post(assessor, final, "sign-off", short_reason="Test year").status_code == 302
+
+    shown = page(assessor.get(path))
+    assert _step_words(assessor.get(path)) == []
+    links = [a.get_text() for a in shown.soup.select("main a.govuk-link")]
+    assert "Record your recommendation (pass or fail)" in links
+    assert _step_words(manager.get(path)) == ["countersign"]
+    assert _step_words(wfld.get(path)) == ["reopen"]
+    assert _post(manager, final, "countersign", comment="Agreed").status_code == 302
+    assert _step_words(manager.get(path)) == []
+
+    refused = page(_post(wfld, final, "reopen", reason=""))
+    assert refused.error_summary() == {"#reopen-reason": "Enter a reason for reopening this review"}
+    assert _post(wfld, final, "reopen", reason="Feedback filed under 9m").status_code == 302
+    shown = page(wfld.get(path))
+    what = [li.select_one("strong").get_text() for li in shown.soup.select("#milestone-log li")]
+    assert what == ["Submitted", "Signed off", "Countersigned", "Reopened"]
+    assert _step_words(nqsw.get(path)) == ["submit"], "open to the person again"
+    with app.app_context():
+        assert _milestone(asye, "final").state is MilestoneState.IN_PROGRESS
+
+
+def test_the_panel_point_links_to_the_outcome_pages_and_offers_no_step(
+    app,
+    org,
+    asye: Asye,  # noqa: ANN001
+) -> None:
+    path = f"/programmes/milestones/{asye.milestones['panel']}"
+    wfld = _signed_in(app, org.wfld_admin)
+    shown = page(wfld.get(path))
+    assert _step_words(wfld.get(path)) == []
+    assert [a.get_text() for a in shown.soup.select(".govuk-inset-text ~ ul a")] == [
+        "Record the panel’s decision"
+    ]
+    assert _step_words(_signed_in(app, org.practitioner).get(path)) == []
