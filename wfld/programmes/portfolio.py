@@ -269,9 +269,8 @@ def identifying_errors(kind: EvidenceKind, values: Mapping[str, str]) -> dict[st
     findings, one message per field naming what looks identifying."""
     if kind not in FEEDBACK_KINDS:
         return {}
-    findings = scan({name: values.get(name, "") for name in ("title", "observer", "body")})
-    findings += scan({"reflection": values.get("reflection", "")})
-    return _finding_messages(findings)
+    fields = ("title", "observer", "body", "reflection")
+    return _finding_messages(scan({name: values.get(name, "") for name in fields}))
 
 
 def _finding_messages(findings: Sequence[Finding]) -> dict[str, str]:
