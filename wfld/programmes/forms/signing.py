@@ -125,7 +125,7 @@ class PanelForm(VersionedForm):
         limit=500,
     )
     decision = RadioField(
-        "The panel's decision",
+        "The panel’s decision",
         widget=GovRadioInput(),
         choices=[
             (PanelDecision.CONFIRM.value, "Confirm the recommendation"),
@@ -139,7 +139,7 @@ class PanelForm(VersionedForm):
         "Note",
         hint="What the panel asks for, or why it deferred",
     )
-    submit = SubmitField("Record the panel's decision", widget=GovSubmitInput())
+    submit = SubmitField("Record the panel’s decision", widget=GovSubmitInput())
 
 
 class ProgressionForm(VersionedForm):
