@@ -449,9 +449,9 @@ def test_bad_input_is_shown_on_its_fields(client, app, org, setting) -> None:
 def test_the_assessor_adds_observations_only(client, org, setting) -> None:
     sign_in(client, org.other_practitioner.email)
     new = _evidence_path(setting) + "/new"
-    chooser = page(client.get(new))
-    assert [i["value"] for i in chooser.soup.select("input[name=kind]")] == ["direct_observation"]
-    assert client.get(new + "?kind=direct_observation").status_code == 200
+    nothing_to_choose = client.get(new)  # one kind: straight to its form
+    assert nothing_to_choose.headers["Location"].endswith("/new?kind=direct_observation")
+    assert page(client.get(new + "?kind=direct_observation")).h1 == "Add direct observation"
     assert client.get(new + "?kind=critical_reflection").status_code == 404
 
 
@@ -606,3 +606,36 @@ def test_the_portfolio_list_reads_a_constant_number_of_statements(client, app, o
             _add(setting, org, kind=kind, text=text, item_ids={setting["items"][1]})
         db.session.commit()
     assert statements() == one
+
+
+def test_text_with_markup_is_shown_as_text(client, app, org, setting) -> None:
+    script = "<script>alert(1)</script>"
+    with app.app_context():
+        text = EvidenceText(**{**OBSERVATION.__dict__, "title": script, "reflection": script})
+        piece_id = _add(setting, org, text=text).id
+        db.session.commit()
+    sign_in(client, org.practitioner.email)
+    for path in (f"/programmes/evidence/{piece_id}", _evidence_path(setting)):
+        response = client.get(path)
+        assert script.encode() not in response.data, path
+        assert script in page(response).text(), path  # page() also finds no script element
+
+
+def test_a_self_assessment_opens_for_a_change_with_its_scores(client, app, org, setting) -> None:
+    first, second, third = setting["items"]
+    with app.app_context():
+        piece_id = _add(
+            setting,
+            org,
+            kind=EvidenceKind.SELF_ASSESSMENT,
+            text=EvidenceText(title="Midway", occurred_on=dt.date(2026, 11, 1)),
+            scores={first: 1, second: 4, third: 2},
+        ).id
+        db.session.commit()
+    sign_in(client, org.practitioner.email)
+    opened = page(client.get(f"/programmes/evidence/{piece_id}/edit"))
+    checked = {
+        radio["name"]: radio["value"] for radio in opened.soup.select("input[type=radio][checked]")
+    }
+    assert checked == {f"score_{first}": "1", f"score_{second}": "4", f"score_{third}": "2"}
+    assert opened.soup.select_one("select[name=review_key] option[selected]")["value"] == ""

@@ -81,6 +81,10 @@ def new_evidence(enrolment_id: int) -> str | WerkzeugResponse:
 
 
 def _choose_kind(enrolment: Enrolment, kinds: frozenset[EvidenceKind]) -> str | WerkzeugResponse:
+    """Nothing to choose for the assessor, who adds observations only: straight to the form."""
+    if len(kinds) == 1:
+        (only,) = kinds
+        return redirect(url_for("programmes.new_evidence", enrolment_id=enrolment.id, kind=only))
     form = ChooseKindForm()
     form.offer(kinds)
     if form.validate_on_submit():
