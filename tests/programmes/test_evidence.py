@@ -639,3 +639,15 @@ def test_a_self_assessment_opens_for_a_change_with_its_scores(client, app, org, 
     }
     assert checked == {f"score_{first}": "1", f"score_{second}": "4", f"score_{third}": "2"}
     assert opened.soup.select_one("select[name=review_key] option[selected]")["value"] == ""
+
+
+def test_every_problem_shows_on_the_first_submission(client, app, org, setting) -> None:
+    sign_in(client, org.practitioner.email)
+    path = _evidence_path(setting) + "/new?kind=direct_observation"
+    response = page(submit(client, path, {"title": "", "occurred_on": ["31", "2", "2027"]}))
+    assert response.error_summary() == {
+        "#title": "Enter what was observed",
+        "#occurred_on-day": "Date must be a real date",
+        "#setting": "Enter the setting, for example a home visit",
+        "#observer": "Enter who observed you, for example your assessor",
+    }

@@ -305,6 +305,33 @@ def automatic_point(enrolment: Enrolment, day: dt.date) -> str:
     return review_point_for([d for d in queries.dates_of(enrolment) if d.key in keys], day)
 
 
+def evidence_errors(
+    *,
+    enrolment: Enrolment,
+    kind: EvidenceKind,
+    text: EvidenceText,
+    item_ids: set[int],
+    scores: Mapping[int, int],
+    review_key: str | None,
+    today: dt.date,
+) -> dict[str, str]:
+    """The piece's problems by field, for a form whose own checks failed to show with its own
+    (every problem on the first submission, not one round after another)."""
+    try:
+        _checked(
+            enrolment=enrolment,
+            kind=kind,
+            text=text,
+            item_ids=item_ids,
+            scores=scores,
+            review_key=review_key,
+            today=today,
+        )
+    except RuleBroken as broken:
+        return broken.errors
+    return {}
+
+
 def _checked(
     *,
     enrolment: Enrolment,

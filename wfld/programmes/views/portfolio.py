@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from wfld.core import clock
 from wfld.core.auth import allowed_or_404, current_actor, signed_in
+from wfld.core.forms import add_rule_errors
 from wfld.core.saving import save
 from wfld.programmes import coverage, permissions, portfolio, queries
 from wfld.programmes.forms.portfolio import (
@@ -59,25 +60,42 @@ def new_evidence(enrolment_id: int) -> str | WerkzeugResponse:
     groups = portfolio.item_groups(enrolment)
     form = evidence_form(kind, groups)
     form.prepare(kind, portfolio.review_points(enrolment))
-    if form.validate_on_submit() and (
-        saved := save(
-            form,
-            lambda: portfolio.add_evidence(
-                enrolment=enrolment,
-                kind=kind,
-                text=form.text,
-                item_ids=form.item_ids,
-                scores=form.scores,
-                review_key=form.chosen_point,
-                actor=current_actor(),
-                now=clock.now(),
-                today=clock.today(),
-            ),
-        )
+    if not form.validate_on_submit():
+        _all_problems(form, enrolment, kind)
+    elif saved := save(
+        form,
+        lambda: portfolio.add_evidence(
+            enrolment=enrolment,
+            kind=kind,
+            text=form.text,
+            item_ids=form.item_ids,
+            scores=form.scores,
+            review_key=form.chosen_point,
+            actor=current_actor(),
+            now=clock.now(),
+            today=clock.today(),
+        ),
     ):
         flash(f"{kind.label} added to the portfolio", "success")
         return redirect(url_for("programmes.view_evidence", piece_id=saved.value.id))
     return _render_form("programmes/new_evidence.html", form, enrolment, kind, groups)
+
+
+def _all_problems(form: EvidenceForm, enrolment: Enrolment, kind: EvidenceKind) -> None:
+    """A submitted form that failed its own checks (a date that is not one, say) shows the
+    rules' problems too, so everything is put right in one go."""
+    if not form.is_submitted():
+        return
+    errors = portfolio.evidence_errors(
+        enrolment=enrolment,
+        kind=kind,
+        text=form.text,
+        item_ids=form.item_ids,
+        scores=form.scores,
+        review_key=form.chosen_point,
+        today=clock.today(),
+    )
+    add_rule_errors(form, {name: text for name, text in errors.items() if name in form})
 
 
 def _choose_kind(enrolment: Enrolment, kinds: frozenset[EvidenceKind]) -> str | WerkzeugResponse:
@@ -154,7 +172,9 @@ def edit_evidence(piece_id: int) -> str | WerkzeugResponse:
     )
     form = evidence_form(piece.kind, groups, data=initial or None)
     form.prepare(piece.kind, portfolio.review_points(enrolment))
-    if form.validate_on_submit() and save(
+    if not form.validate_on_submit():
+        _all_problems(form, enrolment, piece.kind)
+    elif save(
         form,
         lambda: portfolio.update_evidence(
             piece=piece,
