@@ -372,6 +372,9 @@ class WorkloadMonth(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
+    enrolment: Mapped[Enrolment] = relationship()
+    updated_by: Mapped[User | None] = relationship()
+
     __mapper_args__ = {"version_id_col": version_id}
 
 

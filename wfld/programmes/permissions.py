@@ -17,7 +17,7 @@ from wfld.accounts.roles import Role
 from wfld.core.clock import LONDON
 from wfld.organisation.permissions import Relation, relation_to, staff_of
 from wfld.programmes import queries
-from wfld.programmes.models import Cohort, Enrolment, Evidence, Milestone
+from wfld.programmes.models import Cohort, Enrolment, Evidence, Milestone, WorkloadMonth
 from wfld.programmes.rules import EvidenceKind, MilestoneAction, MilestoneState, Signer, is_locked
 
 
@@ -212,3 +212,18 @@ def list_to_sign_off(user: Any, *, today: dt.date) -> list[queries.ToSignOff]:
             waited = (today - candidate.since.astimezone(LONDON).date()).days
             rows.append(queries.ToSignOff(candidate.milestone, action, candidate.since, waited))
     return rows
+
+
+# Parts that record a month's caseload and protected time: the person and those who support them.
+_WORKLOAD_PARTS = frozenset({Part.SELF, Part.SUPERVISOR, Part.LINE_MANAGER, Part.ASSESSOR})
+
+
+def can_record_workload(user: Any, enrolment: Enrolment) -> bool:
+    """A month's caseload and protected development time: the person, their supervisor, line
+    manager or assessor (the WFLD team reads it through ``can_view_enrolment``)."""
+    return bool(roles_in(user, enrolment) & _WORKLOAD_PARTS)
+
+
+def can_change_workload(user: Any, month: WorkloadMonth) -> bool:
+    """Correct a recorded month: whoever may record months for its enrolment."""
+    return can_record_workload(user, month.enrolment)
