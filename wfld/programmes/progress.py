@@ -45,6 +45,7 @@ from wfld.programmes.rules import (
     is_complete,
     judge,
     next_point,
+    schedule,
     shortfalls,
 )
 from wfld.supervision import queries as supervision_queries
@@ -165,8 +166,9 @@ ENROLMENT_LOADS = (
     joinedload(Enrolment.assessor),
     joinedload(Enrolment.supervisor),
     joinedload(Enrolment.line_manager),
-    joinedload(Enrolment.template),
-    joinedload(Enrolment.cohort),
+    # One template version serves many enrolments: read it once, not in every row. The cohort
+    # is left to the identity map: pages about a cohort have loaded it already.
+    selectinload(Enrolment.template),
     selectinload(Enrolment.milestones),
 )
 
@@ -209,13 +211,27 @@ def progress_of(enrolments: Sequence[Enrolment], *, today: dt.date) -> list[Enro
     loads = assessor_loads(sorted({e.assessor_id for e in enrolments if e.assessor_id}))
     outcomes = outcomes_of(ids)
     specs: dict[int, TemplateSpec] = {}
+    schedules: dict[tuple, tuple[DueDate, ...]] = {}
     found: list[EnrolmentProgress] = []
     for enrolment in enrolments:
         spec = specs.get(enrolment.template_id)
         if spec is None:
             spec = specs[enrolment.template_id] = enrolment.template.spec
         facts = queries.facts_from(enrolment, events[enrolment.id])
-        dates = queries.dates_from(enrolment, facts)
+        # The rules' schedule (what ``queries.dates_from`` does) with the spec parsed once per
+        # template version, and worked out once for everyone who shares a start date and
+        # facts (most of a cohort).
+        key = (enrolment.template_id, enrolment.start_date, facts)
+        dates = schedules.get(key)
+        if dates is None:
+            dates = schedules[key] = schedule(
+                spec,
+                start=enrolment.start_date,
+                fte=facts.fte,
+                fte_changes=facts.fte_changes,
+                pauses=facts.pauses,
+                extensions=facts.extensions,
+            )
         own_sessions = [
             s for s in sessions.get(enrolment.staff_id, []) if s[0] >= enrolment.start_date
         ]
