@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from flask import Flask
@@ -23,10 +24,11 @@ from tests.helpers import form_values, page, sign_in, submit
 from tests.programmes.builders import make_enrolment
 from wfld.core import clock
 from wfld.extensions import db
-from wfld.programmes.models import WorkloadMonth
+from wfld.programmes import enrolling
+from wfld.programmes.models import Enrolment, WorkloadMonth
 from wfld.programmes.queries import DateFacts
-from wfld.programmes.rules import FteChange
-from wfld.programmes.workload import STANDARD_WEEK_HOURS, fte_in
+from wfld.programmes.rules import FteChange, Pause
+from wfld.programmes.workload import STANDARD_WEEK_HOURS, fte_in, share_of_month, target_for
 
 
 @pytest.fixture(autouse=True)
@@ -263,3 +265,53 @@ def test_only_those_who_record_change_a_month(
     assert client.get(f"/programmes/workload/{october.id}/edit").status_code == 404
     assert client.get("/programmes/workload/999999/edit").status_code == 404
     assert client.get("/programmes/enrolments/999999/workload").status_code == 404
+
+
+def test_a_pause_and_a_change_of_fte_change_the_months_targets(
+    app: Flask,
+    org,  # noqa: ANN001
+    enrolment_id: int,
+) -> None:
+    """October is a pause from start to end (no target, "Paused"); from 1 November the
+    person works 0.6 FTE: 16.0 x 0.6 = 9.6."""
+    with app.app_context():
+        enrolment = db.session.get(Enrolment, enrolment_id)
+        enrolling.pause(
+            enrolment=enrolment,
+            starts_on=dt.date(2026, 10, 1),
+            ends_on=dt.date(2026, 10, 31),
+            reason="Sickness absence",
+            expected_version=None,
+            actor=None,
+            now=NOW,
+        )
+        enrolling.change_fte(
+            enrolment=enrolment,
+            fte=Decimal("0.6"),
+            from_date=dt.date(2026, 11, 1),
+            reason="Flexible working request",
+            expected_version=None,
+            actor=None,
+            now=NOW,
+        )
+        db.session.commit()
+    client = signed_in(app, org.practitioner)
+    assert table(client.get(f"/programmes/enrolments/{enrolment_id}/workload")) == [
+        ["November 2026", "–", "–", "9.6", "Not recorded"],
+        ["October 2026", "–", "–", "0", "Paused"],
+        ["September 2026", "–", "–", "16", "Not recorded"],
+    ]
+
+
+def test_a_month_partly_on_the_programme_has_its_share_of_the_target() -> None:
+    september = dt.date(2026, 9, 1)
+    far = dt.date(2027, 9, 1)
+    assert share_of_month(september, start=dt.date(2026, 9, 15), end=far, pauses=()) == Fraction(
+        16, 30
+    )
+    week_off = (Pause(dt.date(2026, 9, 8), dt.date(2026, 9, 14)),)
+    assert share_of_month(september, start=september, end=far, pauses=week_off) == Fraction(23, 30)
+    assert share_of_month(september, start=september, end=dt.date(2026, 9, 10), pauses=()) == (
+        Fraction(10, 30)
+    )
+    assert target_for(Decimal("16.0"), Fraction(16, 30)) == Decimal("8.5")

@@ -9,9 +9,11 @@ here; the view calls them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 
 from sqlalchemy import select
 
@@ -23,7 +25,7 @@ from wfld.extensions import db
 from wfld.programmes import queries
 from wfld.programmes.models import Enrolment, WorkloadMonth
 from wfld.programmes.queries import DateFacts
-from wfld.programmes.rules import protected_hours_target
+from wfld.programmes.rules import Pause, protected_hours_target
 
 # The council's standard full-time week is 37 hours (its contracts and pay scales use it);
 # protected time is a share of that week, pro rata to the person's FTE.
@@ -37,6 +39,7 @@ class MonthStatus(StrEnum):
     MET = "met"
     BELOW = "below"
     NOT_RECORDED = "not_recorded"
+    PAUSED = "paused"  # no day of the month was on the programme (a pause covered it)
 
     @property
     def label(self) -> str:
@@ -44,6 +47,7 @@ class MonthStatus(StrEnum):
             MonthStatus.MET: "Target met",
             MonthStatus.BELOW: "Below target",
             MonthStatus.NOT_RECORDED: "Not recorded",
+            MonthStatus.PAUSED: "Paused",
         }[self]
 
     @property
@@ -52,6 +56,7 @@ class MonthStatus(StrEnum):
             MonthStatus.MET: "govuk-tag--green",
             MonthStatus.BELOW: "govuk-tag--red",
             MonthStatus.NOT_RECORDED: "govuk-tag--grey",
+            MonthStatus.PAUSED: "govuk-tag--grey",
         }[self]
 
 
@@ -83,13 +88,29 @@ def fte_in(facts: DateFacts, month: dt.date) -> Decimal:
     return fte
 
 
-def target_for(enrolment: Enrolment, facts: DateFacts, month: dt.date) -> Decimal:
-    return protected_hours_target(
-        enrolment.template.spec, contracted_hours=STANDARD_WEEK_HOURS, fte=fte_in(facts, month)
-    )
+def share_of_month(
+    month: dt.date, *, start: dt.date, end: dt.date, pauses: Sequence[Pause]
+) -> Fraction:
+    """The share of a month's days spent on the programme: a first month that starts part
+    way through, a last month that ends early and days on a pause (parental leave, sickness)
+    earn no protected time."""
+    days = (_next_month(month) - month).days
+    on = 0
+    for offset in range(days):
+        day = month + dt.timedelta(days=offset)
+        if start <= day <= end and not any(p.starts_on <= day <= p.ends_on for p in pauses):
+            on += 1
+    return Fraction(on, days)
 
 
-def status_of(record: WorkloadMonth | None, target: Decimal) -> MonthStatus:
+def target_for(full: Decimal, share: Fraction) -> Decimal:
+    """A month's target: the full month's for the share of its days on the programme."""
+    return (full * share.numerator / share.denominator).quantize(Decimal("0.1"))
+
+
+def status_of(record: WorkloadMonth | None, target: Decimal, share: Fraction) -> MonthStatus:
+    if share == 0:
+        return MonthStatus.PAUSED
     if record is None:
         return MonthStatus.NOT_RECORDED
     return MonthStatus.MET if record.protected_hours >= target else MonthStatus.BELOW
@@ -122,10 +143,18 @@ def months_so_far(enrolment: Enrolment, *, today: dt.date) -> list[MonthRow]:
     facts = queries.facts_of(enrolment)
     recorded = list_months(enrolment)
     rows = []
+    spec = enrolment.template.spec
     for month in reversed(months_open(enrolment, today)):
-        target = target_for(enrolment, facts, month)
+        # The template's share of the standard week at the FTE worked, over an average month.
+        full = protected_hours_target(
+            spec, contracted_hours=STANDARD_WEEK_HOURS, fte=fte_in(facts, month)
+        )
+        share = share_of_month(
+            month, start=enrolment.start_date, end=enrolment.ends_on, pauses=facts.pauses
+        )
+        target = target_for(full, share)
         record = recorded.get(month)
-        rows.append(MonthRow(month, record, target, status_of(record, target)))
+        rows.append(MonthRow(month, record, target, status_of(record, target, share)))
     return rows
 
 
