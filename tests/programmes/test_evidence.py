@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from tests.factories import NOW, TODAY
 from tests.frameworks.builders import flat_doc
-from tests.helpers import QueryCounter, page, sign_in, sign_out, submit
+from tests.helpers import QueryCounter, form_values, page, sign_in, sign_out, submit
 from tests.programmes.builders import asye_document, make_cohort, make_enrolment
 from wfld.accounts.models import AuditEvent, User
 from wfld.core import clock
@@ -651,3 +651,25 @@ def test_every_problem_shows_on_the_first_submission(client, app, org, setting) 
         "#setting": "Enter the setting, for example a home visit",
         "#observer": "Enter who observed you, for example your assessor",
     }
+
+
+def test_losing_an_edit_race_keeps_what_was_typed(client, app, org, setting) -> None:
+    with app.app_context():
+        piece_id = _add(setting, org).id
+        db.session.commit()
+    sign_in(client, org.practitioner.email)
+    edit = f"/programmes/evidence/{piece_id}/edit"
+    first = form_values(client.get(edit))
+    second = form_values(client.get(edit))
+    assert submit(client, edit, {**first, "title": "First save"}).status_code == 302
+    lost = page(submit(client, edit, {**second, "title": "Second save"}))
+    assert (
+        "Priya Sandhu changed this record at 9am on 23 November 2026. Your changes are below "
+        "and have not been saved: check them and save again"
+    ) in lost.text()
+    assert lost.soup.select_one("input[name=title]")["value"] == "Second save"
+    version = lost.soup.select_one("input[name=version]")["value"]
+    saved = submit(client, edit, {**second, "title": "Second save", "version": version})
+    assert saved.status_code == 302
+    with app.app_context():
+        assert portfolio.find_evidence(piece_id).title == "Second save"
