@@ -263,6 +263,11 @@ def test_saving_without_changes_makes_no_version(app, client, org):
         ),
         ({"points-6-months": "4"}, "#points-6-label", "Enter the review point's name"),
         (
+            {"points-1-signer": "nobody"},
+            "#points-1-signer",
+            "Select who signs this review point off",
+        ),
+        (
             {"points-1-countersign": "assessor"},
             "#points-1-countersign",
             "Choose someone other than the person who signs it off",

@@ -17,14 +17,14 @@ from typing import Any
 
 import yaml
 
-from wfld import PROJECT_ROOT
 from wfld.organisation import queries as org_queries
 from wfld.organisation.models import StaffMember
 from wfld.programmes import cohorts_queries, enrolling, portfolio, queries, services, signing
 from wfld.programmes.models import Enrolment
 from wfld.programmes.rules import EvidenceKind, MilestoneAction
 
-DEMO_FILE = PROJECT_ROOT / "seeds" / "demo" / "programmes.yaml"
+# The project root is two folders up (``wfld`` itself is not imported: it loads the CLI).
+DEMO_FILE = Path(__file__).resolve().parents[2] / "seeds" / "demo" / "programmes.yaml"
 
 
 def _staff(employee_number: str) -> StaffMember:

@@ -77,7 +77,7 @@ class PointForm(_Row):
         widget=GovSelect(),
         choices=SIGNER_CHOICES,
         default=Signer.ASSESSOR.value,
-        validators=[Required("Select who signs this review point off")],
+        validate_choice=False,
     )
     countersign = SelectField(
         "Countersigned by",
@@ -102,6 +102,9 @@ class PointForm(_Row):
         valid = super().validate(extra_validators)
         if self.is_blank and (self.months.data or self.weeks.data) and not self.label.errors:
             self.label.errors.append("Enter the review point's name")
+            valid = False
+        if not self.is_blank and self.signer.data not in set(Signer):
+            self.signer.errors.append("Select who signs this review point off")
             valid = False
         return valid
 
