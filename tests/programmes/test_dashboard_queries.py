@@ -16,7 +16,7 @@ from tests.programmes.progress_builders import add_pieces, add_sessions, step
 from wfld.core import clock
 from wfld.extensions import db
 from wfld.organisation.models import JobRole, Team
-from wfld.programmes.models import AssessorCapacity, Cohort
+from wfld.programmes.models import AssessorCapacity, Cohort, Enrolment
 from wfld.programmes.rules import EvidenceKind, MilestoneAction
 
 # The dashboard's statements (13 today): the transaction, the user and their roles, the
@@ -112,3 +112,40 @@ def test_to_sign_off_runs_as_many_statements_for_15_waiting_as_for_1(app, client
         assert page.status_code == 200
     assert page.get_data(as_text=True).count("/programmes/milestones/") >= 5
     assert large.count == small.count, "one more statement per milestone is an N+1"
+
+
+def test_my_programme_runs_as_many_statements_for_a_full_portfolio_as_for_a_new_one(
+    app, client, org
+):
+    """A year's evidence, supervision and sign-offs add no statement to My programme: one
+    piece, one session and one step read as many as dozens."""
+    with app.app_context():
+        enrolment = make_enrolment(
+            org.practitioner.staff_id, assessor_id=org.other_practitioner.staff_id
+        )
+        add_pieces(enrolment, EvidenceKind.DEVELOPMENT_PLAN, 1, on=dt.date(2026, 9, 2))
+        add_sessions(org.practitioner.staff_id, org.line_manager.staff_id, [dt.date(2026, 9, 2)])
+        step(enrolment, "agreement", MilestoneAction.SUBMIT, by=org.practitioner.staff_id)
+        db.session.commit()
+        enrolment_id = enrolment.id
+    sign_in(client, org.practitioner.email)
+    with QueryCounter(app) as small:
+        assert client.get("/programmes/me").status_code == 200
+    with app.app_context():
+        enrolment = db.session.get(Enrolment, enrolment_id)
+        for kind in EvidenceKind:
+            add_pieces(enrolment, kind, 5, on=dt.date(2026, 10, 1))
+        add_sessions(
+            org.practitioner.staff_id,
+            org.line_manager.staff_id,
+            [dt.date(2026, 9, 8) + dt.timedelta(weeks=w) for w in range(12)],
+        )
+        step(enrolment, "agreement", MilestoneAction.SIGN_OFF, by=org.other_practitioner.staff_id)
+        step(enrolment, "3m", MilestoneAction.SUBMIT, by=org.practitioner.staff_id)
+        step(enrolment, "3m", MilestoneAction.SIGN_OFF, by=org.other_practitioner.staff_id)
+        db.session.commit()
+    with QueryCounter(app) as large:
+        response = client.get("/programmes/me")
+        assert response.status_code == 200
+    assert "Signed off by Quinn Abara" in response.get_data(as_text=True)
+    assert large.count == small.count, large.statements
