@@ -16,8 +16,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from tests.factories import NOW, Person
-from tests.helpers import form_values, page, sign_in, submit
+from tests.factories import NOW, Person, make_staff
+from tests.helpers import QueryCounter, form_values, page, sign_in, submit
 from wfld.accounts.models import User
 from wfld.core import clock
 from wfld.cpd.models import CpdEntry, EntryStatus
@@ -426,3 +426,38 @@ def test_deleting_the_draft_lets_the_session_become_an_entry_again(app: Flask, o
         client, f"/supervision/sessions/{session_id}/cpd", {}, form_path="/supervision/me"
     )
     assert again.location.startswith("/cpd/entries/")
+
+
+def test_the_team_page_reads_in_the_same_statements_however_big_the_team(
+    app: Flask,
+    org,  # noqa: ANN001
+) -> None:
+    client = signed_in(app, org.line_manager)
+    make_session(app, org.practitioner, org.line_manager)
+
+    def statements() -> int:
+        with QueryCounter(app) as counter:
+            assert client.get("/supervision/team").status_code == 200
+        return counter.count
+
+    before = statements()
+    with app.app_context():
+        manager = db.session.get(StaffMember, org.line_manager.staff_id)
+        for n in range(3):
+            report = make_staff(
+                f"Report{n}", "Extra", team=manager.team, role=manager.job_role, manager=manager
+            )
+            services.record_session(
+                staff=report,
+                supervisor=manager,
+                held_on=dt.date(2026, 11, 10),
+                kind=SupervisionKind.CASE,
+                minutes=60,
+                themes="",
+                actor=db.session.get(User, org.line_manager.user_id),
+                now=NOW,
+                today=TODAY,
+            )
+        db.session.commit()
+    assert len(page(client.get("/supervision/team")).soup.select("tbody tr")) == 4
+    assert statements() == before
