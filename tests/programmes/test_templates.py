@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from tests.helpers import form_values, page, sign_in, submit
+from tests.helpers import QueryCounter, form_values, page, sign_in, submit
 from tests.programmes.builders import asye_document, make_cohort, make_enrolment, make_template
 from wfld.accounts.models import AuditEvent
 from wfld.core import clock
@@ -318,7 +318,10 @@ def test_removing_every_review_point_is_refused_on_the_list(app, client, org):
         ):
             values[name] = [""]
     response = client.post(f"/programmes/templates/{draft_id}/edit", data=values)
-    assert page(response).error_summary() == {"#points": "Add at least one review point"}
+    refused = page(response)
+    assert refused.error_summary() == {"#points": "Add at least one review point"}
+    assert refused.soup.find(id="points").name == "fieldset"
+    assert refused.inline_errors() == ["Add at least one review point"]
 
 
 def test_an_edit_opened_before_someone_elses_save_is_refused_and_keeps_what_was_typed(
@@ -412,3 +415,35 @@ def test_publishing_what_is_not_a_draft_or_from_a_stale_page_is_refused_with_a_m
     assert "changed this record" in page(response).text()
     with app.app_context():
         assert db.session.get(ProgrammeTemplate, template_id).status is TemplateStatus.PUBLISHED
+
+
+def test_the_list_and_a_version_page_run_the_same_statements_however_many_versions(
+    app, client, org
+):
+    template_id = _published(app)
+    sign_in(client, org.wfld_admin.email)
+
+    def statements(url: str) -> int:
+        with QueryCounter(app) as counter:
+            assert client.get(url).status_code == 200
+        return counter.count
+
+    few = statements("/programmes/templates"), statements(f"/programmes/templates/{template_id}")
+    with app.app_context():
+        template = db.session.get(ProgrammeTemplate, template_id)
+        for number in range(3):
+            make_cohort(template, intake=f"ASYE intake {number}")
+            services.add_template_version(
+                code=f"other-{number}",
+                name=f"Other programme {number}",
+                kind=ProgrammeKind.PEPS,
+                document=asye_document(),
+                status=TemplateStatus.PUBLISHED,
+                framework_versions=[],
+                actor=None,
+                now=NOW,
+            )
+            make_template()  # the next version of the ASYE
+        db.session.commit()
+    many = statements("/programmes/templates"), statements(f"/programmes/templates/{template_id}")
+    assert many == few
