@@ -133,6 +133,10 @@ def test_every_member_is_judged_with_the_reasons_in_words(client, org, board):
     assert members["Omar Khan"] == ("On track", [])
     assert members["=cmd| Lee"] == ("Finished", [])
     assert members["Cara Diaz"] == ("Finished", [])
+    assert shown.soup.select_one("form#bundle")["action"] == (
+        f"/programmes/cohorts/{board.cohort}/bundle"
+    )
+    assert shown.soup.select_one(f"a[href='/programmes/cohorts/{board.cohort}']")
     tally = shown.soup.select_one("#tally").get_text(" ", strip=True)
     assert "On track: 1" in tally and "At risk: 1" in tally
     assert "Overdue: 1" in tally and "Finished: 2" in tally
@@ -294,6 +298,9 @@ def test_a_coordinator_outside_the_wfld_team_gets_links_only_to_portfolios_they_
     linked = {r.th.a.get_text(strip=True) for r in rows if r.th.a is not None}
     assert linked == {"Priya Sandhu"}
     assert len(rows) == 5
+    shown = _dashboard(client, board).soup
+    assert shown.select_one("form#bundle"), "the coordinator asks for the moderation bundle"
+    assert shown.select_one(f"a[href='/programmes/cohorts/{board.cohort}']") is None
 
 
 def test_an_unknown_cohort_is_not_found(client, org, board):

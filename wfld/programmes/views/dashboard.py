@@ -38,6 +38,7 @@ def cohort_dashboard(cohort_id: int) -> str:
             for m in board.members
             if permissions.can_view_enrolment(user, m.enrolment)
         },
+        can_manage=permissions.can_manage_programmes(user),
         csv_href=url_for(
             "programmes.cohort_dashboard_csv", cohort_id=cohort.id, **filters.as_args()
         ),
