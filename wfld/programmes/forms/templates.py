@@ -64,7 +64,7 @@ class PointForm(_Row):
         ],
     )
     weeks = WholeNumberField(
-        "and weeks",
+        "Weeks after the start, added to the months",
         message="Enter weeks as a whole number, like 4",
         widget=GovTextInput(),
         validators=[
