@@ -78,6 +78,29 @@ SCENARIOS: tuple[Scenario, ...] = (
         form=(("period", "two-years"),),
     ),
     Scenario("compliance-csv", "wfld_admin", "/learning/compliance.csv", True),
+    # Programmes. The NQSW persona is on this year's ASYE; the line manager persona assesses
+    # a handful of NQSWs with reviews waiting for their signature.
+    Scenario("my-programme", "nqsw", "/programmes/me", True, PERSON_PAGE),
+    Scenario("to-sign-off", "line_manager", "/programmes/to-sign-off", True, PERSON_PAGE),
+    # The synthetic council's first cohort is this year's ASYE with 300 members at 5,000
+    # staff, and its first enrolment a whole ASYE year (about 40 pieces of evidence, every
+    # review signed off, the panel's decision): wfld/programmes/synthetic.py makes them first.
+    Scenario(
+        "cohort-dashboard",
+        "wfld_admin",
+        "/programmes/cohorts/1/dashboard",
+        True,
+        Target(p95_ms=200, ratio=3),
+    ),
+    Scenario(
+        "programme-record-pdf",
+        "wfld_admin",
+        "/programmes/enrolments/1/record.pdf",
+        False,
+        Target(median_ms=2000, peak_rss_mib=150, rss_growth_pct=10),
+        memory_growth=True,
+        job_from="/programmes/enrolments/1",
+    ),
 )
 
 BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}

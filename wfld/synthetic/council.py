@@ -16,6 +16,7 @@ from wfld.frameworks.seeding import load_reference_frameworks
 from wfld.learning.synthetic import generate_learning
 from wfld.organisation.models import StaffMember
 from wfld.organisation.synthetic import generate_organisation
+from wfld.programmes.synthetic import generate_programmes
 from wfld.synthetic import DOMAIN, HEAVY_CPD_ENTRIES, PASSWORD, PERSONAS
 
 MIN_STAFF = 20
@@ -57,6 +58,8 @@ def load_synthetic_council(
     )
     generate_learning(run, org)
     generate_cpd(run, org, heavy_entries=HEAVY_CPD_ENTRIES)
+    # The programme templates come from seeds/reference (after frameworks and job roles).
+    generate_programmes(run, org.people)
     db.session.flush()
     return run
 
