@@ -263,6 +263,12 @@ def _submit_3m(app, org, setting, *, at: dt.datetime) -> None:  # noqa: ANN001
 
 def test_the_assessor_sees_a_submitted_review_on_the_home_page(app, client, org, setting):
     _submit_3m(app, org, setting, at=dt.datetime(2026, 11, 20, 15, tzinfo=dt.UTC))
+    sign_in(client, org.practitioner.email)
+    actions = _get(client, "/programmes/me").soup.select("ul[aria-labelledby=next-actions] li")
+    assert actions[0].get_text(strip=True) == (
+        "Your 3-month review is waiting for Quinn Abara to sign it off"
+    )
+    sign_out(client)
     sign_in(client, org.other_practitioner.email)
     home = _get(client, "/")
     rows = home.soup.select("#to-sign-off tbody tr")

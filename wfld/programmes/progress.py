@@ -304,7 +304,8 @@ def _judged(  # noqa: PLR0913 - the facts one judgement is made of
             )
         )
     complete_keys = frozenset(complete)
-    upcoming = next_point(dates, complete_keys)
+    # A finished enrolment (completed, failed, withdrawn, deferred) has no next review point.
+    upcoming = next_point(dates, complete_keys) if enrolment.status.is_open else None
     next_short = shortfalls(spec, upcoming.key, counts) if upcoming is not None else ()
     # Evidence short for a review weeks away is the plan, not a risk: it counts once the
     # review is near.
@@ -398,8 +399,8 @@ def next_actions(progress: EnrolmentProgress, *, for_self: bool) -> list[str]:
             who = (
                 person.full_name if person is not None else f"the {waiting.value.replace('_', ' ')}"
             )
-            verb = "countersign" if row.state is MilestoneState.SIGNED_OFF else "sign off"
-            actions.append(f"{your} {label} is waiting for {who} to {verb} it")
+            verb = "countersign it" if row.state is MilestoneState.SIGNED_OFF else "sign it off"
+            actions.append(f"{your} {label} is waiting for {who} to {verb}")
         else:
             actions.append(
                 f"Submit your {label} by {due}"
