@@ -313,3 +313,32 @@ def test_the_line_manager_is_asked_to_countersign_the_final_review(app, client, 
     sign_out(client)
     sign_in(client, org.other_practitioner.email)
     assert _get(client, "/programmes/to-sign-off").soup.select_one("#to-sign-off") is None
+
+
+def test_the_panel_shows_the_recommendation_then_the_decision(app, client, org, setting):
+    from tests.programmes.progress_builders import user_of
+    from wfld.programmes.models import Outcome, PanelDecision, Recommendation
+
+    with app.app_context():
+        db.session.add(
+            Outcome(
+                enrolment_id=setting.priya,
+                recommendation=Recommendation.PASS,
+                recommended_on=dt.date(2026, 11, 20),
+                recommended_by_id=user_of(org.other_practitioner.staff_id).id,
+                updated_at=NOW,
+            )
+        )
+        db.session.commit()
+    sign_in(client, org.practitioner.email)
+    tag = _get(client, "/programmes/me").soup.select_one("#point-panel .govuk-tag")
+    assert tag.get_text(strip=True) == "Pass recommended"
+    assert "govuk-tag--blue" in tag["class"]
+    with app.app_context():
+        outcome = db.session.get(Outcome, setting.priya)
+        outcome.decision = PanelDecision.CONFIRM
+        outcome.panel_on = dt.date(2026, 11, 22)
+        db.session.commit()
+    tag = _get(client, "/programmes/me").soup.select_one("#point-panel .govuk-tag")
+    assert tag.get_text(strip=True) == "Confirmed"
+    assert "govuk-tag--green" in tag["class"]

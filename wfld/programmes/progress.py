@@ -76,7 +76,8 @@ class PointRow:
     state: MilestoneState
     complete: bool
     overdue: bool
-    # The panel is not signed off: its outcome's decision, in words, once it has met.
+    # The panel is not signed off: its outcome in words ("Confirmed" once it has decided,
+    # "Pass recommended" while the assessor's recommendation waits for it).
     panel_decision: str | None = None
 
     @property
@@ -88,7 +89,9 @@ class PointRow:
     @property
     def state_colour(self) -> str:
         if self.point.panel:
-            return "green" if self.panel_decision else "grey"
+            if self.complete:
+                return "green"
+            return "blue" if self.panel_decision else "grey"
         return STATE_COLOURS[self.state]
 
     @property
@@ -269,15 +272,20 @@ def _judged(  # noqa: PLR0913 - the facts one judgement is made of
     today: dt.date,
 ) -> EnrolmentProgress:
     milestones = {m.key: m for m in enrolment.milestones}
-    panel_decision = (
-        outcome.decision.label if outcome is not None and outcome.decision is not None else None
-    )
+    decided = outcome is not None and outcome.decision is not None
+    panel_decision = None
+    if outcome is not None:
+        panel_decision = (
+            outcome.decision.label
+            if outcome.decision is not None
+            else f"{outcome.recommendation.label} recommended"
+        )
     complete: set[str] = set()
     for point in spec.review_points:
         milestone = milestones.get(point.key)
         if point.panel:
             # The panel is recorded as an outcome: it is done once it has decided.
-            if panel_decision is not None:
+            if decided:
                 complete.add(point.key)
         elif milestone is not None and is_complete(
             milestone.state, countersign_needed=point.countersign is not None
