@@ -215,6 +215,252 @@ TABLE: dict[str, dict[str, tuple[int, int]]] = {
     "cpd.remove_evidence": CPD_OWNER_ONLY,
     # A finished download (the CPD record PDF) goes to the person who asked for it alone.
     "downloads.download_job": CPD_OWNER_ONLY,
+    # Programmes: the practitioner is on the ASYE assessed by their line manager; the other
+    # practitioner is on another cohort with no assessor yet. Only the people in an enrolment
+    # and the WFLD team see it; a step someone can see but is not theirs to take is 403.
+    # A head of service above both (the senior manager) has no part in either enrolment.
+    "programmes.act_on_milestone": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (403, 404),
+        "senior_manager": HIDDEN,
+        "wfld_admin": (403, 403),
+        "system_admin": HIDDEN,
+    },
+    "programmes.add_member": {
+        **ANON,
+        "practitioner": HIDDEN,
+        "line_manager": HIDDEN,
+        "senior_manager": HIDDEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
+    "programmes.apply_progression": {
+        **ANON,
+        "practitioner": (403, 404),
+        "line_manager": (403, 404),
+        "senior_manager": HIDDEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
+    "programmes.change_enrolment": {
+        **ANON,
+        "practitioner": HIDDEN,
+        "line_manager": HIDDEN,
+        "senior_manager": HIDDEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
+    "programmes.cohort_dashboard": {
+        **ANON,
+        "practitioner": HIDDEN,
+        "line_manager": HIDDEN,
+        "senior_manager": HIDDEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
+    "programmes.cohort_dashboard_csv": {
+        **ANON,
+        "practitioner": HIDDEN,
+        "line_manager": HIDDEN,
+        "senior_manager": HIDDEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
+    "programmes.coverage_map": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": HIDDEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
+    "programmes.edit_evidence": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": HIDDEN,
+        "senior_manager": HIDDEN,
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "programmes.edit_template": {
+        **ANON,
+        "practitioner": HIDDEN,
+        "line_manager": HIDDEN,
+        "senior_manager": HIDDEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
+    "programmes.edit_workload": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": HIDDEN,
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "programmes.evidence_to_cpd": {
+        **ANON,
+        "practitioner": (302, 404),
+        "line_manager": HIDDEN,
+        "senior_manager": HIDDEN,
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "programmes.list_evidence": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": HIDDEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
+    "programmes.manage_enrolment": {
+        **ANON,
+        "practitioner": HIDDEN,
+        "line_manager": HIDDEN,
+        "senior_manager": HIDDEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
+    "programmes.new_evidence": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (302, 404),
+        "senior_manager": HIDDEN,
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "programmes.publish_template": {
+        **ANON,
+        "practitioner": HIDDEN,
+        "line_manager": HIDDEN,
+        "senior_manager": HIDDEN,
+        "wfld_admin": (302, 302),
+        "system_admin": HIDDEN,
+    },
+    "programmes.record_outcome": {
+        **ANON,
+        "practitioner": (403, 404),
+        "line_manager": (200, 404),
+        "senior_manager": HIDDEN,
+        "wfld_admin": (403, 403),
+        "system_admin": HIDDEN,
+    },
+    "programmes.record_panel": {
+        **ANON,
+        "practitioner": (403, 404),
+        "line_manager": (403, 404),
+        "senior_manager": HIDDEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
+    "programmes.remove_evidence": {
+        **ANON,
+        "practitioner": (302, 404),
+        "line_manager": HIDDEN,
+        "senior_manager": HIDDEN,
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "programmes.request_bundle": {
+        **ANON,
+        "practitioner": HIDDEN,
+        "line_manager": HIDDEN,
+        "senior_manager": HIDDEN,
+        "wfld_admin": (302, 302),
+        "system_admin": HIDDEN,
+    },
+    "programmes.request_record_pdf": {
+        **ANON,
+        "practitioner": (302, 404),
+        "line_manager": (302, 404),
+        "senior_manager": HIDDEN,
+        "wfld_admin": (302, 302),
+        "system_admin": HIDDEN,
+    },
+    "programmes.view_cohort": {
+        **ANON,
+        "practitioner": HIDDEN,
+        "line_manager": HIDDEN,
+        "senior_manager": HIDDEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
+    "programmes.view_enrolment": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": HIDDEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
+    "programmes.view_evidence": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": HIDDEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
+    "programmes.view_milestone": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": HIDDEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
+    "programmes.view_template": {
+        **ANON,
+        "practitioner": HIDDEN,
+        "line_manager": HIDDEN,
+        "senior_manager": HIDDEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
+    "programmes.workload": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": HIDDEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
+    # Supervision: the log is the person's, their line management chain's and the WFLD team's;
+    # only the supervisor who held a session changes it; only the person copies it to CPD.
+    "supervision.edit_session": {
+        **ANON,
+        "practitioner": HIDDEN,
+        "line_manager": (200, 404),
+        "senior_manager": HIDDEN,
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "supervision.new_session": {
+        **ANON,
+        "practitioner": HIDDEN,
+        "line_manager": (200, 404),
+        "senior_manager": HIDDEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
+    "supervision.session_to_cpd": {
+        **ANON,
+        "practitioner": (302, 404),
+        "line_manager": HIDDEN,
+        "senior_manager": HIDDEN,
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "supervision.staff_supervision": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": SEEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
 }
 
 # URL argument -> (own record id, other record id) from the org fixture and `records`.
@@ -236,6 +482,13 @@ RECORD_ARGUMENTS = {
     "entry_id": lambda org, rec: rec.cpd_entries,
     "evidence_id": lambda org, rec: rec.cpd_evidence,
     "job_id": lambda org, rec: rec.jobs,
+    "template_id": lambda org, rec: rec.programme_templates,
+    "cohort_id": lambda org, rec: rec.cohorts,
+    "enrolment_id": lambda org, rec: rec.enrolments,
+    "milestone_id": lambda org, rec: rec.milestones,
+    "piece_id": lambda org, rec: rec.pieces,
+    "workload_id": lambda org, rec: rec.workload_months,
+    "supervision_id": lambda org, rec: rec.supervision_sessions,
 }
 # Arguments chosen from an any(...) converter: the test uses the first choice.
 CHOICE_ARGUMENTS = ("action", "fmt")
@@ -409,6 +662,98 @@ def _cpd_records(org, now: dt.datetime) -> dict[str, tuple[int, int]]:  # noqa: 
     return {"cpd_entries": tuple(entries), "cpd_evidence": tuple(evidence)}
 
 
+def _programme_records(org, now: dt.datetime) -> dict[str, tuple[int, int]]:  # noqa: ANN001
+    """A published ASYE template and a draft one; two cohorts, the practitioner on one (assessed
+    by their line manager) and the other practitioner on the other (no assessor yet); each
+    enrolment's 3-month milestone, a critical reflection, a month of workload, and a
+    supervision session each held by the person's own line manager."""
+    from decimal import Decimal
+
+    from tests.programmes.builders import asye_document, make_cohort, make_enrolment
+    from wfld.accounts.models import User
+    from wfld.extensions import db
+    from wfld.organisation.models import StaffMember
+    from wfld.programmes import portfolio, services, workload
+    from wfld.programmes.models import TemplateStatus
+    from wfld.programmes.rules import EvidenceKind, ProgrammeKind
+    from wfld.supervision import services as supervision_services
+    from wfld.supervision.models import SupervisionKind
+
+    def template(code: str, status: TemplateStatus):  # noqa: ANN202
+        return services.add_template_version(
+            code=code,
+            name=f"Programme {code}",
+            kind=ProgrammeKind.ASYE,
+            document=asye_document(),
+            status=status,
+            framework_versions=[],
+            actor=None,
+            now=now,
+        )
+
+    published = template("asye-test", TemplateStatus.PUBLISHED)
+    draft = template("draft-test", TemplateStatus.DRAFT)
+    cohorts, enrolments, milestones, pieces, months, sessions = [], [], [], [], [], []
+    for person, assessor, intake in (
+        (org.practitioner, org.line_manager.staff_id, "ASYE September 2026"),
+        (org.other_practitioner, None, "ASYE October 2026"),
+    ):
+        cohort = make_cohort(published, intake=intake)
+        enrolment = make_enrolment(person.staff_id, assessor_id=assessor, cohort=cohort)
+        user = db.session.get(User, person.user_id)
+        staff = db.session.get(StaffMember, person.staff_id)
+        piece = portfolio.add_evidence(
+            enrolment=enrolment,
+            kind=EvidenceKind.CRITICAL_REFLECTION,
+            text=portfolio.EvidenceText(
+                title="Reflection on a strategy meeting",
+                occurred_on=dt.date(2026, 10, 1),
+                reflection="What I learnt about chairing a strategy discussion.",
+            ),
+            actor=user,
+            now=now,
+            today=now.date(),
+        )
+        month = workload.record_month(
+            enrolment=enrolment,
+            month=dt.date(2026, 10, 1),
+            caseload=12,
+            protected_hours=Decimal("14"),
+            note="",
+            expected_version=None,
+            actor=user,
+            now=now,
+        )
+        session = supervision_services.record_session(
+            staff=staff,
+            supervisor=staff.line_manager,
+            held_on=dt.date(2026, 11, 2),
+            kind=SupervisionKind.REFLECTIVE,
+            minutes=90,
+            themes="Planning my caseload and my learning for the next quarter.",
+            actor=db.session.get(User, staff.line_manager.user_id)
+            if staff.line_manager.user_id
+            else user,
+            now=now,
+            today=now.date(),
+        )
+        cohorts.append(cohort.id)
+        enrolments.append(enrolment.id)
+        milestones.append(next(m.id for m in enrolment.milestones if m.key == "3m"))
+        pieces.append(piece.id)
+        months.append(month.id)
+        sessions.append(session.id)
+    return {
+        "programme_templates": (published.id, draft.id),
+        "cohorts": tuple(cohorts),
+        "enrolments": tuple(enrolments),
+        "milestones": tuple(milestones),
+        "pieces": tuple(pieces),
+        "workload_months": tuple(months),
+        "supervision_sessions": tuple(sessions),
+    }
+
+
 def _job_records(app: Flask, org) -> tuple[int, int]:  # noqa: ANN001
     """A finished download of the practitioner's and one of the other practitioner's, dated
     from the real clock so that neither has expired."""
@@ -483,9 +828,12 @@ def records(app: Flask, org):  # noqa: ANN001, ANN201
         db.session.commit()
         jobs = _job_records(app, org)
         db.session.commit()
+        programme_records = _programme_records(org, now)
+        db.session.commit()
         return SimpleNamespace(
             **catalogue_records,
             **cpd_records,
+            **programme_records,
             pathways=tuple(p.id for p in pathways),
             requirements=tuple(r.id for r in requirements),
             assignments=tuple(a.id for a in assignments),
