@@ -333,7 +333,11 @@ def _evidence_groups(
                 review_label=labels.get(p.review_key, p.review_key),
                 setting=p.setting,
                 observer=p.observer,
-                items=tuple(item_label(item) for item in p.items),
+                # In the framework's order (the link table keeps none).
+                items=tuple(
+                    item_label(item)
+                    for item in sorted(p.items, key=lambda i: (i.version_id, i.position, i.id))
+                ),
             )
             for p in pieces
             if p.kind is kind
