@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.helpers import csrf_token, sign_in
+from tests.helpers import QueryCounter, csrf_token, sign_in
 from tests.programmes.builders import asye_document, make_cohort, make_enrolment
 from tests.programmes.portfolio_data import (
     NOW,
@@ -280,3 +280,28 @@ def test_text_typed_by_users_is_printed_not_run(app, client, org, tmp_path):
     assert response.status_code == 200
     printed = " ".join(" ".join(pdf_pages(response.data)).split())
     assert "<img src='http://example.com/x.png'> Court statement" in printed
+
+
+def test_the_record_is_read_in_the_same_statements_however_much_evidence(app, org, tmp_path):
+    """The bundle builds one record per member: its reads must not grow with the portfolio."""
+    enrolment_id = full_portfolio(app, org, tmp_path)
+
+    def statements() -> int:
+        with app.app_context(), QueryCounter(app) as counter:
+            record.build_record(enrolment_id, today=NOW.date())
+        return counter.count
+
+    before = statements()
+    with app.app_context():
+        enrolment = db.session.get(Enrolment, enrolment_id)
+        items = list(enrolment.template.framework_versions[0].items)
+        for n in range(30):
+            add_piece(
+                enrolment,
+                EvidenceKind.FEEDBACK_PROFESSIONAL,
+                f"Feedback {n}",
+                dt.date(2027, 4, 1) + dt.timedelta(days=n),
+                items=items[: 1 + n % 3],
+            )
+        db.session.commit()
+    assert statements() == before

@@ -45,13 +45,16 @@ def bundle_filename(intake: str) -> str:
     return f"moderation-bundle-{_slug(intake)}.zip"
 
 
-def render_record_pdf(built: record.ProgressRecord) -> bytes:
-    """The record's PDF (imported here: only the consumer loads WeasyPrint)."""
+def _render(html: str) -> bytes:
+    # Imported here: only the consumer, never a web worker, loads WeasyPrint.
     from wfld.core.pdf import render_pdf
 
-    html = render_print_template("reports/pdf/programme_record.html", record=built)
     with _RENDERING:
         return render_pdf(html)
+
+
+def render_record_pdf(built: record.ProgressRecord) -> bytes:
+    return _render(render_print_template("reports/pdf/programme_record.html", record=built))
 
 
 @job_task(RECORD_PDF)
@@ -100,10 +103,7 @@ def make_cohort_bundle(run: JobRun, cohort_id: int, today_iso: str) -> None:
             entries=entries,
             generated_on=today,
         )
-        from wfld.core.pdf import render_pdf
-
-        with _RENDERING:
-            bundle.writestr("000-index.pdf", render_pdf(index_html))
+        bundle.writestr("000-index.pdf", _render(index_html))
         bundle.writestr(
             "000-index.csv",
             csv_text(record.INDEX_HEADER, record.index_rows(entries)),

@@ -3,7 +3,8 @@ made from it (never by scraping pages).
 
 ``build_record`` reads everything the record shows in a fixed handful of statements (the
 enrolment with its people, both event logs, the evidence with its framework items, the
-supervision sessions, the outcome, the template's framework items), then the pure rules turn
+supervision sessions, the outcome, and the coverage map's one statement from
+``coverage.coverage_of``), however much evidence there is; then the pure rules turn
 them into due dates, sign-offs, shortfalls, cadence gaps and the coverage numbers. ``today``
 is a parameter: the record shows the programme as it stood on the day it was asked for.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -167,7 +168,6 @@ class ProgressRecord:
     coverage: CoverageMap
     outcome: OutcomeRecord | None
     generated_on: dt.date
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def evidence_total(self) -> int:
@@ -267,7 +267,6 @@ def build_record(enrolment_id: int, *, today: dt.date) -> ProgressRecord | None:
         coverage=coverage_of(enrolment),
         outcome=_outcome_record(outcome, recommender),
         generated_on=today,
-        notes=(spec.notes,) if spec.notes else (),
     )
 
 
@@ -403,10 +402,6 @@ class BundleEntry:
     @property
     def signed_off(self) -> int:
         return sum(1 for point in self.record.review_points if point.complete)
-
-    @property
-    def required_points(self) -> int:
-        return sum(1 for point in self.record.review_points if not point.optional)
 
 
 INDEX_HEADER = [
