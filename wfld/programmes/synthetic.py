@@ -31,12 +31,12 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import bindparam, update
 
-from wfld import PROJECT_ROOT
 from wfld.core.synthetic import SyntheticRun, day_between, insert_returning_ids, insert_rows
 from wfld.extensions import db
 from wfld.programmes import queries
@@ -72,8 +72,6 @@ from wfld.programmes.rules import (
 )
 from wfld.programmes.seeding import load_reference_programmes
 from wfld.supervision.models import SupervisionKind, SupervisionRecord
-
-REFERENCE = PROJECT_ROOT / "seeds" / "reference" / "programmes"
 
 BIG_COHORT_SHARE = 0.06  # of staff: 300 at 5,000
 FINISHED_COHORT_SHARE = 0.006  # 30 at 5,000
@@ -187,9 +185,12 @@ class _Plan:
     dates: tuple[DueDate, ...] = field(default=())
 
 
-def generate_programmes(run: SyntheticRun, people: Sequence[SyntheticPerson]) -> None:
-    """Load the reference templates (frameworks and job roles first), then the cohorts."""
-    load_reference_programmes(REFERENCE, now=run.now)
+def generate_programmes(
+    run: SyntheticRun, people: Sequence[SyntheticPerson], *, reference_dir: Path
+) -> None:
+    """Load the reference templates from ``reference_dir`` (seeds/reference/programmes; the
+    frameworks and job roles they name first), then the cohorts."""
+    load_reference_programmes(reference_dir, now=run.now)
     rng = run.rng("programmes")
     today = run.today
     in_post = [

@@ -58,8 +58,8 @@ def load_synthetic_council(
     )
     generate_learning(run, org)
     generate_cpd(run, org, heavy_entries=HEAVY_CPD_ENTRIES)
-    # The programme templates come from seeds/reference (after frameworks and job roles).
-    generate_programmes(run, org.people)
+    # The programme templates sit beside the frameworks in seeds/reference (and name them).
+    generate_programmes(run, org.people, reference_dir=frameworks_dir.parent / "programmes")
     db.session.flush()
     return run
 
