@@ -15,7 +15,7 @@ from tests.programmes.builders import make_cohort, make_enrolment
 from tests.programmes.progress_builders import add_pieces, add_sessions, step
 from wfld.core import clock
 from wfld.extensions import db
-from wfld.organisation.models import JobRole, Team
+from wfld.organisation.models import JobRole, StaffMember, Team
 from wfld.programmes.models import AssessorCapacity, Cohort, Enrolment
 from wfld.programmes.rules import EvidenceKind, MilestoneAction
 
@@ -37,11 +37,15 @@ def frozen_clock():  # noqa: ANN201
 
 def _add_members(app, org, cohort_id: int, n: int, first: int) -> None:  # noqa: ANN001
     """``n`` members with everything the dashboard reads: evidence of two kinds, supervision,
-    a submitted agreement, spread over three assessors (one with a capacity) and two teams."""
+    a submitted agreement, spread over three assessors (one with a capacity) and two teams,
+    all managed by the line manager."""
     with app.app_context():
         cohort = db.session.get(Cohort, cohort_id)
         teams = [db.session.get(Team, org.team_a), db.session.get(Team, org.team_b)]
         role = db.session.get(JobRole, org.role_social_worker)
+        # Managed by the line manager (whom the senior manager manages): asking whether a
+        # reader is someone's line manager must not walk the chain once per member.
+        manager = db.session.get(StaffMember, org.line_manager.staff_id)
         assessors = [
             org.other_practitioner.staff_id,
             org.senior_manager.staff_id,
@@ -50,7 +54,9 @@ def _add_members(app, org, cohort_id: int, n: int, first: int) -> None:  # noqa:
         if db.session.get(AssessorCapacity, assessors[0]) is None:
             db.session.add(AssessorCapacity(staff_id=assessors[0], capacity=5))
         for i in range(first, first + n):
-            person = make_staff("Member", f"Number{i:03d}", team=teams[i % 2], role=role)
+            person = make_staff(
+                "Member", f"Number{i:03d}", team=teams[i % 2], role=role, manager=manager
+            )
             enrolment = make_enrolment(
                 person.id, assessor_id=assessors[i % 3], cohort=cohort, start=dt.date(2026, 9, 1)
             )

@@ -15,7 +15,7 @@ from typing import Any
 
 from wfld.accounts.roles import Role
 from wfld.core.clock import LONDON
-from wfld.organisation.permissions import Relation, relation_to, staff_of
+from wfld.organisation.permissions import staff_of
 from wfld.programmes import queries
 from wfld.programmes.models import Cohort, Enrolment, Evidence, Milestone, WorkloadMonth
 from wfld.programmes.rules import EvidenceKind, MilestoneAction, MilestoneState, Signer, is_locked
@@ -53,8 +53,11 @@ def roles_in(user: Any, enrolment: Enrolment) -> frozenset[Part]:
         parts.add(Part.ASSESSOR)
     if me.id == enrolment.supervisor_id:
         parts.add(Part.SUPERVISOR)
+    # The person's line manager now is their direct manager (organisation's LINE_MANAGER
+    # relation), read from the loaded record: no walk up the management chain, which a list
+    # of enrolments would otherwise make once per person.
     if me.id == enrolment.line_manager_id or (
-        Part.SELF not in parts and relation_to(user, enrolment.staff) is Relation.LINE_MANAGER
+        Part.SELF not in parts and enrolment.staff.line_manager_id == me.id
     ):
         parts.add(Part.LINE_MANAGER)
     return frozenset(parts)
