@@ -67,12 +67,22 @@ SHORT_WITHIN_DAYS = 21
 
 
 @dataclass(frozen=True)
+class MilestoneRef:
+    """What a timeline needs of a milestone: which it is and its cached state (read as plain
+    rows: a cohort's thousands of milestones need no ORM objects)."""
+
+    id: int
+    key: str
+    state: MilestoneState
+
+
+@dataclass(frozen=True)
 class PointRow:
     """One review point on the timeline."""
 
     point: ReviewPoint
     due: DueDate
-    milestone: Milestone | None
+    milestone: MilestoneRef | None
     state: MilestoneState
     complete: bool
     overdue: bool
@@ -149,8 +159,8 @@ class EnrolmentProgress:
 
 def list_enrolments(enrolment_ids: Sequence[int]) -> list[Enrolment]:
     """Enrolments with everything the builder and the pages read, in a fixed number of
-    statements (the people, their teams, the assessors, supervisors and line managers, the
-    template version and the milestones)."""
+    statements (the people, their teams, the assessors, supervisors and line managers, and
+    the template version; ``progress_of`` reads the milestones)."""
     if not enrolment_ids:
         return []
     return list(
@@ -172,8 +182,22 @@ ENROLMENT_LOADS = (
     # One template version serves many enrolments: read it once, not in every row. The cohort
     # is left to the identity map: pages about a cohort have loaded it already.
     selectinload(Enrolment.template),
-    selectinload(Enrolment.milestones),
 )
+
+
+def milestone_states(enrolment_ids: Sequence[int]) -> dict[int, dict[str, MilestoneRef]]:
+    """Each enrolment's milestones by review point key, in one statement."""
+    found: dict[int, dict[str, MilestoneRef]] = {i: {} for i in enrolment_ids}
+    if not enrolment_ids:
+        return found
+    rows = db.session.execute(
+        select(Milestone.enrolment_id, Milestone.id, Milestone.key, Milestone.state).where(
+            Milestone.enrolment_id.in_(list(enrolment_ids))
+        )
+    )
+    for enrolment_id, milestone_id, key, state in rows:
+        found[enrolment_id][key] = MilestoneRef(milestone_id, key, MilestoneState(state))
+    return found
 
 
 def assessor_loads(assessor_ids: Sequence[int]) -> dict[int, tuple[int, int | None]]:
@@ -213,6 +237,7 @@ def progress_of(enrolments: Sequence[Enrolment], *, today: dt.date) -> list[Enro
     )
     loads = assessor_loads(sorted({e.assessor_id for e in enrolments if e.assessor_id}))
     outcomes = outcomes_of(ids)
+    milestones = milestone_states(ids)
     specs: dict[int, TemplateSpec] = {}
     schedules: dict[tuple, tuple[DueDate, ...]] = {}
     found: list[EnrolmentProgress] = []
@@ -252,6 +277,7 @@ def progress_of(enrolments: Sequence[Enrolment], *, today: dt.date) -> list[Enro
                 load=load,
                 capacity=capacity,
                 outcome=outcomes.get(enrolment.id),
+                milestones=milestones[enrolment.id],
                 today=today,
             )
         )
@@ -269,9 +295,9 @@ def _judged(  # noqa: PLR0913 - the facts one judgement is made of
     load: int,
     capacity: int | None,
     outcome: Outcome | None,
+    milestones: dict[str, MilestoneRef],
     today: dt.date,
 ) -> EnrolmentProgress:
-    milestones = {m.key: m for m in enrolment.milestones}
     decided = outcome is not None and outcome.decision is not None
     panel_decision = None
     if outcome is not None:
@@ -464,7 +490,9 @@ def build_overview(
     others: Sequence[Enrolment] = (),
 ) -> Overview:
     judged = progress_of([enrolment], today=today)[0]
-    events = queries.list_milestone_events([m.id for m in enrolment.milestones])
+    events = queries.list_milestone_events(
+        [row.milestone.id for row in judged.points if row.milestone is not None]
+    )
     return Overview(
         progress=judged,
         for_self=for_self,
