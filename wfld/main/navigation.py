@@ -32,6 +32,8 @@ from wfld.learning.permissions import (
     has_own_learning,
 )
 from wfld.organisation.permissions import can_administer_organisation, can_view_whole_service
+from wfld.programmes.permissions import can_manage_programmes, is_on_programme
+from wfld.supervision.permissions import has_staff_record, manages_anyone
 
 
 def everyone(user: Any) -> bool:
@@ -78,6 +80,10 @@ MENU: tuple[Section, ...] = (
         ("learning.my_learning", "catalogue.upload_certificate"),
     ),
     Section("My CPD", "cpd.my_cpd", has_own_cpd, ("cpd.",)),
+    Section(
+        "My programme", "programmes.my_programme", is_on_programme, ("programmes.my_programme",)
+    ),
+    Section("Supervision", "supervision.my_supervision", has_staff_record, ("supervision.",)),
     Section("Course catalogue", "catalogue.list_activities", everyone, ("catalogue.",)),
     Section("Frameworks", "frameworks.list_frameworks", everyone, ("frameworks.",)),
     Section(
@@ -92,7 +98,15 @@ MENU: tuple[Section, ...] = (
         can_view_service_compliance,
         ("learning.service_compliance",),
     ),
+    Section(
+        "Team supervision",
+        "supervision.team_supervision",
+        manages_anyone,
+        ("supervision.team_supervision",),
+    ),
     Section("Pathways", "learning.list_pathways", can_manage_pathways, PATHWAY_PAGES),
+    # Templates, cohorts, dashboards, assessors and funding: the WFLD team's programme pages.
+    Section("Programmes", "programmes.list_cohorts", can_manage_programmes, ("programmes.",)),
     Section("People", "people.directory", can_view_whole_service, ("people.",)),
     Section("Organisation admin", "admin.index", can_administer_organisation, ("admin.",)),
     # The files made in the background for the person (their CPD record PDF, say).

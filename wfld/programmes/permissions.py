@@ -13,6 +13,8 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
+from flask import g, has_request_context
+
 from wfld.accounts.roles import Role
 from wfld.core.clock import LONDON
 from wfld.organisation.permissions import staff_of
@@ -127,9 +129,22 @@ def can_view_programme_figures(user: Any) -> bool:
 
 
 def has_programme(user: Any) -> bool:
-    """ "My programme" is in the menu for someone with a staff record (the page says so when
-    they are on no programme)."""
+    """The My programme page: anyone with a staff record (it says so when they are on no
+    programme, and who to ask)."""
     return staff_of(user) is not None
+
+
+def is_on_programme(user: Any) -> bool:
+    """The menu offers My programme to people who are, or were, on a programme (most staff
+    never are). Asked once per request."""
+    me = staff_of(user)
+    if me is None:
+        return False
+    if not has_request_context():
+        return queries.is_enrolled(me.id)
+    if "wfld_on_programme" not in g:
+        g.wfld_on_programme = queries.is_enrolled(me.id)
+    return g.wfld_on_programme
 
 
 def evidence_kinds_for(user: Any, enrolment: Enrolment) -> frozenset[EvidenceKind]:

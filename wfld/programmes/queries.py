@@ -298,3 +298,11 @@ class ToSignOff:
         if self.action is MilestoneAction.COUNTERSIGN:
             return "Countersign"
         return "Sign off or return"
+
+
+def is_enrolled(staff_id: int) -> bool:
+    """Whether the person has ever been on a programme (their menu offers My programme)."""
+    return (
+        db.session.scalar(select(Enrolment.id).where(Enrolment.staff_id == staff_id).limit(1))
+        is not None
+    )
