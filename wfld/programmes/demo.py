@@ -22,6 +22,8 @@ from wfld.organisation.models import StaffMember
 from wfld.programmes import cohorts_queries, enrolling, portfolio, queries, services, signing
 from wfld.programmes.models import Enrolment
 from wfld.programmes.rules import EvidenceKind, MilestoneAction
+from wfld.supervision import services as supervision_services
+from wfld.supervision.models import SupervisionKind
 
 # The project root is two folders up (``wfld`` itself is not imported: it loads the CLI).
 DEMO_FILE = Path(__file__).resolve().parents[2] / "seeds" / "demo" / "programmes.yaml"
@@ -82,6 +84,9 @@ def load_demo_programmes(
             )
             made["signed-off reviews"] += _sign(
                 enrolment, member.get("signed", []), now=now, today=today
+            )
+            made["supervision sessions"] += _add_supervision(
+                enrolment, skip=set(member.get("supervision_missed", [])), now=now, today=today
             )
     return {kind: n for kind, n in made.items() if n}
 
@@ -163,3 +168,35 @@ def _sign(enrolment: Enrolment, keys: list[str], *, now: dt.datetime, today: dt.
             )
         signed += 1
     return signed
+
+
+def _add_supervision(
+    enrolment: Enrolment, *, skip: set[int], now: dt.datetime, today: dt.date
+) -> int:
+    """The sessions the programme's cadence asks for, held by the supervisor on the second day
+    of each slot up to yesterday, 90 minutes each (reflective every other time), except in the
+    programme weeks listed in ``skip`` (a gap the demo shows)."""
+    supervisor = enrolment.supervisor
+    if supervisor is None or supervisor.user is None:
+        return 0
+    held = 0
+    for band in enrolment.template.spec.cadence:
+        for week in range(band.from_week, band.to_week + 1, band.every_weeks):
+            day = enrolment.start_date + dt.timedelta(weeks=week - 1, days=1)
+            if day >= today:
+                return held
+            if week in skip:
+                continue
+            supervision_services.record_session(
+                staff=enrolment.staff,
+                supervisor=supervisor,
+                held_on=day,
+                kind=SupervisionKind.REFLECTIVE if held % 2 else SupervisionKind.CASE,
+                minutes=90,
+                themes="Caseload, the week's learning and the development plan.",
+                actor=supervisor.user,
+                now=now,
+                today=today,
+            )
+            held += 1
+    return held

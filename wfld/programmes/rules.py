@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -518,7 +519,8 @@ def cadence_gaps(
                 break
             if not any(a <= slot_start and slot_end <= b for a, b in paused):
                 expected += 1
-                if not any(slot_start <= day <= slot_end for day in held):
+                first = bisect_left(held, slot_start)  # the first session on or after it
+                if first == len(held) or held[first] > slot_end:
                     missed_weeks.append(week)
                     missed_weeks.append(last_week)
             week = last_week + 1
