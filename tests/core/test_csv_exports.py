@@ -110,8 +110,49 @@ def stored(app: Flask, org) -> dict[str, int]:  # noqa: ANN001
         result = framework_services.import_document(
             parse_text(_framework_yaml(), filename="f.yaml"), actor=None, now=NOW
         )
+        cohort = _asye_cohort(org, staff)
         db.session.commit()
-        return {"version_id": result.version.id}
+        return {"version_id": result.version.id, "cohort_id": cohort.id}
+
+
+def _asye_cohort(org, staff: StaffMember):  # noqa: ANN001, ANN202
+    """A child and family ASYE (so its funding claims are listed) whose intake is a payload,
+    with the practitioner (whose names are payloads) on it from 1 September 2026."""
+    from tests.programmes.builders import asye_document, make_cohort, make_enrolment
+    from wfld.frameworks.documents import from_dict
+    from wfld.programmes import services as programme_services
+    from wfld.programmes.models import TemplateStatus
+    from wfld.programmes.rules import ProgrammeKind
+
+    kss = framework_services.import_document(
+        from_dict(
+            {
+                "code": "KSS-CF-PRACTITIONER",
+                "title": "Practitioner KSS",
+                "custodian": "Test",
+                "version": {
+                    "label": "2018",
+                    "status": "published",
+                    "items": [{"code": "1", "kind": "statement", "title": _payload(5)}],
+                },
+            }
+        ),
+        actor=None,
+        now=NOW,
+    ).version
+    template = programme_services.add_template_version(
+        code="asye-child-family",
+        name=_payload(1),
+        kind=ProgrammeKind.ASYE,
+        document=asye_document(),
+        status=TemplateStatus.PUBLISHED,
+        framework_versions=[kss],
+        actor=None,
+        now=NOW,
+    )
+    cohort = make_cohort(template, intake=_payload(0))
+    make_enrolment(staff.id, assessor_id=org.line_manager.staff_id, cohort=cohort)
+    return cohort
 
 
 def _framework_yaml() -> str:
@@ -142,6 +183,15 @@ CSV_ROUTES: dict[str, tuple[str, Callable[[dict[str, int]], str]]] = {
     "learning.team_compliance_csv": ("line_manager", lambda ids: "/learning/team.csv"),
     "learning.service_compliance_csv": ("wfld_admin", lambda ids: "/learning/compliance.csv"),
     "cpd.record_csv": ("practitioner", lambda ids: "/cpd/me/record.csv"),
+    "programmes.cohort_dashboard_csv": (
+        "wfld_admin",
+        lambda ids: f"/programmes/cohorts/{ids['cohort_id']}/dashboard.csv",
+    ),
+    # The practitioner's ASYE began on 1 September 2026: its registration claim is in Q2.
+    "programmes.funding_csv": (
+        "wfld_admin",
+        lambda ids: "/programmes/funding.csv?period=2026-27-q2",
+    ),
     "frameworks.export_version": (
         "practitioner",
         lambda ids: f"/frameworks/versions/{ids['version_id']}/export.csv",

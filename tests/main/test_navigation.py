@@ -15,15 +15,29 @@ from wfld.accounts.roles import Role
 from wfld.extensions import db
 from wfld.organisation.models import Regulator, StaffMember, Team
 
-EVERYONE = ["Home", "My learning", "My CPD", "Course catalogue", "Frameworks"]
+EVERYONE = ["Home", "My learning", "My CPD", "Supervision", "Course catalogue", "Frameworks"]
 # Persona → the menu's labels, in order. An NQSW in their first year sees what any
-# practitioner sees; a system account with no staff record has no learning or CPD of its own.
+# practitioner sees (My programme appears once they are enrolled on one: see below); a system
+# account with no staff record has no learning, CPD or supervision of its own.
 EXPECTED = {
     "practitioner": EVERYONE,
     "nqsw": EVERYONE,
-    "line_manager": [*EVERYONE, "Team learning"],
-    "senior_manager": [*EVERYONE, "Team learning", "Service compliance", "People"],
-    "wfld_admin": [*EVERYONE, "Service compliance", "Pathways", "People", "Organisation admin"],
+    "line_manager": [*EVERYONE, "Team learning", "Team supervision"],
+    "senior_manager": [
+        *EVERYONE,
+        "Team learning",
+        "Service compliance",
+        "Team supervision",
+        "People",
+    ],
+    "wfld_admin": [
+        *EVERYONE,
+        "Service compliance",
+        "Pathways",
+        "Programmes",
+        "People",
+        "Organisation admin",
+    ],
     "system_admin": [*EVERYONE, "Service compliance", "Pathways", "People", "Organisation admin"],
     "system_account": [
         "Home",
@@ -49,6 +63,10 @@ ENDPOINTS = {
     "Pathways": "learning.list_pathways",
     "People": "people.directory",
     "Organisation admin": "admin.index",
+    "Supervision": "supervision.my_supervision",
+    "Team supervision": "supervision.team_supervision",
+    "Programmes": "programmes.list_cohorts",
+    "My programme": "programmes.my_programme",
     "Your downloads": "downloads.list_downloads",
 }
 
@@ -143,3 +161,36 @@ def test_nobody_signed_in_sees_no_menu(client: FlaskClient) -> None:
     soup = BeautifulSoup(client.get("/sign-in").data, "html.parser")
     assert soup.select_one("nav[aria-label='Menu']") is None
     assert soup.select_one(".govuk-service-navigation__service-name a")["href"] == "/"
+
+
+def test_my_programme_is_in_the_menu_of_people_on_a_programme(app: Flask, client: FlaskClient, org):  # noqa: ANN001
+    """Most staff are never on a programme: the link appears for those who are. The answer is
+    kept in the session for MENU_RECHECK_SECONDS, so someone enrolled while signed in sees it
+    once that has passed (or when they next sign in)."""
+    import datetime as dt
+
+    from tests.factories import NOW
+    from tests.programmes.builders import make_enrolment
+    from wfld.core import clock
+    from wfld.programmes.permissions import MENU_RECHECK_SECONDS
+
+    def labels(url: str = "/") -> list[str]:
+        menu = _menu(client, url)
+        return [
+            a.get_text(strip=True) for a in menu.select("li.govuk-service-navigation__item > a")
+        ]
+
+    clock.freeze(NOW)
+    try:
+        assert sign_in(client, org.practitioner.email).status_code == 302
+        assert "My programme" not in labels()
+        with app.app_context():
+            make_enrolment(org.practitioner.staff_id, assessor_id=org.line_manager.staff_id)
+            db.session.commit()
+        assert "My programme" not in labels(), "kept from sign-in until the recheck"
+        clock.freeze(NOW + dt.timedelta(seconds=MENU_RECHECK_SECONDS + 1))
+        assert labels("/programmes/me")[:4] == ["Home", "My learning", "My CPD", "My programme"]
+        current = _menu(client, "/programmes/me").select_one("[aria-current]")
+        assert current is not None and current.get_text(strip=True) == "My programme"
+    finally:
+        clock.freeze(None)

@@ -404,7 +404,7 @@ def test_the_page_shows_the_due_date_evidence_and_what_is_short(app, org, asye: 
     assert rows["Signed off by"] == "The assessor"
     short = [li.get_text() for li in shown.soup.select("#evidence-short li")]
     assert short == ["0 of 2 development plans", "0 of 1 self-assessments"]
-    assert [a.get_text() for a in shown.soup.select("#evidence ~ table a")] == [
+    assert [a.get_text() for a in shown.soup.select("#evidence ~ * table a")] == [
         "Direct observation 1"
     ]
 

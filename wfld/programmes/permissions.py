@@ -13,9 +13,10 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from flask import g, has_request_context
+from flask import has_request_context, session
 
 from wfld.accounts.roles import Role
+from wfld.core import clock
 from wfld.core.clock import LONDON
 from wfld.organisation.permissions import staff_of
 from wfld.programmes import queries
@@ -134,17 +135,35 @@ def has_programme(user: Any) -> bool:
     return staff_of(user) is not None
 
 
+# The menu's "My programme" is asked on every page: the answer is kept in the person's session
+# (set when they sign in, asked again after this long), so pages spend no statement on it. Someone
+# enrolled while signed in sees the link within this time; the page itself works at once.
+MENU_RECHECK_SECONDS = 300
+_MENU_KEY = "wfld_on_programme"
+
+
 def is_on_programme(user: Any) -> bool:
     """The menu offers My programme to people who are, or were, on a programme (most staff
-    never are). Asked once per request."""
+    never are)."""
     me = staff_of(user)
     if me is None:
         return False
     if not has_request_context():
         return queries.is_enrolled(me.id)
-    if "wfld_on_programme" not in g:
-        g.wfld_on_programme = queries.is_enrolled(me.id)
-    return g.wfld_on_programme
+    kept = session.get(_MENU_KEY)
+    now = clock.now().timestamp()
+    if kept and kept[0] == me.id and now - kept[2] < MENU_RECHECK_SECONDS:
+        return bool(kept[1])
+    return remember_whether_on_programme(user)
+
+
+def remember_whether_on_programme(user: Any) -> bool:
+    """Ask now and keep the answer in the session (at sign-in, and when it is out of date)."""
+    me = staff_of(user)
+    answer = me is not None and queries.is_enrolled(me.id)
+    if me is not None:
+        session[_MENU_KEY] = [me.id, answer, clock.now().timestamp()]
+    return answer
 
 
 def evidence_kinds_for(user: Any, enrolment: Enrolment) -> frozenset[EvidenceKind]:
