@@ -22,12 +22,11 @@ EVERYONE = ["Home", "My learning", "My CPD", "Supervision", "Course catalogue", 
 EXPECTED = {
     "practitioner": EVERYONE,
     "nqsw": EVERYONE,
-    "line_manager": [*EVERYONE, "Team learning", "Team supervision"],
+    "line_manager": [*EVERYONE, "Team learning"],
     "senior_manager": [
         *EVERYONE,
         "Team learning",
         "Service compliance",
-        "Team supervision",
         "People",
     ],
     "wfld_admin": [
@@ -64,7 +63,6 @@ ENDPOINTS = {
     "People": "people.directory",
     "Organisation admin": "admin.index",
     "Supervision": "supervision.my_supervision",
-    "Team supervision": "supervision.team_supervision",
     "Programmes": "programmes.list_cohorts",
     "My programme": "programmes.my_programme",
     "Your downloads": "downloads.list_downloads",

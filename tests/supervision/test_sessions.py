@@ -461,3 +461,14 @@ def test_the_team_page_reads_in_the_same_statements_however_big_the_team(
         db.session.commit()
     assert len(page(client.get("/supervision/team")).soup.select("tbody tr")) == 4
     assert statements() == before
+
+
+def test_my_supervision_leads_a_line_manager_to_their_team(app, client, org) -> None:  # noqa: ANN001
+    """The team page is not in the menu: My supervision links to it, for line managers only."""
+    sign_in(client, org.line_manager.email)
+    shown = page(client.get("/supervision/me"))
+    assert [a["href"] for a in shown.soup.select("main a[href='/supervision/team']")]
+    other = app.test_client()
+    sign_in(other, org.practitioner.email)
+    shown = page(other.get("/supervision/me"))
+    assert not shown.soup.select("main a[href='/supervision/team']")

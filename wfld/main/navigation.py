@@ -33,7 +33,7 @@ from wfld.learning.permissions import (
 )
 from wfld.organisation.permissions import can_administer_organisation, can_view_whole_service
 from wfld.programmes.permissions import can_manage_programmes, is_on_programme
-from wfld.supervision.permissions import has_staff_record, manages_anyone
+from wfld.supervision.permissions import has_staff_record
 
 
 def everyone(user: Any) -> bool:
@@ -83,6 +83,7 @@ MENU: tuple[Section, ...] = (
     Section(
         "My programme", "programmes.my_programme", is_on_programme, ("programmes.my_programme",)
     ),
+    # A line manager's team page is reached from My supervision (the menu is long enough).
     Section("Supervision", "supervision.my_supervision", has_staff_record, ("supervision.",)),
     Section("Course catalogue", "catalogue.list_activities", everyone, ("catalogue.",)),
     Section("Frameworks", "frameworks.list_frameworks", everyone, ("frameworks.",)),
@@ -97,12 +98,6 @@ MENU: tuple[Section, ...] = (
         "learning.service_compliance",
         can_view_service_compliance,
         ("learning.service_compliance",),
-    ),
-    Section(
-        "Team supervision",
-        "supervision.team_supervision",
-        manages_anyone,
-        ("supervision.team_supervision",),
     ),
     Section("Pathways", "learning.list_pathways", can_manage_pathways, PATHWAY_PAGES),
     # Templates, cohorts, dashboards, assessors and funding: the WFLD team's programme pages.

@@ -35,6 +35,7 @@ def my_supervision() -> str:
         totals=queries.totals_between(me.id, start=start, end=end),
         year_start=start,
         cpd_form=ToCpdForm(),
+        manages_team=permissions.manages_anyone(current_actor()),
     )
 
 
