@@ -661,3 +661,33 @@ def test_withdrawing_needs_a_reason(ctx: Org) -> None:
         (EnrolmentStatus.WITHDRAWN, "Resigned"),
     ]
     assert cohorts_queries.describe(events(enrolment)[-1]) == "Status changed to withdrawn"
+
+
+def test_a_closed_enrolment_keeps_its_dates_and_assessor_until_it_is_reopened(ctx: Org) -> None:
+    enrolment = enrol(ctx)
+    change(enrolling.set_status, enrolment, ctx, status=EnrolmentStatus.WITHDRAWN, reason="Left")
+    message = (
+        "This enrolment is withdrawn: set its status back to active before changing its "
+        "dates or assessor"
+    )
+    for service, values in (
+        (enrolling.change_start, {"start_date": D(2026, 9, 8), "reason": "Late start"}),
+        (
+            enrolling.pause,
+            {"starts_on": D(2027, 1, 4), "ends_on": D(2027, 2, 2), "reason": "Sickness"},
+        ),
+        (enrolling.change_assessor, {"assessor": staff(ctx.senior_manager), "reason": "Move"}),
+    ):
+        refused = errors_of(
+            lambda service=service, values=values: service(
+                enrolment=enrolment,
+                expected_version=enrolment.version_id,
+                actor=admin(ctx),
+                now=NOW,
+                **values,
+            )
+        )
+        assert refused == {"enrolment": message}
+    change(enrolling.set_status, enrolment, ctx, status=EnrolmentStatus.ACTIVE, reason="Back")
+    change(enrolling.change_start, enrolment, ctx, start_date=D(2026, 9, 8), reason="Late start")
+    assert enrolment.start_date == D(2026, 9, 8)

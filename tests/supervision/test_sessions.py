@@ -472,3 +472,48 @@ def test_my_supervision_leads_a_line_manager_to_their_team(app, client, org) -> 
     sign_in(other, org.practitioner.email)
     shown = page(other.get("/supervision/me"))
     assert not shown.soup.select("main a[href='/supervision/team']")
+
+
+def test_recording_and_changing_a_session_are_audited_without_its_themes(app, org) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from wfld.accounts.models import AuditEvent, User
+    from wfld.extensions import db
+    from wfld.organisation.models import StaffMember
+    from wfld.supervision import services
+    from wfld.supervision.models import SupervisionKind
+
+    now = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+    with app.app_context():
+        person = db.session.get(StaffMember, org.practitioner.staff_id)
+        manager = db.session.get(User, org.line_manager.user_id)
+        session = services.record_session(
+            staff=person,
+            supervisor=person.line_manager,
+            held_on=dt.date(2026, 11, 2),
+            kind=SupervisionKind.CASE,
+            minutes=90,
+            themes="Workload and planning",
+            actor=manager,
+            now=now,
+            today=now.date(),
+        )
+        services.update_session(
+            record=session,
+            held_on=dt.date(2026, 11, 2),
+            kind=SupervisionKind.REFLECTIVE,
+            minutes=60,
+            themes="Workload and planning",
+            expected_version=session.version_id,
+            actor=manager,
+            now=now,
+            today=now.date(),
+        )
+        logged = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.event.like("supervision_%")).order_by(AuditEvent.id)
+        ).all()
+        assert [e.event for e in logged] == ["supervision_recorded", "supervision_changed"]
+        assert all(e.details == {"staff_id": person.id} for e in logged)
+        assert all(e.actor_user_id == manager.id for e in logged)

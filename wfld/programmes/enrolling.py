@@ -226,6 +226,19 @@ def set_capacity(
 # --- changes of dates ----------------------------------------------------------------------
 
 
+def _refuse_if_closed(enrolment: Enrolment) -> None:
+    """Dates and the assessor change only while the programme is under way: a completed,
+    failed, deferred or withdrawn enrolment is the record as it ended (its status can be set
+    back to active first, with a reason, if it is reopened)."""
+    if not enrolment.status.is_open:
+        raise RuleBroken(
+            {
+                "enrolment": f"This enrolment is {enrolment.status.label.lower()}: set its "
+                "status back to active before changing its dates or assessor"
+            }
+        )
+
+
 def _pauses(enrolment: Enrolment) -> tuple:
     return queries.facts_of(enrolment).pauses
 
@@ -241,6 +254,7 @@ def change_start(
 ) -> Enrolment:
     """Move the start date (every review point moves with it)."""
     check_version(enrolment, expected_version)
+    _refuse_if_closed(enrolment)
     errors: dict[str, str] = {}
     if start_date is None:
         errors["start_date"] = "Enter the new start date"
@@ -280,6 +294,7 @@ def pause(
 ) -> Enrolment:
     """A pause (parental leave, sickness) shifts every date not yet reached when it starts."""
     check_version(enrolment, expected_version)
+    _refuse_if_closed(enrolment)
     errors: dict[str, str] = {}
     if starts_on is None:
         errors["starts_on"] = "Enter the first day of the pause"
@@ -328,6 +343,7 @@ def extend(
     unless said). Months count from the current end date, so three months moves the end by
     three calendar months."""
     check_version(enrolment, expected_version)
+    _refuse_if_closed(enrolment)
     errors: dict[str, str] = {}
     if (months or 0) < 0 or (days or 0) < 0:
         errors["months" if (months or 0) < 0 else "days"] = "Extensions must be 0 or more"
@@ -374,6 +390,7 @@ def change_fte(
 ) -> Enrolment:
     """From ``from_date`` the person works ``fte``: only the rest of the programme stretches."""
     check_version(enrolment, expected_version)
+    _refuse_if_closed(enrolment)
     errors = _fte_errors(fte)
     if from_date is None:
         errors["from_date"] = "Enter the date the new FTE starts"
@@ -416,6 +433,7 @@ def change_assessor(
     """A new assessor (never the person themselves), within their capacity unless overridden
     with a reason. A new assessor asks for a new support and assessment agreement."""
     check_version(enrolment, expected_version)
+    _refuse_if_closed(enrolment)
     errors: dict[str, str] = {}
     if assessor is None:
         errors["assessor_id"] = "Select the new assessor"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from wfld.accounts.audit import record as audit
 from wfld.accounts.models import User
 from wfld.core.errors_domain import RuleBroken, check_version
 from wfld.core.text import clean_text
@@ -105,6 +106,8 @@ def record_session(
     )
     db.session.add(record)
     db.session.flush()
+    # Who recorded a session about whom, and when: never its themes.
+    audit("supervision_recorded", now=now, actor=actor, subject=record, staff_id=staff.id)
     return record
 
 
@@ -142,6 +145,7 @@ def update_session(
     record.updated_at = now
     record.updated_by_id = actor.id
     db.session.flush()
+    audit("supervision_changed", now=now, actor=actor, subject=record, staff_id=record.staff_id)
     return record
 
 
