@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property, lru_cache
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -232,17 +233,29 @@ class TemplateSpec:
         raise KeyError(key)
 
     def position(self, key: str) -> int:
-        return [p.key for p in self.review_points].index(key)
+        return self._positions[key]
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        # Worked out once per spec: a cohort dashboard asks for every member.
+        return {p.key: i for i, p in enumerate(self.review_points)}
 
     def minimums_by(self, key: str) -> dict[EvidenceKind, int]:
         """What must be reached by review point ``key``: the highest count due at or before
         it, per kind of evidence."""
-        reached = self.position(key)
-        due: dict[EvidenceKind, int] = {}
-        for minimum in self.evidence:
-            if self.position(minimum.by) <= reached:
-                due[minimum.kind] = max(due.get(minimum.kind, 0), minimum.count)
-        return due
+        return dict(self._minimums[key])
+
+    @cached_property
+    def _minimums(self) -> dict[str, dict[EvidenceKind, int]]:
+        table: dict[str, dict[EvidenceKind, int]] = {}
+        for point in self.review_points:
+            reached = self._positions[point.key]
+            due: dict[EvidenceKind, int] = {}
+            for minimum in self.evidence:
+                if self._positions[minimum.by] <= reached:
+                    due[minimum.kind] = max(due.get(minimum.kind, 0), minimum.count)
+            table[point.key] = due
+        return table
 
     def final_minimums(self) -> dict[EvidenceKind, int]:
         return self.minimums_by(self.review_points[-1].key)
@@ -416,6 +429,20 @@ def schedule(
     extensions: Sequence[Extension] = (),
 ) -> tuple[DueDate, ...]:
     """Every review point's due date for an enrolment, in template order."""
+    return _schedule(spec, start, fte, tuple(fte_changes), tuple(pauses), tuple(extensions))
+
+
+# Members of a cohort mostly share a start date and have no pauses: the same question, asked
+# hundreds of times by a dashboard, is answered once (the rule is pure and its inputs frozen).
+@lru_cache(maxsize=4096)
+def _schedule(
+    spec: TemplateSpec,
+    start: dt.date,
+    fte: Decimal,
+    fte_changes: tuple[FteChange, ...],
+    pauses: tuple[Pause, ...],
+    extensions: tuple[Extension, ...],
+) -> tuple[DueDate, ...]:
     for value in [fte, *(c.fte for c in fte_changes)]:
         if fte_errors(value):
             raise ValueError("FTE must be more than 0 and no more than 1")
