@@ -61,24 +61,25 @@ def _is_above_in_chain(manager_id: int, staff: StaffMember) -> bool:
     return answers[key]
 
 
-def _has_role(user: Any, *roles: Role) -> bool:
+def has_role(user: Any, *roles: Role) -> bool:
+    """A signed-in user holding one of ``roles``: the one role check every domain's policy uses."""
     return bool(getattr(user, "is_authenticated", False)) and user.has_role(*roles)
 
 
 # Pages ----------------------------------------------------------------------------------
 def can_administer_organisation(user: Any) -> bool:
     """Teams, job roles and staff records: the WFLD team and system admins."""
-    return _has_role(user, Role.WFLD_ADMIN, Role.SYSTEM_ADMIN)
+    return has_role(user, Role.WFLD_ADMIN, Role.SYSTEM_ADMIN)
 
 
 def can_manage_accounts(user: Any) -> bool:
     """Sign-in accounts, global roles and the audit log: system admins only."""
-    return _has_role(user, Role.SYSTEM_ADMIN)
+    return has_role(user, Role.SYSTEM_ADMIN)
 
 
 def can_view_whole_service(user: Any) -> bool:
     """Read-only sight of everyone: senior managers, the WFLD team, system admins."""
-    return _has_role(user, Role.SENIOR_MANAGER, Role.WFLD_ADMIN, Role.SYSTEM_ADMIN)
+    return has_role(user, Role.SENIOR_MANAGER, Role.WFLD_ADMIN, Role.SYSTEM_ADMIN)
 
 
 # Records --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from wfld.core.filters import govuk_date
 from wfld.extensions import db
+from wfld.organisation import queries as org_queries
 from wfld.organisation.models import StaffMember
 from wfld.programmes.models import (
     AssessorCapacity,
@@ -107,7 +108,8 @@ def list_current_staff(today: dt.date, *, search: str = "") -> list[StaffMember]
 
 
 def find_staff(staff_id: int | None) -> StaffMember | None:
-    return db.session.get(StaffMember, staff_id) if staff_id else None
+    """A person chosen on a form (none chosen: None), read through organisation."""
+    return org_queries.find_staff(staff_id) if staff_id else None
 
 
 def find_capacity(staff_id: int) -> AssessorCapacity | None:

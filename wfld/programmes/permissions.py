@@ -18,14 +18,10 @@ from flask import has_request_context, session
 from wfld.accounts.roles import Role
 from wfld.core import clock
 from wfld.core.clock import LONDON
-from wfld.organisation.permissions import staff_of
+from wfld.organisation.permissions import has_role, staff_of
 from wfld.programmes import queries
 from wfld.programmes.models import Cohort, Enrolment, Evidence, Milestone, WorkloadMonth
 from wfld.programmes.rules import EvidenceKind, MilestoneAction, MilestoneState, Signer, is_locked
-
-
-def _has_role(user: Any, *roles: Role) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.has_role(*roles)
 
 
 class Part(StrEnum):
@@ -40,7 +36,7 @@ class Part(StrEnum):
 
 def can_manage_programmes(user: Any) -> bool:
     """Templates, cohorts and enrolments: the WFLD team (the ASYE coordinator is one of them)."""
-    return _has_role(user, Role.WFLD_ADMIN)
+    return has_role(user, Role.WFLD_ADMIN)
 
 
 def roles_in(user: Any, enrolment: Enrolment) -> frozenset[Part]:
@@ -126,7 +122,7 @@ def can_view_cohort(user: Any, cohort: Cohort) -> bool:
 
 def can_view_programme_figures(user: Any) -> bool:
     """Started, completing, passed, progressed, withdrawn: the WFLD team and senior managers."""
-    return _has_role(user, Role.WFLD_ADMIN, Role.SENIOR_MANAGER)
+    return has_role(user, Role.WFLD_ADMIN, Role.SENIOR_MANAGER)
 
 
 def has_programme(user: Any) -> bool:

@@ -16,7 +16,13 @@ from typing import Any
 from wfld.accounts.roles import Role
 from wfld.core import clock
 from wfld.organisation.models import StaffMember
-from wfld.organisation.permissions import Relation, is_line_manager, relation_to, staff_of
+from wfld.organisation.permissions import (
+    Relation,
+    has_role,
+    is_line_manager,
+    relation_to,
+    staff_of,
+)
 from wfld.supervision import queries
 from wfld.supervision.models import SupervisionRecord
 
@@ -33,7 +39,7 @@ class LogView(StrEnum):
 
 
 def _is_wfld(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.has_role(Role.WFLD_ADMIN)
+    return has_role(user, Role.WFLD_ADMIN)
 
 
 def has_staff_record(user: Any) -> bool:
