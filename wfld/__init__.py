@@ -118,6 +118,7 @@ def _jobs(app: Flask) -> None:
 def _blueprints(app: Flask) -> None:
     from wfld.accounts.views import bp as accounts_bp
     from wfld.accounts.views import init_app as init_accounts
+    from wfld.appraisal.views import bp as appraisal_bp
     from wfld.catalogue.views import bp as catalogue_bp
     from wfld.cpd.views import bp as cpd_bp
     from wfld.frameworks.views import bp as frameworks_bp
@@ -139,4 +140,5 @@ def _blueprints(app: Flask) -> None:
     app.register_blueprint(cpd_bp)
     app.register_blueprint(supervision_bp)
     app.register_blueprint(programmes_bp)
+    app.register_blueprint(appraisal_bp)
     app.register_blueprint(downloads_bp)

@@ -1,6 +1,19 @@
 """Imports every domain's models so Alembic and the mapper registry see them all."""
 
 from wfld.accounts.models import AuditEvent, SignInAttempt, User, UserRole, UserSession
+from wfld.appraisal.models import (
+    ActionReview,
+    Appraisal,
+    AppraisalCycle,
+    AppraisalEvent,
+    DevelopmentAction,
+    DevelopmentNeed,
+    DevelopmentPlan,
+    Objective,
+    StrategyPriority,
+    TeamNeed,
+    TeamPlan,
+)
 from wfld.catalogue.models import (
     Booking,
     CertificateFile,
@@ -36,6 +49,17 @@ from wfld.programmes.models import (
 from wfld.supervision.models import SupervisionRecord
 
 __all__ = [
+    "ActionReview",
+    "Appraisal",
+    "AppraisalCycle",
+    "AppraisalEvent",
+    "DevelopmentAction",
+    "DevelopmentNeed",
+    "DevelopmentPlan",
+    "Objective",
+    "StrategyPriority",
+    "TeamNeed",
+    "TeamPlan",
     "AssessorCapacity",
     "Cohort",
     "Enrolment",

@@ -1,0 +1,1 @@
+"""Appraisal conversations, individual development plans and team development plans."""

@@ -1,0 +1,1 @@
+"""Forms of the appraisal pages, one module per area."""
