@@ -173,3 +173,17 @@ def can_view_team_plan(user: Any, plan: TeamPlan) -> bool:
 
 def can_edit_team_plan(user: Any, plan: TeamPlan) -> bool:
     return can_write_team_plan(user, plan.team)
+
+
+# Conversation pages (the prepare and record routes) -------------------------------------------
+def may_prepare(user: Any, appraisal: Appraisal) -> bool:
+    """The self-reflection page is the person's. Whether the record is still open is the
+    service's to say (a page opened before both signed is told it is now locked); the link
+    shows only while it is (``can_prepare``)."""
+    return Part.SELF in parts_in(user, appraisal)
+
+
+def may_record(user: Any, appraisal: Appraisal) -> bool:
+    """The conversation, its needs and objectives are the appraiser's to write; as with
+    ``may_prepare``, the lock is the service's to say and the links follow ``can_record``."""
+    return Part.APPRAISER in parts_in(user, appraisal)
