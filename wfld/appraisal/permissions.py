@@ -14,7 +14,13 @@ from enum import StrEnum
 from typing import Any
 
 from wfld.accounts.roles import Role
-from wfld.appraisal.models import Appraisal, DevelopmentAction, DevelopmentPlan, TeamPlan
+from wfld.appraisal.models import (
+    Appraisal,
+    DevelopmentAction,
+    DevelopmentPlan,
+    TeamNeed,
+    TeamPlan,
+)
 from wfld.core import clock
 from wfld.organisation.models import StaffMember, Team
 from wfld.organisation.permissions import (
@@ -187,3 +193,13 @@ def may_record(user: Any, appraisal: Appraisal) -> bool:
     """The conversation, its needs and objectives are the appraiser's to write; as with
     ``may_prepare``, the lock is the service's to say and the links follow ``can_record``."""
     return Part.APPRAISER in parts_in(user, appraisal)
+
+
+# Team pages (the team page and team plans) ----------------------------------------------------
+def can_view_team_plans_of(user: Any, team: Team) -> bool:
+    """A team's plan page, before a plan exists too: as ``can_view_team_plan``."""
+    return can_write_team_plan(user, team) or has_role(user, Role.WFLD_ADMIN, Role.SENIOR_MANAGER)
+
+
+def can_edit_team_need(user: Any, need: TeamNeed) -> bool:
+    return can_edit_team_plan(user, need.plan)

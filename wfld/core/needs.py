@@ -22,14 +22,16 @@ from typing import Any, Protocol, runtime_checkable
 
 
 class Source(StrEnum):
-    """Why something is a need now. Later domains add their own members here (an IDP
-    action, a programme requirement, a team plan, a manager's return)."""
+    """Why something is a need now. Later domains add their own members here (a programme
+    requirement, a manager's return)."""
 
     NOT_STARTED = "not_started"  # never done, and not due by the end of the period
     OVERDUE = "overdue"  # never done, and its deadline has passed
     EXPIRED = "expired"  # done once, and the completion has lapsed
     EXPIRING = "expiring"  # done once, and it expires by the end of the period
     DUE = "due"  # never done (or lapsed before it applied), due by the end of the period
+    IDP_ACTION = "idp_action"  # an action in a person's development plan, not booked or done
+    TEAM_PLAN = "team_plan"  # a need a team's development plan names for the whole team
 
     @property
     def is_late(self) -> bool:

@@ -1,0 +1,258 @@
+"""Grouped reads for the manager's pages: the team page's rows and IDP progress, and a team
+plan's roll-up of its members' development actions by framework item and by activity.
+
+A development action's state as people see it is the stored one moved on by the catalogue
+(``rules.action_state``): a place booked on its activity makes a planned action booked,
+attending or a recorded completion makes it done. ``effective_state`` says the same in SQL,
+so the figures are counted by the database in a constant number of statements however big
+the team is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.orm import joinedload
+
+from wfld.appraisal.models import (
+    Appraisal,
+    DevelopmentAction,
+    DevelopmentPlan,
+    action_framework_items,
+)
+from wfld.appraisal.rules import ActionState, AppraisalKind
+from wfld.catalogue.models import (
+    Attendance,
+    Booking,
+    BookingStatus,
+    Completion,
+    CompletionStatus,
+    LearningActivity,
+    LearningSession,
+)
+from wfld.extensions import db
+from wfld.frameworks.models import FrameworkItem
+from wfld.organisation.models import StaffMember
+from wfld.organisation.queries import in_post
+
+
+# The effective state, in SQL --------------------------------------------------------------------
+def _place(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The person has a booking on a session of the action's activity that starts after the
+    action was made (an older course is history, not this action's)."""
+    return exists(
+        select(Booking.id)
+        .join(LearningSession, LearningSession.id == Booking.session_id)
+        .where(
+            Booking.staff_id == DevelopmentAction.staff_id,
+            LearningSession.activity_id == DevelopmentAction.activity_id,
+            LearningSession.starts_at >= DevelopmentAction.created_at,
+            *conditions,
+        )
+    )
+
+
+def booked_place() -> ColumnElement[bool]:
+    """A live place (booked, not yet marked attended or not, on a session not cancelled)."""
+    return _place(
+        Booking.status == BookingStatus.BOOKED,
+        Booking.attendance.is_(None),
+        LearningSession.is_cancelled.is_(False),
+    )
+
+
+def attended() -> ColumnElement[bool]:
+    return _place(Booking.status == BookingStatus.BOOKED, Booking.attendance == Attendance.ATTENDED)
+
+
+def completed() -> ColumnElement[bool]:
+    """A verified completion of the activity recorded since the action was made."""
+    return exists(
+        select(Completion.id).where(
+            Completion.staff_id == DevelopmentAction.staff_id,
+            Completion.activity_id == DevelopmentAction.activity_id,
+            Completion.status == CompletionStatus.VERIFIED,
+            Completion.recorded_at >= DevelopmentAction.created_at,
+        )
+    )
+
+
+def effective_state() -> ColumnElement[str]:
+    """``rules.action_state`` as a SQL expression over ``development_actions`` (its value is
+    the state's text: read it with ``ActionState(value)``)."""
+    stored = type_coerce(DevelopmentAction.state, String)
+    planned, booked = ActionState.PLANNED.value, ActionState.BOOKED.value
+    done, dropped = ActionState.DONE.value, ActionState.DROPPED.value
+    return case(
+        (stored.in_([done, dropped]), stored),
+        (or_(attended(), completed()), done),
+        (and_(booked_place(), stored.in_([planned, booked])), booked),
+        (stored == booked, planned),
+        else_=stored,
+    )
+
+
+def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+# The manager's team page ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Progress:
+    """A plan's actions: how many are done of those not dropped."""
+
+    done: int
+    total: int
+
+    @property
+    def text(self) -> str:
+        return f"{self.done} of {self.total} done"
+
+
+NO_PLAN = Progress(0, 0)
+
+
+def progress_by_staff(staff_ids: Select | list[int], cycle_id: int) -> dict[int, Progress]:
+    """staff id → their plan's progress in the cycle (absent: no plan), in one statement."""
+    state = effective_state()
+    rows = db.session.execute(
+        select(
+            DevelopmentAction.staff_id,
+            _count_where(state == ActionState.DONE.value),
+            _count_where(DevelopmentAction.state != ActionState.DROPPED),
+        )
+        .join(DevelopmentPlan, DevelopmentPlan.id == DevelopmentAction.plan_id)
+        .where(DevelopmentPlan.cycle_id == cycle_id, DevelopmentAction.staff_id.in_(staff_ids))
+        .group_by(DevelopmentAction.staff_id)
+    ).all()
+    return {staff_id: Progress(int(done), int(total)) for staff_id, done, total in rows}
+
+
+def list_appraisees(
+    appraiser_id: int, cycle_id: int, *, today: dt.date
+) -> list[tuple[StaffMember, Appraisal]]:
+    """People in post the WFLD team made this person the appraiser of in the cycle, who are
+    not their direct reports (those come with ``list_direct_reports_with_appraisals``)."""
+    rows = db.session.execute(
+        select(StaffMember, Appraisal)
+        .join(Appraisal, Appraisal.staff_id == StaffMember.id)
+        .options(joinedload(StaffMember.job_role))
+        .where(
+            Appraisal.appraiser_id == appraiser_id,
+            Appraisal.cycle_id == cycle_id,
+            Appraisal.kind == AppraisalKind.ANNUAL,
+            or_(
+                StaffMember.line_manager_id.is_(None),
+                StaffMember.line_manager_id != appraiser_id,
+            ),
+            StaffMember.id.in_(in_post(today)),
+        )
+        .order_by(StaffMember.last_name, StaffMember.first_name)
+    ).all()
+    return [(staff, appraisal) for staff, appraisal in rows]
+
+
+# A team plan's roll-up ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RollupRow:
+    """One framework item or activity: the team's actions on it (not dropped), how many people
+    they belong to, and how many are booked and done."""
+
+    title: str
+    actions: int
+    people: int
+    booked: int
+    done: int
+
+
+@dataclass(frozen=True)
+class Rollup:
+    by_item: list[RollupRow]
+    by_activity: list[RollupRow]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.by_item and not self.by_activity
+
+
+def _members(team_id: int, today: dt.date) -> Select:
+    return select(StaffMember.id).where(
+        StaffMember.team_id == team_id, StaffMember.id.in_(in_post(today))
+    )
+
+
+def _figures():  # noqa: ANN202 - the aggregate columns every roll-up row has
+    state = effective_state()
+    return (
+        func.count(DevelopmentAction.id),
+        func.count(func.distinct(DevelopmentAction.staff_id)),
+        _count_where(state == ActionState.BOOKED.value),
+        _count_where(state == ActionState.DONE.value),
+    )
+
+
+def _actions_of(team_id: int, cycle_id: int, today: dt.date, statement: Select) -> Select:
+    return (
+        statement.join(DevelopmentPlan, DevelopmentPlan.id == DevelopmentAction.plan_id)
+        .where(
+            DevelopmentPlan.cycle_id == cycle_id,
+            DevelopmentAction.staff_id.in_(_members(team_id, today)),
+            DevelopmentAction.state != ActionState.DROPPED,
+        )
+        .order_by(func.count(DevelopmentAction.id).desc())
+    )
+
+
+def team_rollup(team_id: int, cycle_id: int, *, today: dt.date) -> Rollup:
+    """The development actions of the team's members (in post today) in the cycle, grouped by
+    framework item and by catalogue activity: two statements. An action about two items is
+    counted under each; one without an activity is not in the activity table."""
+    by_item = db.session.execute(
+        _actions_of(
+            team_id,
+            cycle_id,
+            today,
+            select(FrameworkItem.code, FrameworkItem.title, *_figures())
+            .select_from(DevelopmentAction)
+            .join(
+                action_framework_items,
+                action_framework_items.c.action_id == DevelopmentAction.id,
+            )
+            .join(FrameworkItem, FrameworkItem.id == action_framework_items.c.framework_item_id)
+            .group_by(FrameworkItem.id, FrameworkItem.code, FrameworkItem.title),
+        ).order_by(FrameworkItem.code, FrameworkItem.id)
+    ).all()
+    by_activity = db.session.execute(
+        _actions_of(
+            team_id,
+            cycle_id,
+            today,
+            select(LearningActivity.title, *_figures())
+            .select_from(DevelopmentAction)
+            .join(LearningActivity, LearningActivity.id == DevelopmentAction.activity_id)
+            .group_by(LearningActivity.id, LearningActivity.title),
+        ).order_by(LearningActivity.title)
+    ).all()
+    return Rollup(
+        by_item=[
+            RollupRow(f"{code} {title}", int(n), int(people), int(booked), int(done))
+            for code, title, n, people, booked, done in by_item
+        ],
+        by_activity=[
+            RollupRow(title, int(n), int(people), int(booked), int(done))
+            for title, n, people, booked, done in by_activity
+        ],
+    )
