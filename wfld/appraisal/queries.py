@@ -318,3 +318,25 @@ def list_recent_supervision(staff_id: int, *, limit: int = 30) -> list:
             .limit(limit)
         )
     )
+
+
+# Cycles admin ---------------------------------------------------------------------------------
+def list_appraisers_set(cycle_id: int) -> list[Appraisal]:
+    """The cycle's conversations whose appraiser is not the person's line manager (someone the
+    WFLD team named), by the person's name."""
+    return list(
+        db.session.scalars(
+            select(Appraisal)
+            .join(StaffMember, StaffMember.id == Appraisal.staff_id)
+            .options(
+                joinedload(Appraisal.staff).joinedload(StaffMember.line_manager),
+                joinedload(Appraisal.appraiser),
+            )
+            .where(
+                Appraisal.cycle_id == cycle_id,
+                (StaffMember.line_manager_id.is_(None))
+                | (StaffMember.line_manager_id != Appraisal.appraiser_id),
+            )
+            .order_by(StaffMember.last_name, StaffMember.first_name, Appraisal.kind)
+        )
+    )
