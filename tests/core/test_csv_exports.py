@@ -192,6 +192,8 @@ CSV_ROUTES: dict[str, tuple[str, Callable[[dict[str, int]], str]]] = {
         "wfld_admin",
         lambda ids: "/programmes/funding.csv?period=2026-27-q2",
     ),
+    # Needs a cycle covering today (the `stored` fixture makes one): the team table's names.
+    "appraisal.completion_csv": ("wfld_admin", lambda ids: "/appraisal/completion.csv"),
     "frameworks.export_version": (
         "practitioner",
         lambda ids: f"/frameworks/versions/{ids['version_id']}/export.csv",
