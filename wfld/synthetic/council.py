@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 
 from wfld.accounts.services import hash_password
+from wfld.appraisal.synthetic import generate_appraisals
 from wfld.catalogue.seeding import load_catalogue
 from wfld.core.synthetic import SyntheticRun
 from wfld.cpd.synthetic import generate_cpd
@@ -60,6 +61,7 @@ def load_synthetic_council(
     generate_cpd(run, org, heavy_entries=HEAVY_CPD_ENTRIES)
     # The programme templates sit beside the frameworks in seeds/reference (and name them).
     generate_programmes(run, org.people, reference_dir=frameworks_dir.parent / "programmes")
+    generate_appraisals(run, org.people, team_ids=org.team_ids, role_ids=org.role_ids)
     db.session.flush()
     return run
 
