@@ -15,6 +15,7 @@ from wfld import PROJECT_ROOT
 from wfld.accounts import queries as account_queries
 from wfld.accounts import services as account_services
 from wfld.accounts.roles import Role
+from wfld.appraisal.demo import load_demo_appraisal
 from wfld.bench.command import bench_command
 from wfld.catalogue.seeding import CatalogueFileError, load_catalogue, load_demo_sessions
 from wfld.core import clock
@@ -75,6 +76,8 @@ def seed_demo(if_empty: bool) -> None:
         # After the frameworks and the council's job roles, which the templates name.
         load_reference_programmes(PROGRAMMES_DIR, now=now)
         programmes = load_demo_programmes(now=now, today=today)
+        # After the catalogue and frameworks, which the development needs name.
+        appraisal = load_demo_appraisal(now=now, today=today)
         db.session.commit()
         created = ", ".join(f"{n} {kind}" for kind, n in summary.created.items()) or "nothing new"
         click.echo(f"Demo council loaded: {created}.")
@@ -84,6 +87,8 @@ def seed_demo(if_empty: bool) -> None:
         )
         made = ", ".join(f"{n} {kind}" for kind, n in programmes.items()) or "nothing new"
         click.echo(f"Demo programmes: {made}.")
+        made = ", ".join(f"{n} {kind}" for kind, n in appraisal.items()) or "nothing new"
+        click.echo(f"Demo appraisals: {made}.")
     click.echo("")
     click.echo(f"Demo sign-ins (password for all: {demo_password(DEMO_DIR)}):")
     for persona, email, description in demo_logins(DEMO_DIR):
