@@ -89,6 +89,7 @@ ACTION_STATES = {
     ActionState.DROPPED: 7,
 }
 WINDOW_AFTER_TODAY = dt.timedelta(days=42)
+TEAM_LEADS = ("team_manager", "eh_manager", "res_manager")  # a front-line team's manager
 
 # The frameworks a development need may name, by role (the first that exist are used).
 SOCIAL_WORK = ("PCF", "KSS-CF-PRACTITIONER")
@@ -334,6 +335,31 @@ def generate_appraisals(
     items_by_framework, activities = _catalogue(today)
     titles = dict(db.session.execute(select(JobRole.id, JobRole.title)).all())
     role_titles = {key: titles[id_] for key, id_ in role_ids.items()}
+    conversations = plan_conversations(
+        rng,
+        people,
+        today=today,
+        dates=dates,
+        items_by_framework=items_by_framework,
+        activities=activities,
+        priority_ids=priority_ids,
+    )
+    words = _Words(name, role_titles, priority_titles)
+    _insert(run, rng, conversations, cycle_id, words)
+    _team_plans(run, rng, people, team_ids, cycle_id, dates, items_by_framework, activities)
+
+
+def plan_conversations(
+    rng: random.Random,
+    people: Sequence[SyntheticPerson],
+    *,
+    today: dt.date,
+    dates: dict[str, dt.date],
+    items_by_framework: dict[str, list[_Item]],
+    activities: list[_Activity],
+    priority_ids: list[int],
+) -> list[_Conversation]:
+    """Every conversation decided in memory (no queries): same rng, same conversations."""
     by_n = {p.n: p for p in people}
     in_post = [p for p in people if p.leaving_date is None or p.leaving_date > today]
     conversations: list[_Conversation] = []
@@ -357,9 +383,7 @@ def generate_appraisals(
         conversations.append(conversation)
     # The practitioner's signed record first: the signed record PDF scenario's id 1.
     conversations.sort(key=lambda c: c.person.persona != "practitioner")
-    words = _Words(name, role_titles, priority_titles)
-    _insert(run, rng, conversations, cycle_id, words)
-    _team_plans(run, rng, people, team_ids, cycle_id, dates, items_by_framework, activities)
+    return conversations
 
 
 @dataclass(frozen=True)
@@ -823,7 +847,9 @@ def _team_plans(
             members.setdefault(p.team, []).append(p)
     leads: dict[int, SyntheticPerson] = {}
     for team, group in members.items():
-        heads = [p for p in group if p.manager is None or by_n[p.manager].team != team]
+        heads = [p for p in group if p.role in TEAM_LEADS] or [
+            p for p in group if p.manager is None or by_n[p.manager].team != team
+        ]
         if heads:
             leads[team] = min(heads, key=lambda p: (p.persona != "line_manager", p.n))
     chosen = [
