@@ -1,5 +1,162 @@
-"""Pages: (being written)."""
+"""Pages: signing a conversation's record (a check of the whole record first, with the
+objective-to-priority warning), the countersignature, a new version of a signed record, the
+record's history with each signed version as it was signed, and the signed record as a PDF.
+
+Who reaches what: anyone who may see the conversation reaches its history and its signed PDF
+(others get 404); signing is the person's and the appraiser's, the countersignature the
+countersigner's, a new version the appraiser's (403 for the rest who may see it). A signature
+that lost a race with another comes back on the page saying who won and when.
+"""
 
 from __future__ import annotations
 
-from wfld.appraisal.views import bp  # noqa: F401
+from flask import Response, abort, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from wfld.appraisal import permissions, queries, record, signing, signoff
+from wfld.appraisal.forms.signing import (
+    AppraiserSignForm,
+    CountersignForm,
+    NewVersionForm,
+    PersonSignForm,
+)
+from wfld.appraisal.models import Appraisal
+from wfld.appraisal.rules import EventKind
+from wfld.appraisal.views import bp
+from wfld.core import clock
+from wfld.core.auth import allowed_or_404, current_actor, signed_in
+from wfld.core.saving import save
+
+
+def _appraisal_for(appraisal_id: int, allowed) -> Appraisal:  # noqa: ANN001 - a predicate
+    """The conversation (404 for those who may not see it), and 403 for those who may see it
+    but not take this step."""
+    appraisal = allowed_or_404(queries.find_appraisal(appraisal_id), permissions.can_view_appraisal)
+    if not allowed(current_actor(), appraisal):
+        abort(403)
+    return appraisal
+
+
+def _version(appraisal: Appraisal) -> dict[str, str]:
+    return {"version": str(appraisal.version_id)}
+
+
+@bp.route("/conversations/<int:appraisal_id>/sign", methods=["GET", "POST"])
+@signed_in
+def sign_appraisal(appraisal_id: int) -> str | WerkzeugResponse:
+    appraisal = _appraisal_for(appraisal_id, permissions.may_sign)
+    signer = signoff.signer_for(current_actor(), appraisal)
+    is_person = signer is signing.Signer.PERSON
+    form = (PersonSignForm if is_person else AppraiserSignForm)(data=_version(appraisal))
+    if form.validate_on_submit():
+        had_plan = signoff.has_plan(appraisal)
+        comments = form.comments.data if is_person else ""
+        if save(
+            form,
+            lambda: signing.sign(
+                appraisal=appraisal,
+                signer=signer,
+                comments=comments or "",
+                expected_version=form.expected_version,
+                actor=current_actor(),
+                now=clock.now(),
+            ),
+            record=appraisal,
+            explain_stale=lambda: signoff.lost_race_message(
+                appraisal_id, signoff.SIGNED_EVENT[signer]
+            ),
+        ):
+            flash(signoff.signed_message(appraisal, had_plan=had_plan), "success")
+            return redirect(url_for("appraisal.view_appraisal", appraisal_id=appraisal_id))
+    return render_template(
+        "appraisal/sign_appraisal.html",
+        view=signoff.sign_page(appraisal, current_actor()),
+        form=form,
+    )
+
+
+@bp.route("/conversations/<int:appraisal_id>/countersign", methods=["GET", "POST"])
+@signed_in
+def countersign_appraisal(appraisal_id: int) -> str | WerkzeugResponse:
+    appraisal = _appraisal_for(appraisal_id, permissions.can_countersign)
+    form = CountersignForm(data=_version(appraisal))
+    if form.validate_on_submit() and save(
+        form,
+        lambda: signing.countersign(
+            appraisal=appraisal,
+            expected_version=form.expected_version,
+            actor=current_actor(),
+            now=clock.now(),
+        ),
+        record=appraisal,
+        explain_stale=lambda: signoff.lost_race_message(appraisal_id, EventKind.COUNTERSIGNED),
+    ):
+        flash("Record countersigned", "success")
+        return redirect(url_for("appraisal.appraisal_history", appraisal_id=appraisal_id))
+    return render_template(
+        "appraisal/countersign_appraisal.html",
+        appraisal=appraisal,
+        record=record.current_record(appraisal),
+        refusal=signoff.countersign_refusal(appraisal),
+        form=form,
+    )
+
+
+@bp.route("/conversations/<int:appraisal_id>/new-version", methods=["GET", "POST"])
+@signed_in
+def new_version(appraisal_id: int) -> str | WerkzeugResponse:
+    appraisal = _appraisal_for(appraisal_id, permissions.can_start_new_version)
+    form = NewVersionForm(data=_version(appraisal))
+    if form.validate_on_submit() and save(
+        form,
+        lambda: signing.start_new_version(
+            appraisal=appraisal,
+            reason=form.reason.data or "",
+            expected_version=form.expected_version,
+            actor=current_actor(),
+            now=clock.now(),
+        ),
+        record=appraisal,
+        explain_stale=lambda: signoff.lost_race_message(appraisal_id, EventKind.NEW_VERSION),
+    ):
+        flash(
+            f"Version {appraisal.record_version} started: change the record, then you both "
+            "sign it again",
+            "success",
+        )
+        return redirect(url_for("appraisal.view_appraisal", appraisal_id=appraisal_id))
+    return render_template("appraisal/new_version.html", appraisal=appraisal, form=form)
+
+
+@bp.route("/conversations/<int:appraisal_id>/history")
+@signed_in
+def appraisal_history(appraisal_id: int) -> str:
+    appraisal = allowed_or_404(queries.find_appraisal(appraisal_id), permissions.can_view_appraisal)
+    actor = current_actor()
+    return render_template(
+        "appraisal/appraisal_history.html",
+        appraisal=appraisal,
+        history=signoff.history_of(appraisal),
+        may_sign=signoff.signer_for(actor, appraisal) is not None,
+        may_countersign=permissions.can_countersign(actor, appraisal),
+        may_start_new_version=permissions.can_start_new_version(actor, appraisal),
+    )
+
+
+@bp.route("/conversations/<int:appraisal_id>/record.pdf")
+@signed_in
+def appraisal_pdf(appraisal_id: int) -> Response:
+    """The signed record as it was signed (the latest signature's snapshot): 404 until both
+    have signed a version."""
+    appraisal = allowed_or_404(queries.find_appraisal(appraisal_id), permissions.can_view_appraisal)
+    signed = record.record_for_pdf(appraisal)
+    if signed is None:
+        abort(404)
+    response = Response(
+        record.render_appraisal_pdf(signed, today=clock.today()), mimetype="application/pdf"
+    )
+    # Quoted, as every other download here: the name is ours (letters, digits, hyphens).
+    response.headers["Content-Disposition"] = f'attachment; filename="{signed.filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
