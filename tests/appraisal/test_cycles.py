@@ -15,12 +15,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.appraisal.builders import make_cycle, open_for
-from tests.factories import NOW, Person
-from tests.helpers import form_values, page, sign_in, submit
+from tests.factories import NOW, Person, make_staff
+from tests.helpers import QueryCounter, form_values, page, sign_in, submit
+from wfld.appraisal import services
 from wfld.appraisal.models import Appraisal, AppraisalCycle, AppraisalEvent
 from wfld.appraisal.rules import EventKind
 from wfld.core import clock
 from wfld.extensions import db
+from wfld.organisation.models import StaffMember
 
 
 @pytest.fixture(autouse=True)
@@ -82,20 +84,25 @@ def test_anonymous_people_are_sent_to_sign_in(app: Flask, org) -> None:  # noqa:
 
 
 @pytest.mark.parametrize(
-    "who", ["practitioner", "line_manager", "senior_manager", "other_practitioner"]
+    "who", ["practitioner", "line_manager", "senior_manager", "other_practitioner", "system_admin"]
 )
 def test_only_the_wfld_team_manages_cycles(app: Flask, org, who: str) -> None:  # noqa: ANN001
+    """Others are refused the pages (403) and told a cycle's own pages are not found (404), so
+    ids cannot be probed; nothing they post is saved."""
     cycle_id = a_cycle(app)
     client = signed_in(app, getattr(org, who))
-    for path in (
-        "/appraisal/cycles",
-        "/appraisal/cycles/new",
-        f"/appraisal/cycles/{cycle_id}/edit",
-        f"/appraisal/cycles/{cycle_id}/appraisers",
-    ):
+    for path in ("/appraisal/cycles", "/appraisal/cycles/new"):
         assert client.get(path).status_code == 403, path
+    for path in (f"/appraisal/cycles/{cycle_id}/edit", f"/appraisal/cycles/{cycle_id}/appraisers"):
+        assert client.get(path).status_code == 404, path
     assert submit(client, "/appraisal/cycles/new", cycle_form(), form_path="/").status_code == 403
-    assert len(cycles(app)) == 1
+    edit = submit(client, f"/appraisal/cycles/{cycle_id}/edit", cycle_form(), form_path="/")
+    assert edit.status_code == 404
+    data = {"staff": org.practitioner.email, "appraiser": org.senior_manager.email}
+    appraiser = submit(client, f"/appraisal/cycles/{cycle_id}/appraisers", data, form_path="/")
+    assert appraiser.status_code == 404
+    assert [c.name for c in cycles(app)] == ["2026/27"]
+    assert appraisals(app) == []
 
 
 def test_a_cycle_that_does_not_exist_is_not_found(app: Flask, org) -> None:  # noqa: ANN001
@@ -394,3 +401,44 @@ def test_bad_appraisers_are_refused_with_errors_linked_to_their_fields(
     assert result.title.startswith("Error: ")
     assert result.error_summary() == errors
     assert appraisals(app) == []
+
+
+# Statements -----------------------------------------------------------------------------------
+def test_the_pages_read_in_the_same_statements_however_many_rows(app: Flask, org) -> None:  # noqa: ANN001
+    cycle_id = a_cycle(app)
+    client = signed_in(app, org.wfld_admin)
+    paths = ("/appraisal/cycles", f"/appraisal/cycles/{cycle_id}/appraisers")
+
+    def statements() -> list[int]:
+        counts = []
+        for path in paths:
+            with QueryCounter(app) as counter:
+                assert client.get(path).status_code == 200
+            counts.append(counter.count)
+        return counts
+
+    def name(staff_id: int, appraiser_id: int) -> None:
+        services.set_appraiser(
+            cycle=db.session.get(AppraisalCycle, cycle_id),
+            staff=db.session.get(StaffMember, staff_id),
+            appraiser=db.session.get(StaffMember, appraiser_id),
+            actor=None,
+            now=NOW,
+        )
+
+    with app.app_context():
+        name(org.practitioner.staff_id, org.senior_manager.staff_id)
+        db.session.commit()
+    before = statements()
+    with app.app_context():
+        make_cycle("2027/28", priorities=("One", "Two", "Three"))
+        manager = db.session.get(StaffMember, org.line_manager.staff_id)
+        for n in range(3):
+            report = make_staff(
+                f"Report{n}", "Extra", team=manager.team, role=manager.job_role, manager=manager
+            )
+            name(report.id, org.other_practitioner.staff_id)
+        db.session.commit()
+    assert len(page(client.get(paths[0])).soup.select("main tbody tr")) == 2
+    assert len(page(client.get(paths[1])).soup.select("main tbody tr")) == 4
+    assert statements() == before

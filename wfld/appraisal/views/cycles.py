@@ -2,8 +2,8 @@
 the year's strategy priorities, countersignature) and naming an appraiser other than a
 person's line manager.
 
-Every page needs ``can_manage_cycles`` (the WFLD team): others get 403. A cycle's dates and
-priorities are no secret, so a cycle's own pages answer 403 too, not 404.
+Every page needs ``can_manage_cycles`` (the WFLD team): others get 403 on the list and the new
+cycle, and 404 on one cycle's pages, so ids cannot be probed (as the programme pages do).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from wfld.core.forms import add_rule_errors
 from wfld.core.saving import save
 
 manage = page_requires(permissions.can_manage_cycles)
+manage_record = page_requires(permissions.can_manage_cycles, hide=True)
 
 
 @bp.route("/cycles")
@@ -48,7 +49,7 @@ def new_cycle() -> str | WerkzeugResponse:
 
 
 @bp.route("/cycles/<int:cycle_id>/edit", methods=["GET", "POST"])
-@manage
+@manage_record
 def edit_cycle(cycle_id: int) -> str | WerkzeugResponse:
     cycle = queries.find_cycle(cycle_id) or abort(404)
     form = CycleForm.of(cycle) if request.method == "GET" else CycleForm()
@@ -73,7 +74,7 @@ def edit_cycle(cycle_id: int) -> str | WerkzeugResponse:
 
 
 @bp.route("/cycles/<int:cycle_id>/appraisers", methods=["GET", "POST"])
-@manage
+@manage_record
 def set_appraiser(cycle_id: int) -> str | WerkzeugResponse:
     cycle = queries.find_cycle(cycle_id) or abort(404)
     form = AppraiserForm()
