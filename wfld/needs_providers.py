@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from wfld.appraisal.needs import PROVIDER as APPRAISAL
 from wfld.core.needs import Need, NeedsProvider, Period, Tally
 from wfld.learning.needs import PROVIDER as LEARNING
 
-PROVIDERS: tuple[NeedsProvider, ...] = (LEARNING,)
+PROVIDERS: tuple[NeedsProvider, ...] = (LEARNING, APPRAISAL)
 
 
 def provider(name: str) -> NeedsProvider:

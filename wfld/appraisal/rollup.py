@@ -27,21 +27,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import joinedload
 
+from wfld.appraisal import plan_view, queries
 from wfld.appraisal.models import (
     Appraisal,
+    AppraisalCycle,
     DevelopmentAction,
     DevelopmentPlan,
     action_framework_items,
 )
-from wfld.appraisal.rules import ActionState, AppraisalKind
+from wfld.appraisal.plan_view import _attended_column, _booked_column
+from wfld.appraisal.rules import ActionState, AppraisalKind, Status, status_of
 from wfld.catalogue.models import (
-    Attendance,
-    Booking,
-    BookingStatus,
     Completion,
     CompletionStatus,
     LearningActivity,
-    LearningSession,
 )
 from wfld.extensions import db
 from wfld.frameworks.models import FrameworkItem
@@ -50,42 +49,18 @@ from wfld.organisation.queries import in_post
 
 
 # The effective state, in SQL --------------------------------------------------------------------
-def _place(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-    """The person has a booking on a session of the action's activity that starts after the
-    action was made (an older course is history, not this action's)."""
-    return exists(
-        select(Booking.id)
-        .join(LearningSession, LearningSession.id == Booking.session_id)
-        .where(
-            Booking.staff_id == DevelopmentAction.staff_id,
-            LearningSession.activity_id == DevelopmentAction.activity_id,
-            LearningSession.starts_at >= DevelopmentAction.created_at,
-            *conditions,
-        )
-    )
-
-
-def booked_place() -> ColumnElement[bool]:
-    """A live place (booked, not yet marked attended or not, on a session not cancelled)."""
-    return _place(
-        Booking.status == BookingStatus.BOOKED,
-        Booking.attendance.is_(None),
-        LearningSession.is_cancelled.is_(False),
-    )
-
-
-def attended() -> ColumnElement[bool]:
-    return _place(Booking.status == BookingStatus.BOOKED, Booking.attendance == Attendance.ATTENDED)
-
-
+# Booked and attended are plan_view's flags (one definition of "a booking counts for the
+# action"); completed is its rule as SQL can say it.
 def completed() -> ColumnElement[bool]:
-    """A verified completion of the activity recorded since the action was made."""
+    """A verified completion of the activity by the person dated on or after the day the
+    action was made. (The day is the UTC one here: plan_view takes the London day, which
+    differs only for an action made between 11pm and midnight UTC in summer.)"""
     return exists(
         select(Completion.id).where(
             Completion.staff_id == DevelopmentAction.staff_id,
             Completion.activity_id == DevelopmentAction.activity_id,
             Completion.status == CompletionStatus.VERIFIED,
-            Completion.recorded_at >= DevelopmentAction.created_at,
+            Completion.completed_on >= func.date(DevelopmentAction.created_at),
         )
     )
 
@@ -98,8 +73,8 @@ def effective_state() -> ColumnElement[str]:
     done, dropped = ActionState.DONE.value, ActionState.DROPPED.value
     return case(
         (stored.in_([done, dropped]), stored),
-        (or_(attended(), completed()), done),
-        (and_(booked_place(), stored.in_([planned, booked])), booked),
+        (or_(_attended_column(), completed()), done),
+        (and_(_booked_column(), stored.in_([planned, booked])), booked),
         (stored == booked, planned),
         else_=stored,
     )
@@ -110,37 +85,6 @@ def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 # The manager's team page ----------------------------------------------------------------------
-@dataclass(frozen=True)
-class Progress:
-    """A plan's actions: how many are done of those not dropped."""
-
-    done: int
-    total: int
-
-    @property
-    def text(self) -> str:
-        return f"{self.done} of {self.total} done"
-
-
-NO_PLAN = Progress(0, 0)
-
-
-def progress_by_staff(staff_ids: Select | list[int], cycle_id: int) -> dict[int, Progress]:
-    """staff id → their plan's progress in the cycle (absent: no plan), in one statement."""
-    state = effective_state()
-    rows = db.session.execute(
-        select(
-            DevelopmentAction.staff_id,
-            _count_where(state == ActionState.DONE.value),
-            _count_where(DevelopmentAction.state != ActionState.DROPPED),
-        )
-        .join(DevelopmentPlan, DevelopmentPlan.id == DevelopmentAction.plan_id)
-        .where(DevelopmentPlan.cycle_id == cycle_id, DevelopmentAction.staff_id.in_(staff_ids))
-        .group_by(DevelopmentAction.staff_id)
-    ).all()
-    return {staff_id: Progress(int(done), int(total)) for staff_id, done, total in rows}
-
-
 def list_appraisees(
     appraiser_id: int, cycle_id: int, *, today: dt.date
 ) -> list[tuple[StaffMember, Appraisal]]:
@@ -163,6 +107,55 @@ def list_appraisees(
         .order_by(StaffMember.last_name, StaffMember.first_name)
     ).all()
     return [(staff, appraisal) for staff, appraisal in rows]
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    """One person on the team page: their conversation in the cycle (None: not started),
+    its status, and their plan's progress (None: no plan yet)."""
+
+    staff: StaffMember
+    appraisal: Appraisal | None
+    status: Status
+    done: int | None = None
+    total: int | None = None
+
+    @property
+    def progress(self) -> str | None:
+        if self.total is None:
+            return None
+        return f"{self.done} of {self.total} done"
+
+
+@dataclass(frozen=True)
+class TeamPage:
+    cycle: AppraisalCycle
+    rows: list[TeamRow]
+
+    @property
+    def counts(self) -> list[tuple[Status, int]]:
+        """How many people are at each status, in the order a conversation goes."""
+        order = (Status.NOT_STARTED, Status.PREPARED, Status.HELD, Status.SIGNED, Status.OVERDUE)
+        return [(status, sum(1 for r in self.rows if r.status is status)) for status in order]
+
+
+def team_page(manager_id: int, cycle: AppraisalCycle, *, today: dt.date) -> TeamPage:
+    """The manager's direct reports in post, then anyone else they appraise in the cycle,
+    with status and progress: four statements however big the team."""
+    people = queries.list_direct_reports_with_appraisals(manager_id, cycle.id, today=today)
+    people += list_appraisees(manager_id, cycle.id, today=today)
+    ids = [staff.id for staff, _ in people]
+    progress = (
+        plan_view.progress_by_staff(select(StaffMember.id).where(StaffMember.id.in_(ids)), cycle.id)
+        if ids
+        else {}
+    )
+    rows = []
+    for staff, appraisal in people:
+        done, total = progress.get(staff.id, (None, None))
+        status = status_of(appraisal.stage if appraisal else None, due_by=cycle.due_by, today=today)
+        rows.append(TeamRow(staff, appraisal, status, done, total))
+    return TeamPage(cycle, rows)
 
 
 # A team plan's roll-up ------------------------------------------------------------------------
