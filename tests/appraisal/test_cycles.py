@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.appraisal.builders import make_cycle, open_for
+from tests.appraisal.builders import add_objective, held, make_cycle, open_for, prepared
 from tests.factories import NOW, Person, make_staff
 from tests.helpers import QueryCounter, form_values, page, sign_in, submit
 from wfld.appraisal import services
@@ -290,6 +290,26 @@ def test_a_change_with_bad_input_saves_nothing(app: Flask, org) -> None:  # noqa
         "#due_from-day": "The window must open within the cycle",
     }
     assert cycles(app)[0].name == "2026/27"
+
+
+def test_a_priority_objectives_link_to_stays_in_the_list(app: Flask, org) -> None:  # noqa: ANN001
+    cycle_id = a_cycle(app)
+    with app.app_context():
+        cycle = db.session.get(AppraisalCycle, cycle_id)
+        add_objective(held(prepared(cycle, org.practitioner.staff_id)))
+        db.session.commit()
+    path = f"/appraisal/cycles/{cycle_id}/edit"
+    client = signed_in(app, org.wfld_admin)
+    values = form_values(client.get(path), with_csrf=True)
+    response = client.post(path, data={**values, "priorities": "Relationship-based practice"})
+    assert page(response).error_summary() == {
+        "#priorities": "Objectives are linked to “Stable, skilled workforce”: keep it in the "
+        "list, or change those objectives first"
+    }
+    assert [p.title for p in cycles(app)[0].priorities] == [
+        "Stable, skilled workforce",
+        "Relationship-based practice",
+    ]
 
 
 # Appraisers -----------------------------------------------------------------------------------
