@@ -72,6 +72,8 @@ def sign_appraisal(appraisal_id: int) -> str | WerkzeugResponse:
         "appraisal/sign_appraisal.html",
         view=signoff.sign_page(appraisal, current_actor()),
         form=form,
+        appraisal=appraisal,
+        change_links=permissions.can_record(current_actor(), appraisal),
     )
 
 
@@ -96,7 +98,7 @@ def countersign_appraisal(appraisal_id: int) -> str | WerkzeugResponse:
     return render_template(
         "appraisal/countersign_appraisal.html",
         appraisal=appraisal,
-        record=record.current_record(appraisal),
+        record=record.record_for_pdf(appraisal) or record.current_record(appraisal),
         refusal=signoff.countersign_refusal(appraisal),
         form=form,
     )
