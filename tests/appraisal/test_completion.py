@@ -82,8 +82,8 @@ def _items() -> list[FrameworkItem]:
 def _states(org) -> tuple[int, int]:  # noqa: ANN001
     """Team A: P signed, M held, the head of service (no line manager) no record.
     Team B: Q prepared, the WFLD admin a record not started, the other two no record (one
-    with a mid-year review only). A leaver in team A and a record in another cycle count for
-    nothing. The cycle's id."""
+    with a mid-year review only). A leaver in team A and Q's record in last year's cycle
+    count for nothing. The ids of this year's cycle and last year's."""
     cycle = make_cycle()
     sign_both(held(prepared(cycle, org.practitioner.staff_id)))
     held(prepared(cycle, org.line_manager.staff_id))
