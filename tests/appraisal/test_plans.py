@@ -34,6 +34,8 @@ from wfld.core.errors_domain import RuleBroken
 from wfld.cpd.models import CpdEntry
 from wfld.extensions import db
 from wfld.organisation.models import StaffMember
+from wfld.supervision import services as supervision_services
+from wfld.supervision.models import SupervisionKind
 
 COURT = "Court Skills"
 CHAIRING = "Chairing Meetings"
@@ -253,6 +255,26 @@ def test_a_session_of_another_activity_is_refused(app: Flask, org) -> None:
         db.session.rollback()
 
 
+def test_a_completion_recorded_since_the_action_was_made_makes_it_done(app: Flask, org) -> None:
+    made = make_plan(app, org)
+    with app.app_context():
+        action = db.session.get(DevelopmentAction, made.court)
+        staff = db.session.get(StaffMember, org.practitioner.staff_id)
+        admin = db.session.get(User, org.wfld_admin.user_id)
+
+        def completed(on: dt.date) -> None:
+            catalogue_services.record_completion(
+                staff=staff, activity=action.activity, completed_on=on, note=None,
+                actor=admin, now=NOW, today=TODAY,
+            )  # fmt: skip
+            db.session.commit()
+
+        completed(TODAY - dt.timedelta(days=200))  # met an older need
+        assert plan_view.effective_state(action) is ActionState.PLANNED
+        completed(TODAY)
+        assert plan_view.effective_state(action) is ActionState.DONE
+
+
 # Moving an action on --------------------------------------------------------------------------
 def test_dropping_an_action_needs_a_reason(app: Flask, org) -> None:
     made = make_plan(app, org)
@@ -298,6 +320,45 @@ def test_the_line_manager_reviews_an_action_in_supervision(app: Flask, org) -> N
         assert review.note == "Shadowing first"
     shown = page(client.get(f"/appraisal/plans/{made.id}"))
     assert "reviewed in supervision by" in shown.text()
+
+
+def test_a_review_names_only_the_persons_own_supervision(app: Flask, org) -> None:
+    made = make_plan(app, org)
+    with app.app_context():
+        sessions = {}
+        for person, supervisor in (
+            (org.practitioner, org.line_manager),
+            (org.other_practitioner, org.senior_manager),
+        ):
+            sessions[person.staff_id] = supervision_services.record_session(
+                staff=db.session.get(StaffMember, person.staff_id),
+                supervisor=db.session.get(StaffMember, supervisor.staff_id),
+                held_on=dt.date(2026, 11, 16), kind=SupervisionKind.CASE, minutes=60,
+                themes="Workload", actor=db.session.get(User, supervisor.user_id),
+                now=NOW, today=TODAY,
+            ).id  # fmt: skip
+        db.session.commit()
+    client = signed_in(app, org.line_manager)
+    path = f"/appraisal/actions/{made.chairing}/update"
+    values = form_values(client.get(path))
+    offered = page(client.get(path)).soup.select("select[name=supervision] option")
+    assert [o["value"] for o in offered] == ["", str(sessions[org.practitioner.staff_id])]
+    data = {**values, "state": "in_progress", "context": "supervision"}
+    response = submit(
+        client, path, {**data, "supervision": str(sessions[org.other_practitioner.staff_id])}
+    )
+    assert page(response).error_summary() == {
+        "#supervision": "Select one of the person’s supervision sessions"
+    }
+    response = submit(
+        client, path, {**data, "supervision": str(sessions[org.practitioner.staff_id])}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        review = db.session.scalars(
+            select(ActionReview).where(ActionReview.action_id == made.chairing)
+        ).one()
+        assert review.supervision_id == sessions[org.practitioner.staff_id]
 
 
 def test_saving_no_change_without_a_note_is_refused(app: Flask, org) -> None:
