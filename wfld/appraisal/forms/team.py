@@ -18,6 +18,17 @@ from wfld.core.baseform import Form, VersionedForm
 from wfld.core.forms import GovDateField, OptionalDate, Required, WholeNumberField
 
 
+class _Count(WholeNumberField):
+    """A whole number that may be left blank (then ``Required`` asks for it, rather than the
+    message for a number mistyped)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist and not (valuelist[0] or "").strip():
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
+
 class StartForm(Form):
     """A button with no fields: "Start" on the team page (posted to the conversation's start
     route) and "Start the team plan"."""
@@ -76,7 +87,7 @@ class TeamNeedForm(VersionedForm):
         invalid_choice_message="Select a framework item from the list",
         validators=[Optional()],
     )
-    people = WholeNumberField(
+    people = _Count(
         "How many people need it?",
         message="Enter the number of people as a whole number, like 4",
         widget=GovTextInput(),
