@@ -143,16 +143,35 @@ def test_the_person_agrees_then_the_appraiser_signs_and_the_record_locks(app: Fl
     assert links["View your development plan"] == "/appraisal/my-development-plan"
 
 
-def test_the_second_signature_says_the_plan_was_made(app: Flask, org) -> None:
+def _banner(client: FlaskClient, response) -> tuple[str, dict[str, str]]:  # noqa: ANN001
+    shown = page(client.get(response.headers["Location"]))
+    banner = shown.soup.select_one(".govuk-notification-banner--success")
+    assert banner is not None
+    links = {a.get_text(strip=True): a["href"] for a in banner.select("a")}
+    return " ".join(banner.get_text(" ").split()), links
+
+
+def test_the_second_signature_says_the_plan_was_made_with_a_link(app: Flask, org) -> None:
     appraisal_id = _held(app, org)
     marcus = _client(app, org.line_manager.email)
-    _sign(marcus, appraisal_id)
+    text, links = _banner(marcus, _sign(marcus, appraisal_id))
+    assert "You have signed the record" in text and links == {}
     priya = _client(app, org.practitioner.email)
-    response = _sign(priya, appraisal_id)
-    shown = priya.get(response.headers["Location"])
-    banner = page(shown).soup.select_one(".govuk-notification-banner--success")
-    assert banner is not None
-    assert "locked" in banner.get_text() and "development plan has been made" in banner.get_text()
+    text, links = _banner(priya, _sign(priya, appraisal_id))
+    assert "locked" in text and "development plan has been made from its needs" in text
+    assert links == {"View the development plan": "/appraisal/my-development-plan"}
+
+
+def test_the_appraiser_signing_second_is_linked_to_the_plan_page(app: Flask, org) -> None:
+    appraisal_id = _held(app, org)
+    _sign(_client(app, org.practitioner.email), appraisal_id)
+    marcus = _client(app, org.line_manager.email)
+    text, links = _banner(marcus, _sign(marcus, appraisal_id))
+    with app.app_context():
+        plan = queries.find_plan_for(
+            org.practitioner.staff_id, _appraisal(app, appraisal_id).cycle_id
+        )
+    assert links == {"View the development plan": f"/appraisal/plans/{plan.id}"}
 
 
 def test_the_countersignature_where_the_cycle_asks(app: Flask, org) -> None:
@@ -483,3 +502,17 @@ def test_the_head_of_service_may_have_the_pdf(app: Flask, org) -> None:
     assert "Priya Sandhu" in _pdf_text(
         hana.get(f"/appraisal/conversations/{appraisal_id}/record.pdf")
     )
+
+
+def test_signing_a_new_version_says_the_plan_was_updated(app: Flask, org) -> None:
+    appraisal_id = _signed(app, org)
+    marcus = _client(app, org.line_manager.email)
+    path = f"/appraisal/conversations/{appraisal_id}/new-version"
+    data = form_values(marcus.get(path), with_csrf=True)
+    data["reason"] = ["A new need agreed in supervision"]
+    assert marcus.post(path, data=data).status_code == 302
+    _sign(marcus, appraisal_id)
+    priya = _client(app, org.practitioner.email)
+    text, _ = _banner(priya, _sign(priya, appraisal_id))
+    assert "development plan has been updated from its needs" in text
+    assert _appraisal(app, appraisal_id).record_version == 2

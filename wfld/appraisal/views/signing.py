@@ -11,6 +11,7 @@ that lost a race with another comes back on the page saying who won and when.
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, url_for
+from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from wfld.appraisal import permissions, queries, record, signing, signoff
@@ -66,7 +67,7 @@ def sign_appraisal(appraisal_id: int) -> str | WerkzeugResponse:
                 appraisal_id, signoff.SIGNED_EVENT[signer]
             ),
         ):
-            flash(signoff.signed_message(appraisal, had_plan=had_plan), "success")
+            flash(_signed_banner(appraisal, had_plan=had_plan), "success")
             return redirect(url_for("appraisal.view_appraisal", appraisal_id=appraisal_id))
     return render_template(
         "appraisal/sign_appraisal.html",
@@ -74,6 +75,25 @@ def sign_appraisal(appraisal_id: int) -> str | WerkzeugResponse:
         form=form,
         appraisal=appraisal,
         change_links=permissions.can_record(current_actor(), appraisal),
+    )
+
+
+def _signed_banner(appraisal: Appraisal, *, had_plan: bool) -> str:
+    """What the signer is told; once both have signed, with a link to the plan it made (the
+    person's own page for them, the plan's page for those who may see it)."""
+    message = signoff.signed_message(appraisal, had_plan=had_plan)
+    page = signoff.sign_page(appraisal, current_actor())
+    if page is None or page.plan is None or not appraisal.signatures.both:
+        return message
+    if page.is_person:
+        href = url_for("appraisal.my_plan")
+    elif page.plan_viewable:
+        href = url_for("appraisal.view_plan", plan_id=page.plan.id)
+    else:
+        return message
+    # Markup with every piece escaped: the banner shows the link (flash keeps Markup).
+    return Markup('{}. <a class="govuk-notification-banner__link" href="{}">{}</a>').format(
+        message, href, "View the development plan"
     )
 
 
