@@ -28,7 +28,7 @@ from tests.appraisal.builders import (
 from tests.catalogue.builders import make_activity
 from tests.cpd.builders import make_entry
 from tests.factories import NOW, Person
-from tests.helpers import csrf_token, form_values, page, sign_in, submit
+from tests.helpers import QueryCounter, csrf_token, form_values, page, sign_in, submit
 from tests.supervision.test_sessions import make_session
 from wfld.accounts.models import User
 from wfld.appraisal import services
@@ -363,7 +363,8 @@ def test_the_appraiser_records_the_conversation(app: Flask, org, cycle) -> None:
     with app.app_context():
         entry = make_entry(org.practitioner.staff_id, share=True, title="Chronologies group")
         private = make_entry(org.practitioner.staff_id, title="My private reflection")
-        entry_id, private_id = entry.id, private.id
+        entry_id = entry.id
+        assert private.id != entry_id
     session_id = make_session(app, org.practitioner, org.line_manager)
     client = signed_in(app, org.line_manager)
     path = f"/appraisal/conversations/{cycle.appraisal_id}/record"
@@ -402,7 +403,6 @@ def test_the_appraiser_records_the_conversation(app: Flask, org, cycle) -> None:
         assert saved.aspirations == ["advanced_practitioner", "practice_educator"]
         assert [e.id for e in saved.cpd_entries] == [entry_id]
         assert [s.id for s in saved.supervision_sessions] == [session_id]
-    assert private_id != entry_id
 
     view = page(client.get(response.location))
     assert view.soup.select_one("#appraisal-status .govuk-tag").get_text() == "Held"
@@ -838,6 +838,34 @@ def test_no_change_is_saved_once_both_have_signed(app: Flask, org, signed) -> No
     assert saved.version_id == before
     assert saved.self_reflection == "I led my first care proceedings."
     assert need_count(app) == 1 and objective_count(app) == 1
+
+
+def test_the_conversation_page_runs_the_same_statements_for_more_needs(
+    app: Flask,
+    org,
+    cycle,  # noqa: ANN001
+) -> None:
+    client = signed_in(app, org.line_manager)
+    path = f"/appraisal/conversations/{cycle.appraisal_id}"
+
+    def statements() -> int:
+        with QueryCounter(app) as counter:
+            assert client.get(path).status_code == 200
+        return counter.count
+
+    with app.app_context():
+        appraisal = held(db.session.get(Appraisal, cycle.appraisal_id))
+        add_need(appraisal, "First", activity=make_activity("Court Skills"))
+        add_objective(appraisal)
+        db.session.commit()
+    one = statements()
+    with app.app_context():
+        appraisal = db.session.get(Appraisal, cycle.appraisal_id)
+        for n in range(4):
+            add_need(appraisal, f"Need {n}", activity=make_activity(f"Course {n}"))
+            add_objective(appraisal, f"Objective {n}", linked=n % 2 == 0)
+        db.session.commit()
+    assert statements() == one
 
 
 # Reading a conversation whose parts are linked ------------------------------------------------

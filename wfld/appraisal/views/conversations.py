@@ -3,6 +3,9 @@ appraiser's record of the conversation, and its development needs and objectives
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -41,9 +44,9 @@ def _appraisal_or_404(appraisal_id: int) -> Appraisal:
     return allowed_or_404(queries.find_appraisal(appraisal_id), permissions.can_view_appraisal)
 
 
-def _writes(appraisal: Appraisal, may: object) -> None:
+def _writes(appraisal: Appraisal, may: Callable[[Any, Appraisal], bool]) -> None:
     """Someone who may read the record but not write this part of it: 403."""
-    if not may(current_actor(), appraisal):  # type: ignore[operator]
+    if not may(current_actor(), appraisal):
         abort(403)
 
 
