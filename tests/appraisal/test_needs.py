@@ -18,11 +18,18 @@ from tests.catalogue.builders import book, make_activity, make_session
 from tests.frameworks.builders import nested_doc
 from wfld import needs_providers
 from wfld.accounts.models import User
-from wfld.appraisal import queries, team_plans
+from wfld.appraisal import plan_view, queries, team_plans
 from wfld.appraisal.models import DevelopmentAction, TeamNeedSource
 from wfld.appraisal.needs import PROVIDER
+from wfld.appraisal.rollup import effective_state
 from wfld.appraisal.rules import ActionState
-from wfld.catalogue.models import Attendance, BookingStatus
+from wfld.catalogue.models import (
+    Attendance,
+    BookingStatus,
+    Completion,
+    CompletionSource,
+    CompletionStatus,
+)
 from wfld.core import clock
 from wfld.core.needs import (
     Need,
@@ -243,3 +250,56 @@ def test_the_registry_lists_the_appraisal_provider(org, plan) -> None:
     assert needs_providers.tally(scope, QUARTER, now=NOW) == tally_of(everything)
     assert {n.source for n in everything} >= {Source.IDP_ACTION}
     assert queries.find_plan_for(org.practitioner.staff_id, plan["cycle"].id) is not None
+
+
+def test_the_sql_state_agrees_with_the_plan_pages(org, plan) -> None:
+    """rollup.effective_state (the needs, the roll-up) and plan_view (the plan pages) give
+    every action the same state: booked, attended, a completion since the action was made and
+    one before it, done and dropped by hand, and "booked" by hand with no booking."""
+    p = org.practitioner.staff_id
+    actions = _actions(p)
+    book(make_session(plan["Court Skills"]), p)
+    chairing = book(make_session(plan["Chairing Meetings"], days=2), p)
+    chairing.attendance = Attendance.ATTENDED
+    for activity, day in ((plan["Report Writing"], TODAY), (plan["Analysis"], dt.date(2025, 5, 1))):
+        db.session.add(
+            Completion(
+                staff_id=p,
+                activity_id=activity.id,
+                completed_on=day,
+                source=CompletionSource.MANUAL,
+                status=CompletionStatus.VERIFIED,
+                recorded_at=NOW,
+            )
+        )
+    actions["Develop: Second statement"].state = ActionState.BOOKED
+    db.session.commit()
+    sql = dict(
+        db.session.execute(
+            select(DevelopmentAction.id, effective_state()).where(DevelopmentAction.staff_id == p)
+        ).all()
+    )
+    seen = {a.title: ActionState(sql[a.id]) for a in actions.values()}
+    assert seen == {a.title: plan_view.effective_state(a) for a in actions.values()}
+    assert seen == {
+        "Learn: Court Skills": ActionState.BOOKED,
+        "Learn: Chairing Meetings": ActionState.DONE,
+        "Learn: Report Writing": ActionState.DONE,
+        "Learn: Analysis": ActionState.PLANNED,  # completed before the action was made
+        "Develop: Second statement": ActionState.PLANNED,  # "booked" with nothing booked
+    }
+    for title, state in (
+        ("Learn: Court Skills", ActionState.DROPPED),
+        ("Learn: Analysis", ActionState.DONE),
+    ):
+        actions[title].state = state
+        actions[title].drop_reason = "Not needed now" if state is ActionState.DROPPED else ""
+    db.session.commit()
+    sql = dict(
+        db.session.execute(
+            select(DevelopmentAction.id, effective_state()).where(DevelopmentAction.staff_id == p)
+        ).all()
+    )
+    assert {a.id: ActionState(sql[a.id]) for a in actions.values()} == {
+        a.id: plan_view.effective_state(a) for a in actions.values()
+    }
