@@ -19,6 +19,8 @@ from sqlalchemy import select
 from tests.browser.conftest import check_page
 from tests.browser.test_journeys import sign_in
 from wfld import PROJECT_ROOT
+from wfld.appraisal.models import Appraisal, DevelopmentPlan
+from wfld.appraisal.rules import Stage
 from wfld.catalogue.models import LearningActivity
 from wfld.cpd.models import CpdEntry
 from wfld.extensions import db
@@ -73,6 +75,21 @@ def demo(app: Flask) -> Demo:
         )
         version = _id(select(FrameworkVersion.id).order_by(FrameworkVersion.id))
         pathway = _id(select(Pathway.id).order_by(Pathway.id))
+        # The demo's appraisal year: the practitioner's prepared conversation, his manager's
+        # team, a teammate's recorded one awaiting signatures and a signed one with its plan.
+        mine = _id(select(Appraisal.id).where(Appraisal.staff_id == practitioner))
+        team = _id(
+            select(StaffMember.team_id).where(StaffMember.work_email == emails["line_manager"])
+        )
+        held = _id(select(Appraisal.id).where(Appraisal.stage == Stage.HELD).order_by(Appraisal.id))
+        signed = _id(
+            select(Appraisal.id).where(Appraisal.stage == Stage.SIGNED).order_by(Appraisal.id)
+        )
+        plan = _id(
+            select(DevelopmentPlan.id)
+            .join(Appraisal, Appraisal.id == DevelopmentPlan.appraisal_id)
+            .where(Appraisal.id == signed)
+        )
     pages = {
         "practitioner": [
             "/",
@@ -89,6 +106,9 @@ def demo(app: Flask) -> Demo:
             "/frameworks",
             f"/frameworks/versions/{version}",
             f"/people/{practitioner}",
+            "/appraisal/my-development-plan",
+            f"/appraisal/conversations/{mine}",
+            f"/appraisal/conversations/{mine}/prepare",
         ],
         "line_manager": [
             "/",
@@ -99,6 +119,14 @@ def demo(app: Flask) -> Demo:
             f"/cpd/entries/{shared}",
             f"/people/{practitioner}",
             f"/learning/people/{practitioner}",
+            "/appraisal/team",
+            f"/appraisal/teams/{team}/plan",
+            f"/appraisal/conversations/{held}",
+            f"/appraisal/conversations/{held}/record",
+            f"/appraisal/conversations/{held}/sign",
+            f"/appraisal/conversations/{signed}",
+            f"/appraisal/conversations/{signed}/history",
+            f"/appraisal/plans/{plan}",
         ],
         "wfld_admin": [
             "/",
@@ -115,8 +143,16 @@ def demo(app: Flask) -> Demo:
             "/admin/job-roles",
             "/frameworks/crosswalk",
             "/people",
+            "/appraisal/cycles",
+            "/appraisal/completion",
         ],
-        "senior_manager": ["/", "/learning/compliance", "/cpd/readiness", "/people"],
+        "senior_manager": [
+            "/",
+            "/learning/compliance",
+            "/cpd/readiness",
+            "/people",
+            "/appraisal/completion",
+        ],
     }
     return Demo(emails, demo_password(DEMO_DIR), pages)
 
