@@ -101,6 +101,35 @@ SCENARIOS: tuple[Scenario, ...] = (
         memory_growth=True,
         job_from="/programmes/enrolments/1",
     ),
+    # Appraisals (wfld/appraisal/synthetic.py): this year's cycle with about half the
+    # conversations signed. The practitioner persona's is signed, with its development plan,
+    # and is the first record (the signed record PDF's); the line manager persona's team page
+    # lists their direct reports' conversations and plans.
+    Scenario(
+        "my-development-plan",
+        "practitioner",
+        "/appraisal/my-development-plan",
+        True,
+        Target(p95_ms=150),
+    ),
+    Scenario("appraisal-team", "line_manager", "/appraisal/team", True, Target(p95_ms=150)),
+    # Completion by team across the service's 5,000 staff.
+    Scenario(
+        "appraisal-completion",
+        "wfld_admin",
+        "/appraisal/completion",
+        True,
+        Target(p95_ms=300, ratio=3),
+    ),
+    # The signed record, rendered from its signature's snapshot on request (not a job).
+    Scenario(
+        "appraisal-record-pdf",
+        "practitioner",
+        "/appraisal/conversations/1/record.pdf",
+        False,
+        Target(median_ms=2000, peak_rss_mib=150, rss_growth_pct=10),
+        memory_growth=True,
+    ),
 )
 
 BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}
