@@ -118,9 +118,12 @@ def _on_the_conversation(page: Page, base_url: str, appraisal_id: int) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Annual conversation: Priya Sandhu")
 
 
-def _add_need(page: Page, description: str, activity: str, target: dt.date) -> None:
+def _add_need(
+    page: Page, errors: list[str], description: str, activity: str, target: dt.date
+) -> None:
     page.get_by_role("link", name="Add a development need").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a development need")
+    check_page(page, errors)
     page.get_by_label("Development need", exact=True).fill(description)
     page.get_by_role("group", name="How will the need be met?").get_by_label(
         "Course", exact=True
@@ -194,10 +197,10 @@ def test_appraisal_from_preparation_to_the_plan_the_roll_up_and_the_pdf(
     expect(summary).to_contain_text(STRENGTHS)
     expect(summary).to_contain_text(re.compile(r"Wellbeing\s*Discussed"))
 
-    _add_need(page, COURT_NEED, COURT, target)
+    _add_need(page, console_errors, COURT_NEED, COURT, target)
     expect(page.get_by_role("heading", level=1)).to_have_text("Annual conversation: Priya Sandhu")
     check_page(page, console_errors)
-    _add_need(page, CHAIRING_NEED, CHAIRING, target)
+    _add_need(page, console_errors, CHAIRING_NEED, CHAIRING, target)
     _on_the_conversation(page, live_server, appraisal_id)
     expect(page.get_by_text("Development need saved")).to_be_visible()
     for title in (f"Need 1: {COURT_NEED}", f"Need 2: {CHAIRING_NEED}"):
@@ -207,10 +210,18 @@ def test_appraisal_from_preparation_to_the_plan_the_roll_up_and_the_pdf(
     expect(page.get_by_role("heading", level=1)).to_contain_text("objective")
     check_page(page, console_errors)
     page.get_by_label("Objective", exact=True).fill(OBJECTIVE)
-    _fill_date(page, "Target date", target)
     page.get_by_role(
         "group", name="Which of this year’s strategy priorities does it serve?"
     ).get_by_label(PRIORITY, exact=True).check()
+    # A target date already passed is refused, with the error linked to the date.
+    _fill_date(page, "Target date", offered.today - dt.timedelta(days=1))
+    page.get_by_role("button", name="Save objective").click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    expect(
+        page.get_by_role("link", name="Target date must be today or in the future")
+    ).to_be_visible()
+    check_page(page, console_errors)
+    _fill_date(page, "Target date", target)
     page.get_by_role("button", name="Save objective").click()
     _on_the_conversation(page, live_server, appraisal_id)
     expect(page.get_by_text("Objective saved")).to_be_visible()
