@@ -427,6 +427,239 @@ TABLE: dict[str, dict[str, tuple[int, int]]] = {
         "wfld_admin": SEEN,
         "system_admin": HIDDEN,
     },
+    # Appraisal: a conversation is the person's, their appraiser's and (read-only) those above them
+    # in line management (the head of service manages both managers); the WFLD team sets
+    # appraisers but never reads what a conversation says.
+    "appraisal.view_appraisal": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": SEEN,
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.prepare_appraisal": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (403, 404),
+        "senior_manager": (403, 403),
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.record_conversation": {
+        **ANON,
+        "practitioner": (403, 404),
+        "line_manager": (200, 404),
+        "senior_manager": (403, 403),
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.add_need": {
+        **ANON,
+        "practitioner": (403, 404),
+        "line_manager": (200, 404),
+        "senior_manager": (403, 403),
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.add_objective": {
+        **ANON,
+        "practitioner": (403, 404),
+        "line_manager": (200, 404),
+        "senior_manager": (403, 403),
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.edit_need": {
+        **ANON,
+        "practitioner": (403, 404),
+        "line_manager": (200, 404),
+        "senior_manager": (403, 403),
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.remove_need": {
+        **ANON,
+        "practitioner": (403, 404),
+        "line_manager": (200, 404),
+        "senior_manager": (403, 403),
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.edit_objective": {
+        **ANON,
+        "practitioner": (403, 404),
+        "line_manager": (200, 404),
+        "senior_manager": (403, 403),
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.remove_objective": {
+        **ANON,
+        "practitioner": (403, 404),
+        "line_manager": (200, 404),
+        "senior_manager": (403, 403),
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.sign_appraisal": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": (403, 403),
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.appraisal_history": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": SEEN,
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.countersign_appraisal": {
+        **ANON,
+        "practitioner": (403, 404),
+        "line_manager": (403, 404),
+        "senior_manager": (403, 403),
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.new_version": {
+        **ANON,
+        "practitioner": (403, 404),
+        "line_manager": (200, 404),
+        "senior_manager": (403, 403),
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.appraisal_pdf": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": SEEN,
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    # Starting a conversation: the person themselves, or their line manager.
+    "appraisal.start_appraisal": {
+        **ANON,
+        "practitioner": (302, 404),
+        "line_manager": (302, 404),
+        "senior_manager": HIDDEN,
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    # A development plan: the person and their line management; the person and their line
+    # manager move actions on; only the person books a place or writes the CPD entry.
+    "appraisal.view_plan": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": SEEN,
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.plan_pdf": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": SEEN,
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.update_action": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": HIDDEN,
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.add_action": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": (200, 404),
+        "senior_manager": HIDDEN,
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.book_action": {
+        **ANON,
+        "practitioner": (200, 404),
+        "line_manager": HIDDEN,
+        "senior_manager": HIDDEN,
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.action_to_cpd": {
+        **ANON,
+        "practitioner": (302, 404),
+        "line_manager": HIDDEN,
+        "senior_manager": HIDDEN,
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    # Appraisal cycles and appraisers: the WFLD team.
+    "appraisal.edit_cycle": {
+        **ANON,
+        "practitioner": HIDDEN,
+        "line_manager": HIDDEN,
+        "senior_manager": HIDDEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.set_appraiser": {
+        **ANON,
+        "practitioner": HIDDEN,
+        "line_manager": HIDDEN,
+        "senior_manager": HIDDEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
+    # A team plan: written by its manager (a line manager in the team); read by the WFLD team
+    # and senior managers.
+    "appraisal.team_plan": {
+        **ANON,
+        "practitioner": HIDDEN,
+        "line_manager": (200, 404),
+        "senior_manager": SEEN,
+        "wfld_admin": SEEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.edit_team_plan": {
+        **ANON,
+        "practitioner": HIDDEN,
+        "line_manager": (200, 404),
+        "senior_manager": (200, 404),
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.add_team_need": {
+        **ANON,
+        "practitioner": HIDDEN,
+        "line_manager": (200, 404),
+        "senior_manager": (200, 404),
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.edit_team_need": {
+        **ANON,
+        "practitioner": HIDDEN,
+        "line_manager": (200, 404),
+        "senior_manager": (200, 404),
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
+    "appraisal.remove_team_need": {
+        **ANON,
+        "practitioner": HIDDEN,
+        "line_manager": (200, 404),
+        "senior_manager": (200, 404),
+        "wfld_admin": HIDDEN,
+        "system_admin": HIDDEN,
+    },
     # Supervision: the log is the person's, their line management chain's and the WFLD team's;
     # only the supervisor who held a session changes it; only the person copies it to CPD.
     "supervision.edit_session": {
@@ -489,6 +722,14 @@ RECORD_ARGUMENTS = {
     "piece_id": lambda org, rec: rec.pieces,
     "workload_id": lambda org, rec: rec.workload_months,
     "supervision_id": lambda org, rec: rec.supervision_sessions,
+    "cycle_id": lambda org, rec: rec.appraisal_cycles,
+    "appraisal_id": lambda org, rec: rec.appraisals,
+    "need_id": lambda org, rec: rec.development_needs,
+    "objective_id": lambda org, rec: rec.objectives,
+    "plan_id": lambda org, rec: rec.development_plans,
+    "action_id": lambda org, rec: rec.development_actions,
+    "team_plan_id": lambda org, rec: rec.team_plans,
+    "team_need_id": lambda org, rec: rec.team_needs,
 }
 # Arguments chosen from an any(...) converter: the test uses the first choice.
 CHOICE_ARGUMENTS = ("action", "fmt")
@@ -754,6 +995,82 @@ def _programme_records(org, now: dt.datetime) -> dict[str, tuple[int, int]]:  # 
     }
 
 
+def _appraisal_records(org, now: dt.datetime) -> dict[str, tuple[int, int]]:  # noqa: ANN001
+    """Two appraisal cycles (this year's and last year's); in this year's, the practitioner's
+    conversation (appraiser: their line manager) and the other practitioner's (appraiser:
+    theirs), each signed by both with a need on a catalogue activity and an objective, so each
+    has a development plan with one action; and a team plan with one need for each team."""
+    from tests.appraisal.builders import make_cycle, signed_with_needs
+    from tests.catalogue.builders import make_activity
+    from wfld.appraisal import queries, team_plans
+    from wfld.appraisal.models import TeamNeedSource
+    from wfld.core import clock
+    from wfld.extensions import db
+    from wfld.organisation.models import Team
+
+    # This year's cycle covers the real day the test runs on (the app is not frozen here), so
+    # "start the conversation" finds it; last year's ended before.
+    today = clock.today()
+    cycle = make_cycle(
+        starts_on=today - dt.timedelta(days=200),
+        ends_on=today + dt.timedelta(days=165),
+        due_from=today - dt.timedelta(days=30),
+        due_by=today + dt.timedelta(days=60),
+    )
+    last_year = make_cycle(
+        "2025/26",
+        starts_on=today - dt.timedelta(days=565),
+        ends_on=today - dt.timedelta(days=201),
+        due_from=today - dt.timedelta(days=400),
+        due_by=today - dt.timedelta(days=300),
+        priorities=(),
+    )
+    activity = make_activity("Appraisal test course")
+    appraisals, needs, objectives, plans, actions, team_plan_ids, team_needs = (
+        [] for _ in range(7)
+    )
+    for person in (org.practitioner, org.other_practitioner):
+        appraisal = signed_with_needs(cycle, person.staff_id, activities=(activity,))
+        plan = queries.find_plan_for(person.staff_id, cycle.id)
+        appraisals.append(appraisal.id)
+        needs.append(appraisal.needs[0].id)
+        objectives.append(appraisal.objectives[0].id)
+        plans.append(plan.id)
+        actions.append(queries.list_actions(plan.id)[0].id)
+    for team_id in (org.team_a, org.team_b):
+        team_plan = team_plans.start_team_plan(
+            team=db.session.get(Team, team_id), cycle=cycle, actor=None, now=now
+        )
+        need = team_plans.save_team_need(
+            plan=team_plan,
+            need=None,
+            details=team_plans.TeamNeedDetails(
+                description="Training on the new practice model",
+                source=TeamNeedSource.PRACTICE,
+                activity=activity,
+                framework_item=None,
+                people=4,
+                needed_by=None,
+            ),
+            expected_version=None,
+            actor=None,
+            now=now,
+            today=now.date(),
+        )
+        team_plan_ids.append(team_plan.id)
+        team_needs.append(need.id)
+    return {
+        "appraisal_cycles": (cycle.id, last_year.id),
+        "appraisals": tuple(appraisals),
+        "development_needs": tuple(needs),
+        "objectives": tuple(objectives),
+        "development_plans": tuple(plans),
+        "development_actions": tuple(actions),
+        "team_plans": tuple(team_plan_ids),
+        "team_needs": tuple(team_needs),
+    }
+
+
 def _job_records(app: Flask, org) -> tuple[int, int]:  # noqa: ANN001
     """A finished download of the practitioner's and one of the other practitioner's, dated
     from the real clock so that neither has expired."""
@@ -830,10 +1147,13 @@ def records(app: Flask, org):  # noqa: ANN001, ANN201
         db.session.commit()
         programme_records = _programme_records(org, now)
         db.session.commit()
+        appraisal_records = _appraisal_records(org, now)
+        db.session.commit()
         return SimpleNamespace(
             **catalogue_records,
             **cpd_records,
             **programme_records,
+            **appraisal_records,
             pathways=tuple(p.id for p in pathways),
             requirements=tuple(r.id for r in requirements),
             assignments=tuple(a.id for a in assignments),
@@ -911,10 +1231,14 @@ CASES = [
 ORG_ARGUMENTS = ("staff_id", "team_id", "job_role_id")
 
 
+# Routes keyed by a person that act on records the `records` fixture makes (an appraisal cycle).
+NEEDS_RECORDS = ("appraisal.start_appraisal",)
+
+
 def _records_for(app: Flask, request: pytest.FixtureRequest, endpoint: str):  # noqa: ANN202
     rule = _rules_with_arguments(app)[endpoint]
     needs = [a for a in rule.arguments if a not in CHOICE_ARGUMENTS and a not in ORG_ARGUMENTS]
-    return request.getfixturevalue("records") if needs else None
+    return request.getfixturevalue("records") if needs or endpoint in NEEDS_RECORDS else None
 
 
 @pytest.mark.parametrize(("endpoint", "persona"), CASES)

@@ -25,6 +25,8 @@ TODAY = dt.date(2026, 11, 23)
 def make_cycle(
     name: str = "2026/27",
     *,
+    starts_on: dt.date = dt.date(2026, 4, 1),
+    ends_on: dt.date = dt.date(2027, 3, 31),
     due_from: dt.date = dt.date(2026, 11, 1),
     due_by: dt.date = dt.date(2027, 1, 31),
     countersign: bool = False,
@@ -33,8 +35,8 @@ def make_cycle(
     return services.create_cycle(
         details=services.CycleDetails(
             name=name,
-            starts_on=dt.date(2026, 4, 1),
-            ends_on=dt.date(2027, 3, 31),
+            starts_on=starts_on,
+            ends_on=ends_on,
             due_from=due_from,
             due_by=due_by,
             mid_year_from=None,

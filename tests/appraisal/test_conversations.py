@@ -216,7 +216,7 @@ def test_anyone_without_a_part_is_answered_404(app: Flask, org, cycle, who: str)
 # Starting ---------------------------------------------------------------------------------
 def start(client: FlaskClient, cycle_id: int, staff_id: int, **data: str):  # noqa: ANN201
     return client.post(
-        f"/appraisal/cycles/{cycle_id}/staff/{staff_id}/start",
+        f"/appraisal/staff/{staff_id}/start?cycle_id={cycle_id}",
         data={"csrf_token": csrf_token(client, "/"), **data},
     )
 
@@ -270,7 +270,9 @@ def test_a_start_without_its_csrf_token_is_refused(app: Flask, org) -> None:  # 
         cycle_id = make_cycle().id
         db.session.commit()
     client = signed_in(app, org.practitioner)
-    response = client.post(f"/appraisal/cycles/{cycle_id}/staff/{org.practitioner.staff_id}/start")
+    response = client.post(
+        f"/appraisal/staff/{org.practitioner.staff_id}/start?cycle_id={cycle_id}"
+    )
     assert response.status_code == 400
     assert appraisals_of(app, org.practitioner.staff_id) == []
 

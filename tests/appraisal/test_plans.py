@@ -128,7 +128,7 @@ def test_before_a_conversation_the_page_offers_to_start_it(app: Flask, org) -> N
     client = signed_in(app, org.practitioner)
     shown = page(client.get("/appraisal/my-development-plan"))
     form = shown.soup.select_one("main form[method=post]")
-    start = f"/appraisal/cycles/{cycle_id}/staff/{org.practitioner.staff_id}/start"
+    start = f"/appraisal/staff/{org.practitioner.staff_id}/start?cycle_id={cycle_id}"
     assert form["action"] == start
     assert form.find("button").get_text(strip=True) == "Start your appraisal"
     assert "Not started" in shown.text()

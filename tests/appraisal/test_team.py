@@ -101,7 +101,7 @@ def test_each_report_with_their_status_and_a_start_button(app: Flask, org) -> No
     assert "Quinn Abara" not in shown.text()
     start = shown.soup.select_one("main tbody form")
     assert start["action"] == (
-        f"/appraisal/cycles/{cycle_id}/staff/{org.practitioner.staff_id}/start"
+        f"/appraisal/staff/{org.practitioner.staff_id}/start?cycle_id={cycle_id}"
     )
     assert start.select_one("input[name=came_from]")["value"] == "team"
     link = shown.soup.select_one("main a[href$='/plan']")

@@ -85,13 +85,17 @@ def view_appraisal(appraisal_id: int) -> str:
 _CAME_FROM = {"plan": "appraisal.my_plan", "team": "appraisal.team_appraisals"}
 
 
-@bp.route("/cycles/<int:cycle_id>/staff/<int:staff_id>/start", methods=["POST"])
+@bp.route("/staff/<int:staff_id>/start", methods=["POST"])
 @signed_in
-def start_appraisal(cycle_id: int, staff_id: int) -> WerkzeugResponse:
+def start_appraisal(staff_id: int) -> WerkzeugResponse:
     """Open the person's conversation in the cycle (or find the one already open) and go to
-    it: the button on My development plan and on the manager's team page."""
+    it: the button on My development plan and on the manager's team page. The cycle is the
+    one the button names (``?cycle_id=``), else the one covering today."""
     staff = allowed_or_404(org_queries.find_staff(staff_id), permissions.can_open_appraisal_for)
-    cycle = queries.find_cycle(cycle_id)
+    cycle_id = request.args.get("cycle_id", type=int)
+    cycle = (
+        queries.current_cycle(clock.today()) if cycle_id is None else queries.find_cycle(cycle_id)
+    )
     if cycle is None:
         abort(404)
     form = StartForm()
