@@ -15,18 +15,28 @@ from wfld.accounts.roles import Role
 from wfld.extensions import db
 from wfld.organisation.models import Regulator, StaffMember, Team
 
-EVERYONE = ["Home", "My learning", "My CPD", "Supervision", "Course catalogue", "Frameworks"]
+EVERYONE = [
+    "Home",
+    "My learning",
+    "My CPD",
+    "My development plan",
+    "Supervision",
+    "Course catalogue",
+    "Frameworks",
+]
 # Persona → the menu's labels, in order. An NQSW in their first year sees what any
 # practitioner sees (My programme appears once they are enrolled on one: see below); a system
 # account with no staff record has no learning, CPD or supervision of its own.
 EXPECTED = {
     "practitioner": EVERYONE,
     "nqsw": EVERYONE,
-    "line_manager": [*EVERYONE, "Team learning"],
+    "line_manager": [*EVERYONE, "Team learning", "Team appraisals"],
     "senior_manager": [
         *EVERYONE,
         "Team learning",
         "Service compliance",
+        "Team appraisals",
+        "Appraisals",
         "People",
     ],
     "wfld_admin": [
@@ -34,6 +44,7 @@ EXPECTED = {
         "Service compliance",
         "Pathways",
         "Programmes",
+        "Appraisals",
         "People",
         "Organisation admin",
     ],
@@ -65,6 +76,9 @@ ENDPOINTS = {
     "Supervision": "supervision.my_supervision",
     "Programmes": "programmes.list_cohorts",
     "My programme": "programmes.my_programme",
+    "My development plan": "appraisal.my_plan",
+    "Team appraisals": "appraisal.team_appraisals",
+    "Appraisals": "appraisal.completion",
     "Your downloads": "downloads.list_downloads",
 }
 

@@ -24,6 +24,11 @@ from typing import Any
 from flask import request, url_for
 from flask_login import current_user
 
+from wfld.appraisal.permissions import (
+    can_view_completion,
+    can_view_team_appraisals,
+    has_development_plan,
+)
 from wfld.cpd.permissions import has_own_cpd
 from wfld.learning.permissions import (
     can_manage_pathways,
@@ -70,6 +75,23 @@ PATHWAY_PAGES = (
     "catalogue.decide_certificate",
 )
 
+TEAM_APPRAISAL_PAGES = (
+    "appraisal.team_appraisals",
+    "appraisal.team_plan",
+    "appraisal.edit_team_plan",
+    "appraisal.add_team_need",
+    "appraisal.edit_team_need",
+    "appraisal.remove_team_need",
+)
+# The WFLD team's appraisal pages: completion across the service, and the cycles it sets.
+APPRAISAL_ADMIN_PAGES = (
+    "appraisal.completion",
+    "appraisal.list_cycles",
+    "appraisal.new_cycle",
+    "appraisal.edit_cycle",
+    "appraisal.set_appraiser",
+)
+
 MENU: tuple[Section, ...] = (
     Section("Home", "main.home", everyone, ("main.",)),
     Section(
@@ -83,6 +105,9 @@ MENU: tuple[Section, ...] = (
     Section(
         "My programme", "programmes.my_programme", is_on_programme, ("programmes.my_programme",)
     ),
+    # The person's appraisal conversations and development plan (every appraisal page not
+    # claimed by a more specific section below).
+    Section("My development plan", "appraisal.my_plan", has_development_plan, ("appraisal.",)),
     # A line manager's team page is reached from My supervision (the menu is long enough).
     Section("Supervision", "supervision.my_supervision", has_staff_record, ("supervision.",)),
     Section("Course catalogue", "catalogue.list_activities", everyone, ("catalogue.",)),
@@ -99,9 +124,16 @@ MENU: tuple[Section, ...] = (
         can_view_service_compliance,
         ("learning.service_compliance",),
     ),
+    Section(
+        "Team appraisals",
+        "appraisal.team_appraisals",
+        can_view_team_appraisals,
+        TEAM_APPRAISAL_PAGES,
+    ),
     Section("Pathways", "learning.list_pathways", can_manage_pathways, PATHWAY_PAGES),
     # Templates, cohorts, dashboards, assessors and funding: the WFLD team's programme pages.
     Section("Programmes", "programmes.list_cohorts", can_manage_programmes, ("programmes.",)),
+    Section("Appraisals", "appraisal.completion", can_view_completion, APPRAISAL_ADMIN_PAGES),
     Section("People", "people.directory", can_view_whole_service, ("people.",)),
     Section("Organisation admin", "admin.index", can_administer_organisation, ("admin.",)),
     # The files made in the background for the person (their CPD record PDF, say).
