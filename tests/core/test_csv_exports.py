@@ -17,6 +17,7 @@ from decimal import Decimal
 import pytest
 from flask import Flask
 
+from tests.appraisal.builders import make_cycle
 from tests.cpd.builders import make_entry
 from tests.factories import NOW
 from tests.helpers import sign_in
@@ -111,6 +112,8 @@ def stored(app: Flask, org) -> dict[str, int]:  # noqa: ANN001
             parse_text(_framework_yaml(), filename="f.yaml"), actor=None, now=NOW
         )
         cohort = _asye_cohort(org, staff)
+        # The appraisal completion CSV is of a cycle: this year's covers the frozen day.
+        make_cycle()
         db.session.commit()
         return {"version_id": result.version.id, "cohort_id": cohort.id}
 
