@@ -62,11 +62,11 @@ def _booking_matches():  # noqa: ANN202 - a correlated SQL condition
     )
 
 
-def _booked_column():  # noqa: ANN202 - a correlated EXISTS
+def booked_column():  # noqa: ANN202 - a correlated EXISTS
     return exists().where(_booking_matches()).correlate(DevelopmentAction).label("booked")
 
 
-def _attended_column():  # noqa: ANN202 - a correlated EXISTS
+def attended_column():  # noqa: ANN202 - a correlated EXISTS
     return (
         exists()
         .where(_booking_matches(), Booking.attendance == Attendance.ATTENDED)
@@ -115,7 +115,7 @@ def effective_state(action: DevelopmentAction) -> ActionState:
     """One action's state once the catalogue is known (two statements)."""
     where = [DevelopmentAction.id == action.id]
     booked, attended = db.session.execute(
-        select(_booked_column(), _attended_column()).select_from(DevelopmentAction).where(*where)
+        select(booked_column(), attended_column()).select_from(DevelopmentAction).where(*where)
     ).one()
     return _effective(
         action.state,
@@ -140,8 +140,8 @@ def progress_by_staff(staff_ids: Select, cycle_id: int) -> dict[int, tuple[int, 
             DevelopmentAction.staff_id,
             DevelopmentAction.state,
             DevelopmentAction.created_at,
-            _booked_column(),
-            _attended_column(),
+            booked_column(),
+            attended_column(),
         )
         .join(DevelopmentPlan, DevelopmentPlan.id == DevelopmentAction.plan_id)
         .where(*where)
@@ -268,7 +268,7 @@ def build(plan: DevelopmentPlan, *, today: dt.date, with_reviews: bool = False) 
     review log when asked for)."""
     where = [DevelopmentAction.plan_id == plan.id]
     rows = db.session.execute(
-        select(DevelopmentAction, _booked_column(), _attended_column())
+        select(DevelopmentAction, booked_column(), attended_column())
         .options(
             joinedload(DevelopmentAction.activity),
             joinedload(DevelopmentAction.booking).joinedload(Booking.session),

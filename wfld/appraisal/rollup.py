@@ -35,7 +35,7 @@ from wfld.appraisal.models import (
     DevelopmentPlan,
     action_framework_items,
 )
-from wfld.appraisal.plan_view import _attended_column, _booked_column
+from wfld.appraisal.plan_view import attended_column, booked_column
 from wfld.appraisal.rules import ActionState, AppraisalKind, Status, status_of
 from wfld.catalogue.models import (
     Completion,
@@ -73,8 +73,8 @@ def effective_state() -> ColumnElement[str]:
     done, dropped = ActionState.DONE.value, ActionState.DROPPED.value
     return case(
         (stored.in_([done, dropped]), stored),
-        (or_(_attended_column(), completed()), done),
-        (and_(_booked_column(), stored.in_([planned, booked])), booked),
+        (or_(attended_column(), completed()), done),
+        (and_(booked_column(), stored.in_([planned, booked])), booked),
         (stored == booked, planned),
         else_=stored,
     )

@@ -41,7 +41,7 @@ from wfld.organisation.models import StaffMember
 TEXT_LIMIT = 10_000
 
 
-def _clean(text: str | None) -> str:
+def clean(text: str | None) -> str:
     return clean_text(text or "").replace("\r\n", "\n").strip()
 
 
@@ -66,7 +66,7 @@ class CycleDetails:
 def _priority_titles(lines: tuple[str, ...]) -> tuple[list[str], dict[str, str]]:
     titles: list[str] = []
     for line in lines:
-        title = _clean(line)
+        title = clean(line)
         if title and title.casefold() not in {t.casefold() for t in titles}:
             titles.append(title)
     if any(len(t) > 200 for t in titles):
@@ -84,7 +84,7 @@ def cycle_details_errors(details: CycleDetails, *, cycle: AppraisalCycle | None)
         mid_year_from=details.mid_year_from,
         mid_year_by=details.mid_year_by,
     )
-    name = _clean(details.name)
+    name = clean(details.name)
     same = queries.find_cycle_by_name(name) if name else None
     if same is not None and same is not cycle:
         errors["name"] = f"There is already a cycle called {name}"
@@ -125,7 +125,7 @@ def update_cycle(
 
 
 def _apply_cycle(cycle: AppraisalCycle, details: CycleDetails, *, now: dt.datetime) -> None:
-    cycle.name = _clean(details.name)
+    cycle.name = clean(details.name)
     cycle.starts_on = details.starts_on
     cycle.ends_on = details.ends_on
     cycle.due_from = details.due_from
@@ -159,7 +159,7 @@ def _linked_priority_ids(cycle: AppraisalCycle) -> set[int]:
 
 
 # Opening a conversation -----------------------------------------------------------------------
-def _event(
+def append_event(
     appraisal: Appraisal,
     kind: EventKind,
     *,
@@ -251,7 +251,7 @@ def _new_appraisal(
     )
     db.session.add(appraisal)
     db.session.flush()
-    _event(appraisal, EventKind.CREATED, actor=actor, now=now)
+    append_event(appraisal, EventKind.CREATED, actor=actor, now=now)
     return appraisal
 
 
@@ -278,7 +278,7 @@ def set_appraiser(
         found.countersigner_id = appraiser.line_manager_id
         found.updated_at = now
     db.session.flush()
-    _event(found, EventKind.APPRAISER_SET, actor=actor, now=now, note=_name(appraiser))
+    append_event(found, EventKind.APPRAISER_SET, actor=actor, now=now, note=_name(appraiser))
     audit(
         "appraiser_set",
         now=now,
@@ -303,7 +303,7 @@ def _changed(appraisal: Appraisal, *, actor: User, now: dt.datetime) -> None:
     if appraisal.person_signed_at or appraisal.appraiser_signed_at:
         appraisal.person_signed_at = None
         appraisal.appraiser_signed_at = None
-        _event(appraisal, EventKind.SIGNATURES_CLEARED, actor=actor, now=now)
+        append_event(appraisal, EventKind.SIGNATURES_CLEARED, actor=actor, now=now)
 
 
 def _text_errors(fields: dict[str, str]) -> dict[str, str]:
@@ -325,7 +325,7 @@ def prepare(
     """The person's self-reflection, written before the meeting."""
     check_version(appraisal, expected_version)
     _refuse_if_locked(appraisal, "self_reflection")
-    text = _clean(self_reflection)
+    text = clean(self_reflection)
     errors = _text_errors({"self_reflection": text})
     if not text:
         errors["self_reflection"] = "Enter your self-reflection"
@@ -337,7 +337,7 @@ def prepare(
         appraisal.stage = Stage.PREPARED
     _changed(appraisal, actor=actor, now=now)
     db.session.flush()
-    _event(appraisal, EventKind.PREPARED, actor=actor, now=now)
+    append_event(appraisal, EventKind.PREPARED, actor=actor, now=now)
     return appraisal
 
 
@@ -361,15 +361,15 @@ def conversation_errors(details: ConversationDetails, *, today: dt.date) -> dict
         errors["held_on"] = "Enter the date of the conversation"
     elif details.held_on > today:
         errors["held_on"] = "Date of the conversation must be today or in the past"
-    if not _clean(details.appraiser_view):
+    if not clean(details.appraiser_view):
         errors["appraiser_view"] = "Enter your view of the year"
     errors.update(
         _text_errors(
             {
-                "appraiser_view": _clean(details.appraiser_view),
-                "feedback": _clean(details.feedback),
-                "strengths": _clean(details.strengths),
-                "aspirations_note": _clean(details.aspirations_note),
+                "appraiser_view": clean(details.appraiser_view),
+                "feedback": clean(details.feedback),
+                "strengths": clean(details.strengths),
+                "aspirations_note": clean(details.aspirations_note),
             }
         )
     )
@@ -399,19 +399,19 @@ def record_conversation(
     if errors:
         raise RuleBroken(errors)
     appraisal.held_on = details.held_on
-    appraisal.appraiser_view = _clean(details.appraiser_view)
-    appraisal.feedback = _clean(details.feedback)
-    appraisal.strengths = _clean(details.strengths)
+    appraisal.appraiser_view = clean(details.appraiser_view)
+    appraisal.feedback = clean(details.feedback)
+    appraisal.strengths = clean(details.strengths)
     appraisal.wellbeing_discussed = details.wellbeing_discussed
     appraisal.support_discussed = details.support_discussed
     appraisal.aspirations = [a.value for a in details.aspirations]
-    appraisal.aspirations_note = _clean(details.aspirations_note)
+    appraisal.aspirations_note = clean(details.aspirations_note)
     appraisal.cpd_entries = entries
     appraisal.supervision_sessions = sessions
     appraisal.stage = Stage.HELD
     _changed(appraisal, actor=actor, now=now)
     db.session.flush()
-    _event(appraisal, EventKind.RECORDED, actor=actor, now=now)
+    append_event(appraisal, EventKind.RECORDED, actor=actor, now=now)
     return appraisal
 
 
@@ -426,9 +426,9 @@ class NeedDetails:
 
 def need_errors(details: NeedDetails, *, today: dt.date) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if not _clean(details.description):
+    if not clean(details.description):
         errors["description"] = "Enter the development need"
-    elif len(_clean(details.description)) > 2000:
+    elif len(clean(details.description)) > 2000:
         errors["description"] = "Development need must be 2,000 characters or fewer"
     if details.action_type is None:
         errors["action_type"] = "Select how the need will be met"
@@ -460,7 +460,7 @@ def save_need(
     if need is None:
         need = DevelopmentNeed(position=len(appraisal.needs) + 1)
         appraisal.needs.append(need)
-    need.description = _clean(details.description)
+    need.description = clean(details.description)
     need.action_type = details.action_type
     need.activity_id = details.activity.id if details.activity else None
     need.activity = details.activity
@@ -511,7 +511,7 @@ def save_objective(
     strategy priority it serves where it serves one (one of this cycle's)."""
     check_version(appraisal, expected_version)
     _refuse_if_locked(appraisal, "text")
-    text = _clean(details.text)
+    text = clean(details.text)
     errors = objective_errors(text=text, target_date=details.target_date, today=today)
     if len(text) > 2000:
         errors["text"] = "Objective must be 2,000 characters or fewer"

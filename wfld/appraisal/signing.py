@@ -19,7 +19,7 @@ from wfld.appraisal import queries
 from wfld.appraisal.models import Appraisal, DevelopmentAction, DevelopmentPlan
 from wfld.appraisal.record import snapshot_of
 from wfld.appraisal.rules import ActionState, EventKind, Stage
-from wfld.appraisal.services import _clean, _event
+from wfld.appraisal.services import append_event, clean
 from wfld.core.errors_domain import RuleBroken, check_version
 from wfld.extensions import db
 
@@ -55,7 +55,7 @@ def sign(
     refusal = sign_refusal(appraisal, signer)
     if refusal:
         raise RuleBroken({"": refusal})
-    comments = _clean(comments)
+    comments = clean(comments)
     if len(comments) > 5000:
         raise RuleBroken({"comments": "Comments must be 5,000 characters or fewer"})
     if signer is Signer.PERSON:
@@ -71,7 +71,7 @@ def sign(
         appraisal.stage = Stage.SIGNED
         snapshot = snapshot_of(appraisal)
     db.session.flush()
-    _event(appraisal, kind, actor=actor, now=now, note=comments, snapshot=snapshot)
+    append_event(appraisal, kind, actor=actor, now=now, note=comments, snapshot=snapshot)
     audit(
         f"appraisal_{kind.value}",
         now=now,
@@ -98,7 +98,7 @@ def countersign(
     appraisal.countersigned_at = now
     appraisal.updated_at = now
     db.session.flush()
-    _event(
+    append_event(
         appraisal, EventKind.COUNTERSIGNED, actor=actor, now=now, snapshot=snapshot_of(appraisal)
     )
     audit(
@@ -123,7 +123,7 @@ def start_new_version(
     """Reopen a signed record as its next version: the signed one stays in the log as it was
     signed; the new one needs both signatures again."""
     check_version(appraisal, expected_version)
-    reason = _clean(reason)
+    reason = clean(reason)
     if not reason:
         raise RuleBroken({"reason": "Enter why the record needs to change"})
     if len(reason) > 2000:
@@ -137,7 +137,7 @@ def start_new_version(
     appraisal.stage = Stage.HELD
     appraisal.updated_at = now
     db.session.flush()
-    _event(appraisal, EventKind.NEW_VERSION, actor=actor, now=now, note=reason)
+    append_event(appraisal, EventKind.NEW_VERSION, actor=actor, now=now, note=reason)
     audit(
         "appraisal_new_version",
         now=now,
