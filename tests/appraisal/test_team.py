@@ -25,7 +25,7 @@ from tests.appraisal.builders import (
 )
 from tests.catalogue.builders import book, make_activity, make_session
 from tests.factories import Person, make_staff
-from tests.helpers import QueryCounter, page, sign_in
+from tests.helpers import QueryCounter, page, sign_in, submit
 from wfld.appraisal import services
 from wfld.appraisal.models import DevelopmentAction
 from wfld.appraisal.rules import ActionState
@@ -213,3 +213,36 @@ def test_the_page_reads_in_the_same_statements_however_big_the_team(
         db.session.commit()
     assert len(rows(client)) == 4
     assert statements() == before
+
+
+def test_starting_a_conversation_by_email_refuses_someone_who_is_not_a_report(
+    app: Flask, org
+) -> None:  # noqa: ANN001
+    """The issue's bad input "a conversation for someone who is not the appraiser's report":
+    a GOV.UK error on the field, and no conversation opened."""
+    from wfld.appraisal.models import Appraisal
+
+    with app.app_context():
+        make_cycle()
+        db.session.commit()
+    client = app.test_client()
+    sign_in(client, org.line_manager.email)
+    response = submit(client, "/appraisal/team/start", {"staff": org.other_practitioner.email})
+    assert response.status_code == 200
+    summary = page(response).soup.select_one(".govuk-error-summary")
+    assert "Quinn Abara is not one of your reports" in summary.get_text()
+    assert summary.select_one("a")["href"] == "#staff"
+    response = submit(client, "/appraisal/team/start", {"staff": "nobody@example.org"})
+    assert "Enter the work email of someone on the staff list" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Appraisal)) == 0
+    response = submit(client, "/appraisal/team/start", {"staff": org.practitioner.email})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Appraisal)) == 1
+
+
+def test_only_line_managers_start_a_conversation_by_email(app: Flask, org) -> None:  # noqa: ANN001
+    client = app.test_client()
+    sign_in(client, org.practitioner.email)
+    assert client.get("/appraisal/team/start").status_code == 403

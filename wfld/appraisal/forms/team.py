@@ -9,7 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from wfld.appraisal.models import TeamNeedSource
@@ -34,6 +34,22 @@ class StartForm(Form):
     route) and "Start the team plan"."""
 
     submit = SubmitField("Start", widget=GovSubmitInput())
+
+
+class StartForSomeoneForm(Form):
+    """Start a conversation with someone who is not on the team page: the appraiser names
+    them by work email (the service says when they are not the appraiser's report)."""
+
+    staff = StringField(
+        "Their work email",
+        description="For example, someone you appraise while their manager is away",
+        widget=GovTextInput(),
+        validators=[
+            Required("Enter the work email of the person you are appraising"),
+            Length(max=254, message="Work email must be 254 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Start the conversation", widget=GovSubmitInput())
 
 
 class TeamPlanForm(VersionedForm):
