@@ -133,6 +133,10 @@ def _add_need(
     page.get_by_role("button", name="Save development need").click()
 
 
+def _menu(page: Page, name: str) -> None:
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True).click()
+
+
 def _actions(page: Page):  # noqa: ANN202
     return page.get_by_role("table", name=re.compile(r"^Actions in your development plan"))
 
@@ -145,7 +149,8 @@ def test_appraisal_from_preparation_to_the_plan_the_roll_up_and_the_pdf(
     # --- Priya starts her appraisal and writes her self-reflection ---------------------------
     sign_in(page, live_server, org.practitioner.email)
     expect(page).to_have_url(f"{live_server}/")
-    page.goto(f"{live_server}/appraisal/my-development-plan")
+    _menu(page, "My development plan")
+    expect(page).to_have_url(f"{live_server}/appraisal/my-development-plan")
     expect(page.get_by_role("heading", level=1)).to_have_text("My development plan")
     expect(page.get_by_role("heading", name=f"Your appraisal for {offered.cycle}")).to_be_visible()
     expect(page.get_by_text("Your appraisal for this cycle has not been started.")).to_be_visible()
@@ -171,7 +176,9 @@ def test_appraisal_from_preparation_to_the_plan_the_roll_up_and_the_pdf(
 
     # --- Marcus opens it from his team page and records the conversation ---------------------
     sign_in(page, live_server, org.line_manager.email)
-    page.goto(f"{live_server}/appraisal/team")
+    expect(page).to_have_url(f"{live_server}/")
+    _menu(page, "Team appraisals")
+    expect(page).to_have_url(f"{live_server}/appraisal/team")
     expect(page.get_by_role("heading", level=1)).to_have_text("My team’s appraisals")
     priya = page.get_by_role("row", name=re.compile(r"^Priya Sandhu"))
     expect(priya).to_contain_text("Prepared")
@@ -326,8 +333,12 @@ def test_appraisal_from_preparation_to_the_plan_the_roll_up_and_the_pdf(
 
     # --- The signed record downloads as a PDF ------------------------------------------------
     page.goto(f"{live_server}/appraisal/conversations/{appraisal_id}")
+    page.get_by_role("button", name="Download the signed record (PDF)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your downloads")
+    check_page(page, console_errors)
+    title = f"Appraisal record: Priya Sandhu, {offered.cycle} (PDF)"
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download the signed record (PDF)").click()
+        page.get_by_role("link", name=f"Download {title}").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf"), download.suggested_filename
     with open(download.path(), "rb") as pdf:
