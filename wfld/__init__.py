@@ -111,6 +111,7 @@ def _jobs(app: Flask) -> None:
     from wfld.core import jobs
 
     jobs.init_app(app)
+    from wfld.appraisal import jobs as appraisal_jobs  # noqa: F401
     from wfld.core import jobs_tasks  # noqa: F401 - the queue's periodic tasks
     from wfld.cpd import jobs as cpd_jobs  # noqa: F401
 

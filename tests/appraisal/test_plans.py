@@ -1,7 +1,8 @@
 """Development plans through the pages and the read model: the plan a signed conversation
 makes, booking an action (from the plan and straight from the catalogue), attendance and
 cancelling, moving an action on (dropped needs a reason), adding one, a CPD entry once, who
-sees and changes what (others 404), the plan as a PDF and the statement guard.
+sees and changes what (others 404), the plan as a PDF (asked for with a button, made in the
+background; in tests the queue runs at once) and the statement guard.
 
 The clock is frozen at 09:00 UTC on 23 November 2026. In the test organisation M line manages
 P, the head of service H manages M; Q is in another team; W is the WFLD admin.
@@ -14,15 +15,17 @@ import io
 from dataclasses import dataclass
 
 import pytest
+from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from tests.appraisal.builders import TODAY, make_cycle, signed_with_needs
 from tests.catalogue.builders import book, make_activity, make_session
 from tests.factories import NOW, Person
-from tests.helpers import QueryCounter, form_values, page, sign_in, submit
+from tests.helpers import QueryCounter, csrf_token, form_values, page, sign_in, submit
 from wfld.accounts.models import User
 from wfld.appraisal import plan_view, plans, queries
 from wfld.appraisal.models import ActionReview, DevelopmentAction, ReviewContext
@@ -31,6 +34,7 @@ from wfld.catalogue import services as catalogue_services
 from wfld.catalogue.models import Attendance, Booking, LearningSession
 from wfld.core import clock
 from wfld.core.errors_domain import RuleBroken
+from wfld.core.jobs_models import Job, JobState
 from wfld.cpd.models import CpdEntry
 from wfld.extensions import db
 from wfld.organisation.models import StaffMember
@@ -96,6 +100,35 @@ def rows(response) -> dict[str, str]:  # noqa: ANN001
     return found
 
 
+def pdf_button(shown, plan_id: int) -> str | None:  # noqa: ANN001
+    """The text of the button that asks for the plan's PDF, if the page has one."""
+    form = shown.soup.select_one(
+        f"main form[method=post][action='/appraisal/plans/{plan_id}/plan.pdf']"
+    )
+    if form is None:
+        return None
+    assert form.select_one("input[name=csrf_token]") is not None
+    return form.select_one("button.govuk-button--secondary").get_text(strip=True)
+
+
+def ask_for_pdf(client: FlaskClient, plan_id: int) -> TestResponse:
+    """POST the button's form; when it leads to "Your downloads", the newest download."""
+    asked = client.post(
+        f"/appraisal/plans/{plan_id}/plan.pdf", data={"csrf_token": csrf_token(client, "/")}
+    )
+    if asked.status_code != 302 or not asked.location.endswith("/downloads"):
+        return asked
+    listing = BeautifulSoup(client.get("/downloads").data, "html.parser")
+    link = listing.select_one("table tbody tr a[href^='/downloads/']")
+    assert link is not None, "the newest download is ready"
+    return client.get(link["href"])
+
+
+def jobs_queued(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Job))
+
+
 def book_from_plan(client: FlaskClient, made: Plan):  # noqa: ANN201
     path = f"/appraisal/actions/{made.court}/book"
     return submit(client, path, {"session": str(made.court_session)})
@@ -117,7 +150,7 @@ def test_a_signed_conversation_makes_a_plan_of_two_planned_actions(app: Flask, o
     links = [a.get_text(" ", strip=True) for a in shown.soup.select("table a")]
     assert f"Book a place : Learn: {COURT}" in links
     assert f"Update : Learn: {COURT}" in links
-    assert shown.soup.find("a", href=f"/appraisal/plans/{made.id}/plan.pdf")
+    assert pdf_button(shown, made.id) == "Download your plan (PDF)"
 
 
 def test_before_a_conversation_the_page_offers_to_start_it(app: Flask, org) -> None:
@@ -454,13 +487,16 @@ def test_anonymous_visitors_are_sent_to_sign_in(app: Flask, org) -> None:
     for path in (
         "/appraisal/my-development-plan",
         f"/appraisal/plans/{made.id}",
-        f"/appraisal/plans/{made.id}/plan.pdf",
         f"/appraisal/plans/{made.id}/actions/new",
         f"/appraisal/actions/{made.court}/update",
         f"/appraisal/actions/{made.court}/book",
     ):
         response = client.get(path)
         assert response.status_code == 302 and "/sign-in" in response.location, path
+    app.config["WTF_CSRF_ENABLED"] = False
+    response = client.post(f"/appraisal/plans/{made.id}/plan.pdf")
+    assert response.status_code == 302 and "/sign-in" in response.location
+    assert jobs_queued(app) == 0
 
 
 def test_who_reads_changes_and_books_a_plan(app: Flask, org) -> None:
@@ -469,7 +505,6 @@ def test_who_reads_changes_and_books_a_plan(app: Flask, org) -> None:
     update = f"/appraisal/actions/{made.court}/update"
     book_page = f"/appraisal/actions/{made.court}/book"
     add = f"/appraisal/plans/{made.id}/actions/new"
-    pdf = f"/appraisal/plans/{made.id}/plan.pdf"
 
     manager = signed_in(app, org.line_manager)
     shown = page(manager.get(read))
@@ -491,14 +526,18 @@ def test_who_reads_changes_and_books_a_plan(app: Flask, org) -> None:
     shown = page(head.get(read))
     assert not shown.soup.find("a", href=update)
     assert "You can read this plan" in shown.text()
-    assert head.get(pdf).status_code == 200
+    assert pdf_button(shown, made.id) == "Download the plan (PDF)"
+    assert ask_for_pdf(head, made.id).mimetype == "application/pdf"
     for path in (update, add, book_page):
         assert head.get(path).status_code == 404, path
+    assert jobs_queued(app) == 1
 
     for person in (org.other_practitioner, org.wfld_admin):
         client = signed_in(app, person)
-        for path in (read, pdf, update, add, book_page):
+        for path in (read, update, add, book_page):
             assert client.get(path).status_code == 404, (person, path)
+        assert ask_for_pdf(client, made.id).status_code == 404, person
+    assert jobs_queued(app) == 1, "nothing was queued for those who may not see the plan"
 
 
 def test_a_finished_action_cannot_be_booked(app: Flask, org) -> None:
@@ -519,10 +558,11 @@ def test_the_plan_downloads_as_a_pdf(app: Flask, org) -> None:
         path,
         {**form_values(client.get(path)), "state": "dropped", "drop_reason": "No longer needed"},
     )
-    response = client.get(f"/appraisal/plans/{made.id}/plan.pdf")
+    response = ask_for_pdf(client, made.id)
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert "development-plan-priya-sandhu-2026-27.pdf" in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "no-store"
     reader = PdfReader(io.BytesIO(response.data))
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
     for words in (
@@ -536,6 +576,31 @@ def test_the_plan_downloads_as_a_pdf(app: Flask, org) -> None:
         "0 of 1 done",
     ):
         assert words in text, words
+    with app.app_context():
+        job = db.session.scalars(select(Job)).one()
+        assert job.kind == "appraisal.plan_pdf"
+        assert job.state is JobState.DONE
+        assert job.title == "Development plan: Priya Sandhu, 2026/27 (PDF)"
+        assert (job.progress_done, job.progress_total) == (3, 3)
+
+
+def test_the_plan_pdf_is_asked_for_with_a_button_not_a_link(app: Flask, org) -> None:
+    made = make_plan(app, org)
+    client = signed_in(app, org.practitioner)
+    for path, button in (
+        (f"/appraisal/plans/{made.id}", "Download the plan (PDF)"),
+        ("/appraisal/my-development-plan", "Download your plan (PDF)"),
+    ):
+        shown = page(client.get(path))
+        assert pdf_button(shown, made.id) == button, path
+        assert not shown.soup.select("main a[href$='/plan.pdf']"), path
+    assert client.get(f"/appraisal/plans/{made.id}/plan.pdf").status_code == 405
+    assert jobs_queued(app) == 0
+    response = client.post(
+        f"/appraisal/plans/{made.id}/plan.pdf", data={"csrf_token": csrf_token(client, "/")}
+    )
+    assert response.status_code == 302 and response.location.endswith("/downloads")
+    assert jobs_queued(app) == 1
 
 
 def test_progress_by_staff_counts_done_of_not_dropped(app: Flask, org) -> None:

@@ -1,7 +1,8 @@
 """Signing a conversation's record: the check of the whole record with the objective-to-priority
 warning, the person's agreement (with comments) and the appraiser's signature that lock it and
 make the plan, the countersignature where the cycle asks, a new version that keeps the signed
-one, the history with each signed version as it was signed, and the signed record's PDF."""
+one, the history with each signed version as it was signed, and the signed record's PDF (asked
+for with a button, made in the background; in tests the queue runs at once)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import io
 
 import pypdf
 import pytest
+from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from tests.appraisal.builders import (
     add_need,
@@ -24,11 +27,14 @@ from tests.appraisal.builders import (
 from tests.catalogue.builders import make_activity
 from tests.factories import NOW
 from tests.helpers import csrf_token, form_values, page, sign_in
+from wfld.accounts.models import User
+from wfld.appraisal import jobs as appraisal_jobs
 from wfld.appraisal import queries
 from wfld.appraisal.models import Appraisal, AppraisalEvent
 from wfld.appraisal.rules import LOCKED_MESSAGE, EventKind, Stage
-from wfld.core import clock
+from wfld.core import clock, jobs_queries, jobs_services
 from wfld.core.errors_domain import RuleBroken
+from wfld.core.jobs_models import Job, JobState
 from wfld.extensions import db
 
 SIGNED_WHEN = "23 November 2026 at 9am"
@@ -133,14 +139,33 @@ def test_the_person_agrees_then_the_appraiser_signs_and_the_record_locks(app: Fl
         assert [a.title for a in queries.list_actions(plan.id)] == ["Court report writing"]
     shown = page(marcus.get(f"/appraisal/conversations/{appraisal_id}/sign"))
     assert shown.h1 == "The signed record"
-    assert shown.soup.select_one("main form[method=post]") is None
+    assert _forms_but_the_pdf(shown) == []
     assert "locked" in shown.text()
     links = {a.get_text(" ", strip=True): a["href"] for a in shown.soup.select("main a")}
     assert links["View Priya Sandhu’s development plan"] == f"/appraisal/plans/{plan.id}"
-    assert links["Download the signed record (PDF)"].endswith("/record.pdf")
+    assert _pdf_button(shown, appraisal_id) == "Download the signed record (PDF)"
     shown = page(priya.get(f"/appraisal/conversations/{appraisal_id}/sign"))
     links = {a.get_text(" ", strip=True): a["href"] for a in shown.soup.select("main a")}
     assert links["View your development plan"] == "/appraisal/my-development-plan"
+
+
+def _forms_but_the_pdf(shown) -> list:  # noqa: ANN001
+    return [
+        f
+        for f in shown.soup.select("main form[method=post]")
+        if not f.get("action", "").endswith("/record.pdf")
+    ]
+
+
+def _pdf_button(shown, appraisal_id: int) -> str | None:  # noqa: ANN001
+    """The text of the button that asks for the signed record, if the page has one."""
+    form = shown.soup.select_one(
+        f"main form[method=post][action='/appraisal/conversations/{appraisal_id}/record.pdf']"
+    )
+    if form is None:
+        return None
+    assert form.select_one("input[name=csrf_token]") is not None
+    return form.select_one("button.govuk-button--secondary").get_text(strip=True)
 
 
 def _banner(client: FlaskClient, response) -> tuple[str, dict[str, str]]:  # noqa: ANN001
@@ -191,7 +216,7 @@ def test_the_countersignature_where_the_cycle_asks(app: Flask, org) -> None:
     assert shown.soup.select_one("main form[method=post]") is None
     assert "This record has already been countersigned" in shown.text()
     # The PDF is the countersigned snapshot.
-    text = _pdf_text(hana.get(f"/appraisal/conversations/{appraisal_id}/record.pdf"))
+    text = _pdf_text(_ask(hana, appraisal_id))
     assert f"Hana Okafor (countersigned) {SIGNED_WHEN}" in text
 
 
@@ -292,7 +317,7 @@ def test_editing_after_both_signed_is_refused(app: Flask, org) -> None:
         assert len(db.session.get(Appraisal, appraisal_id).needs) == 1
     marcus = _client(app, org.line_manager.email)
     shown = page(marcus.get(f"/appraisal/conversations/{appraisal_id}/sign"))
-    assert shown.soup.select_one("main form[method=post]") is None
+    assert _forms_but_the_pdf(shown) == []
 
 
 # New versions and the history ------------------------------------------------------------------
@@ -310,7 +335,7 @@ def test_a_new_version_keeps_both_signed_versions(app: Flask, org) -> None:
     assert after.record_version == 2 and after.stage is Stage.HELD
 
     # While version 2 is changed, the signed record (PDF) is version 1.
-    text = _pdf_text(marcus.get(f"/appraisal/conversations/{appraisal_id}/record.pdf"))
+    text = _pdf_text(_ask(marcus, appraisal_id))
     assert "Version 1" in text and "Supervising students" not in text
 
     with app.app_context():
@@ -336,7 +361,7 @@ def test_a_new_version_keeps_both_signed_versions(app: Flask, org) -> None:
         for s in steps
     )
     assert sum("Signed by the person" in s for s in steps) == 2
-    text = _pdf_text(marcus.get(f"/appraisal/conversations/{appraisal_id}/record.pdf"))
+    text = _pdf_text(_ask(marcus, appraisal_id))
     assert "Supervising students" in text
 
 
@@ -408,7 +433,7 @@ def test_no_warning_when_the_cycle_lists_no_priorities(app: Flask, org) -> None:
 
 
 # Permissions -----------------------------------------------------------------------------------
-PAGES = ("sign", "countersign", "new-version", "history", "record.pdf")
+PAGES = ("sign", "countersign", "new-version", "history")
 
 
 def test_anonymous_people_are_sent_to_sign_in(app: Flask, org) -> None:
@@ -418,6 +443,11 @@ def test_anonymous_people_are_sent_to_sign_in(app: Flask, org) -> None:
         response = client.get(f"/appraisal/conversations/{appraisal_id}/{name}")
         assert response.status_code == 302, name
         assert "/sign-in" in response.headers["Location"], name
+    app.config["WTF_CSRF_ENABLED"] = False
+    response = client.post(f"/appraisal/conversations/{appraisal_id}/record.pdf")
+    assert response.status_code == 302
+    assert "/sign-in" in response.headers["Location"]
+    assert _jobs(app) == 0
 
 
 @pytest.mark.parametrize("person", ["other_practitioner", "wfld_admin", "system_admin"])
@@ -427,9 +457,10 @@ def test_everyone_else_gets_404(app: Flask, org, person: str) -> None:
     for name in PAGES:
         assert client.get(f"/appraisal/conversations/{appraisal_id}/{name}").status_code == 404
     data = {"csrf_token": _csrf(client), "version": _posted_version(app, appraisal_id)}
-    for name in ("sign", "countersign", "new-version"):
+    for name in ("sign", "countersign", "new-version", "record.pdf"):
         response = client.post(f"/appraisal/conversations/{appraisal_id}/{name}", data=data)
         assert response.status_code == 404, name
+    assert _jobs(app) == 0, "nothing was queued for someone who may not see the record"
 
 
 def test_the_head_of_service_reads_but_does_not_sign(app: Flask, org) -> None:
@@ -453,6 +484,24 @@ def test_the_appraiser_cannot_countersign(app: Flask, org) -> None:
 
 
 # The PDF ---------------------------------------------------------------------------------------
+def _ask(client: FlaskClient, appraisal_id: int) -> TestResponse:
+    """POST the button's form; when it leads to "Your downloads", the newest download."""
+    asked = client.post(
+        f"/appraisal/conversations/{appraisal_id}/record.pdf", data={"csrf_token": _csrf(client)}
+    )
+    if asked.status_code != 302 or not asked.headers["Location"].endswith("/downloads"):
+        return asked
+    listing = BeautifulSoup(client.get("/downloads").data, "html.parser")
+    link = listing.select_one("table tbody tr a[href^='/downloads/']")
+    assert link is not None, "the newest download is ready"
+    return client.get(link["href"])
+
+
+def _jobs(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Job))
+
+
 def _pdf_text(response) -> str:  # noqa: ANN001
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
@@ -465,7 +514,7 @@ def test_the_signed_record_as_a_pdf(app: Flask, org) -> None:
     priya = _client(app, org.practitioner.email)
     _sign(priya, appraisal_id, comments=COMMENT)
     _sign(_client(app, org.line_manager.email), appraisal_id)
-    response = priya.get(f"/appraisal/conversations/{appraisal_id}/record.pdf")
+    response = _ask(priya, appraisal_id)
     assert response.headers["Content-Disposition"] == (
         'attachment; filename="appraisal-record-priya-sandhu-2026-27-v1.pdf"'
     )
@@ -487,21 +536,45 @@ def test_the_signed_record_as_a_pdf(app: Flask, org) -> None:
         f"Marcus Lindqvist (appraiser) {SIGNED_WHEN}",
     ):
         assert words in text, words
+    with app.app_context():
+        job = db.session.scalars(select(Job)).one()
+        assert job.kind == "appraisal.record_pdf"
+        assert job.state is JobState.DONE
+        assert job.title == "Appraisal record: Priya Sandhu, 2026/27 (PDF)"
+        assert (job.progress_done, job.progress_total) == (3, 3)
+
+
+def test_the_pdf_is_asked_for_with_a_button_not_a_link(app: Flask, org) -> None:
+    appraisal_id = _signed(app, org)
+    priya = _client(app, org.practitioner.email)
+    path = f"/appraisal/conversations/{appraisal_id}"
+    for shown in (page(priya.get(path)), page(priya.get(f"{path}/history"))):
+        assert _pdf_button(shown, appraisal_id) == "Download the signed record (PDF)"
+        assert not shown.soup.select("main a[href$='/record.pdf']")
+    assert priya.get(f"{path}/record.pdf").status_code == 405
+    assert _jobs(app) == 0
+    response = priya.post(f"{path}/record.pdf", data={"csrf_token": _csrf(priya)})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/downloads")
+    assert _jobs(app) == 1
 
 
 def test_no_pdf_before_both_have_signed(app: Flask, org) -> None:
     appraisal_id = _held(app, org)
     priya = _client(app, org.practitioner.email)
     _sign(priya, appraisal_id)
-    assert priya.get(f"/appraisal/conversations/{appraisal_id}/record.pdf").status_code == 404
+    assert (
+        _pdf_button(page(priya.get(f"/appraisal/conversations/{appraisal_id}")), appraisal_id)
+        is None
+    )
+    assert _ask(priya, appraisal_id).status_code == 404
+    assert _jobs(app) == 0
 
 
 def test_the_head_of_service_may_have_the_pdf(app: Flask, org) -> None:
     appraisal_id = _signed(app, org)
     hana = _client(app, org.senior_manager.email)
-    assert "Priya Sandhu" in _pdf_text(
-        hana.get(f"/appraisal/conversations/{appraisal_id}/record.pdf")
-    )
+    assert "Priya Sandhu" in _pdf_text(_ask(hana, appraisal_id))
 
 
 def test_signing_a_new_version_says_the_plan_was_updated(app: Flask, org) -> None:
@@ -516,3 +589,24 @@ def test_signing_a_new_version_says_the_plan_was_updated(app: Flask, org) -> Non
     text, _ = _banner(priya, _sign(priya, appraisal_id))
     assert "development plan has been updated from its needs" in text
     assert _appraisal(app, appraisal_id).record_version == 2
+
+
+def test_a_job_for_a_record_with_no_signed_version_fails_and_saves_nothing(app: Flask, org) -> None:
+    """Queued, then the record is found unsigned by both (or gone): the job fails plainly."""
+    appraisal_id = _held(app, org)
+    with app.app_context():
+        user = db.session.get(User, org.practitioner.user_id)
+        job_ids = [
+            jobs_services.create_job(
+                actor=user, kind=appraisal_jobs.RECORD_PDF, title="PDF", ask_again_path=None,
+                now=NOW,
+            ).id
+            for _ in range(2)
+        ]  # fmt: skip
+        db.session.commit()
+    with app.test_request_context():
+        appraisal_jobs.make_record_pdf(job_ids[0], appraisal_id, "2026-11-23")
+        appraisal_jobs.make_record_pdf(job_ids[1], 999_999, "2026-11-23")
+        for job_id in job_ids:
+            job = jobs_queries.find_job(job_id)
+            assert job.state is JobState.FAILED and job.result_name is None

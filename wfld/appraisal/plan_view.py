@@ -343,15 +343,6 @@ def build(plan: DevelopmentPlan, *, today: dt.date, with_reviews: bool = False) 
     )
 
 
-def render_plan_pdf(view: PlanView) -> bytes:
-    """The plan as an A4 tagged PDF (fetching nothing), from the read model alone."""
-    # Imported here: WeasyPrint loads only in a process that makes a PDF.
-    from wfld.core.jobs import render_print_template
-    from wfld.core.pdf import render_pdf
-
-    return render_pdf(render_print_template("reports/pdf/development_plan.html", plan=view))
-
-
 # The conversation's next step ---------------------------------------------------------------
 @dataclass(frozen=True)
 class NextStep:

@@ -233,16 +233,6 @@ def current_record(appraisal: Appraisal) -> AppraisalRecord:
     return AppraisalRecord.from_snapshot(snapshot_of(appraisal))
 
 
-def render_appraisal_pdf(record: AppraisalRecord, *, today: dt.date) -> bytes:
-    """The signed record as an A4 tagged PDF (PDF/UA-1, fetching nothing)."""
-    # Imported here: WeasyPrint loads only in a process that makes a PDF.
-    from wfld.core.jobs import render_print_template
-    from wfld.core.pdf import render_pdf
-
-    html = render_print_template("reports/pdf/appraisal_record.html", record=record, today=today)
-    return render_pdf(html)
-
-
 def _kind_label(value: str | None) -> str:
     try:
         return AppraisalKind(value).label

@@ -10,9 +10,10 @@ CPD entry (404 for everyone else: those are the person's own records).
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from wfld.appraisal import jobs as appraisal_jobs
 from wfld.appraisal import permissions, plan_view, plans, queries
 from wfld.appraisal.forms.plans import (
     AddActionForm,
@@ -25,7 +26,7 @@ from wfld.appraisal.rules import ActionState
 from wfld.appraisal.views import bp
 from wfld.catalogue import queries as catalogue_queries
 from wfld.catalogue.models import BookingStatus
-from wfld.core import clock
+from wfld.core import clock, jobs
 from wfld.core.auth import allowed_or_404, current_actor, page_requires, signed_in
 from wfld.core.filters import govuk_date, govuk_datetime
 from wfld.core.forms import add_rule_errors
@@ -95,17 +96,21 @@ def view_plan(plan_id: int) -> str:
     )
 
 
-@bp.route("/plans/<int:plan_id>/plan.pdf")
+@bp.route("/plans/<int:plan_id>/plan.pdf", methods=["POST"])
 @signed_in
-def plan_pdf(plan_id: int) -> Response:
+def plan_pdf(plan_id: int) -> WerkzeugResponse:
+    """The plan as a PDF, made in the background (appraisal/jobs.py): the person is sent to
+    "Your downloads"."""
     plan = allowed_or_404(queries.find_plan(plan_id), permissions.can_view_plan)
-    built = plan_view.build(plan, today=clock.today(), with_reviews=True)
-    response = Response(plan_view.render_plan_pdf(built), mimetype="application/pdf")
-    # Quoted, as every other download here: the name is ours (letters, digits, hyphens).
-    response.headers["Content-Disposition"] = f'attachment; filename="{built.filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    jobs.submit(
+        appraisal_jobs.make_plan_pdf,
+        plan.id,
+        clock.today().isoformat(),
+        actor=current_actor(),
+        title=appraisal_jobs.plan_pdf_title(plan.staff.full_name, plan.cycle.name),
+        ask_again_path=url_for("appraisal.view_plan", plan_id=plan.id),
+    )
+    return redirect(url_for("downloads.list_downloads"))
 
 
 # Moving an action on ------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Pages: signing a conversation's record (a check of the whole record first, with the
 objective-to-priority warning), the countersignature, a new version of a signed record, the
-record's history with each signed version as it was signed, and the signed record as a PDF.
+record's history with each signed version as it was signed, and asking for the signed record
+as a PDF (made in the background, appraisal/jobs.py).
 
 Who reaches what: anyone who may see the conversation reaches its history and its signed PDF
 (others get 404); signing is the person's and the appraiser's, the countersignature the
@@ -10,10 +11,11 @@ that lost a race with another comes back on the page saying who won and when.
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from wfld.appraisal import jobs as appraisal_jobs
 from wfld.appraisal import permissions, queries, record, signing, signoff
 from wfld.appraisal.forms.signing import (
     AppraiserSignForm,
@@ -24,7 +26,7 @@ from wfld.appraisal.forms.signing import (
 from wfld.appraisal.models import Appraisal
 from wfld.appraisal.rules import EventKind
 from wfld.appraisal.views import bp
-from wfld.core import clock
+from wfld.core import clock, jobs
 from wfld.core.auth import allowed_or_404, current_actor, signed_in
 from wfld.core.saving import save
 
@@ -165,20 +167,21 @@ def appraisal_history(appraisal_id: int) -> str:
     )
 
 
-@bp.route("/conversations/<int:appraisal_id>/record.pdf")
+@bp.route("/conversations/<int:appraisal_id>/record.pdf", methods=["POST"])
 @signed_in
-def appraisal_pdf(appraisal_id: int) -> Response:
-    """The signed record as it was signed (the latest signature's snapshot): 404 until both
+def appraisal_pdf(appraisal_id: int) -> WerkzeugResponse:
+    """The signed record as it was signed (the latest signature's snapshot), made in the
+    background (appraisal/jobs.py): the person is sent to "Your downloads". 404 until both
     have signed a version."""
     appraisal = allowed_or_404(queries.find_appraisal(appraisal_id), permissions.can_view_appraisal)
-    signed = record.record_for_pdf(appraisal)
-    if signed is None:
+    if record.record_for_pdf(appraisal) is None:
         abort(404)
-    response = Response(
-        record.render_appraisal_pdf(signed, today=clock.today()), mimetype="application/pdf"
+    jobs.submit(
+        appraisal_jobs.make_record_pdf,
+        appraisal.id,
+        clock.today().isoformat(),
+        actor=current_actor(),
+        title=appraisal_jobs.record_pdf_title(appraisal.staff.full_name, appraisal.cycle.name),
+        ask_again_path=url_for("appraisal.view_appraisal", appraisal_id=appraisal.id),
     )
-    # Quoted, as every other download here: the name is ours (letters, digits, hyphens).
-    response.headers["Content-Disposition"] = f'attachment; filename="{signed.filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return redirect(url_for("downloads.list_downloads"))
