@@ -7,7 +7,9 @@ opens it from his team page, records the conversation with two development needs
 catalogue activity with a session coming up) and one objective linked to a strategy priority,
 and signs; Priya agrees and signs, so the record is locked. Her development plan then has two
 actions: she books a place on one from the catalogue and it shows as booked. Marcus's team
-plan rolls up both needs, and the signed record downloads as a PDF that says what was agreed.
+plan rolls up both needs (he starts the plan and writes its priorities), and the signed record,
+asked for as a background job, downloads from Your downloads as a PDF that says what was
+agreed.
 
 The live server's clock is real (not frozen), so the cycle and every date are worked out from
 ``clock.today()``.
