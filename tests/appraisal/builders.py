@@ -30,6 +30,8 @@ def make_cycle(
     due_from: dt.date = dt.date(2026, 11, 1),
     due_by: dt.date = dt.date(2027, 1, 31),
     countersign: bool = False,
+    mid_year_from: dt.date | None = None,
+    mid_year_by: dt.date | None = None,
     priorities: tuple[str, ...] = ("Stable, skilled workforce", "Relationship-based practice"),
 ) -> AppraisalCycle:
     return services.create_cycle(
@@ -39,8 +41,8 @@ def make_cycle(
             ends_on=ends_on,
             due_from=due_from,
             due_by=due_by,
-            mid_year_from=None,
-            mid_year_by=None,
+            mid_year_from=mid_year_from,
+            mid_year_by=mid_year_by,
             needs_countersignature=countersign,
             priorities=priorities,
         ),

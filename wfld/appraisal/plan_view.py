@@ -31,7 +31,14 @@ from wfld.appraisal.models import (
     DevelopmentPlan,
     ReviewContext,
 )
-from wfld.appraisal.rules import ActionState, Stage, Status, action_state, status_of
+from wfld.appraisal.rules import (
+    ActionState,
+    AppraisalKind,
+    Stage,
+    Status,
+    action_state,
+    status_of,
+)
 from wfld.catalogue.models import (
     Attendance,
     Booking,
@@ -357,18 +364,37 @@ class NextStep:
 
 
 def next_step(
-    appraisal: Appraisal | None, *, cycle_id: int, staff_id: int, due_by: dt.date, today: dt.date
+    appraisal: Appraisal | None,
+    *,
+    cycle_id: int,
+    staff_id: int,
+    due_by: dt.date,
+    today: dt.date,
+    kind: AppraisalKind = AppraisalKind.ANNUAL,
+    may_start: bool = True,
 ) -> NextStep:
-    """The person's next step in this cycle's conversation: start it, prepare, sign, or read
-    it once signed."""
+    """The person's next step in this cycle's conversation of this kind (the annual appraisal
+    or the mid-year review): start it, prepare, sign, or read it once signed. Not
+    ``may_start``: it cannot be started yet (a mid-year review before the annual one is
+    signed by both), so no button."""
+    noun = "mid-year review" if kind is AppraisalKind.MID_YEAR else "appraisal"
+    start_args = {"cycle_id": cycle_id, "staff_id": staff_id}
+    if kind is AppraisalKind.MID_YEAR:
+        start_args["kind"] = kind.value
     status = status_of(appraisal.stage if appraisal else None, due_by=due_by, today=today)
+    if appraisal is None and not may_start:
+        return NextStep(
+            status,
+            f"You can start your {noun} once you and your appraiser have both signed your "
+            "appraisal.",
+        )
     if appraisal is None:
         return NextStep(
             status,
-            "Your appraisal for this cycle has not been started.",
-            "Start your appraisal",
+            f"Your {noun} for this cycle has not been started.",
+            f"Start your {noun}",
             "appraisal.start_appraisal",
-            {"cycle_id": cycle_id, "staff_id": staff_id},
+            start_args,
             post=True,
         )
     view = {"appraisal_id": appraisal.id}
@@ -376,7 +402,7 @@ def next_step(
         return NextStep(
             status,
             "Write your self-reflection before you meet your appraiser.",
-            "Prepare for your appraisal",
+            f"Prepare for your {noun}",
             "appraisal.prepare_appraisal",
             view,
         )
@@ -385,7 +411,7 @@ def next_step(
             status,
             "You have written your self-reflection. Your appraiser records the conversation "
             "after you meet.",
-            "View your appraisal",
+            f"View your {noun}",
             "appraisal.view_appraisal",
             view,
         )
@@ -394,31 +420,31 @@ def next_step(
             status,
             "Your appraiser has recorded the conversation: read it and sign it, or add your "
             "comments.",
-            "Read and sign your appraisal",
+            f"Read and sign your {noun}",
             "appraisal.sign_appraisal",
             view,
         )
     if appraisal.stage is Stage.HELD and appraisal.appraiser_signed_at is not None:
         return NextStep(
             status,
-            "You and your appraiser have signed your appraisal. It is waiting for a "
+            f"You and your appraiser have signed your {noun}. It is waiting for a "
             "countersignature.",
-            "View your appraisal",
+            f"View your {noun}",
             "appraisal.view_appraisal",
             view,
         )
     if appraisal.stage is Stage.HELD:
         return NextStep(
             status,
-            "You have signed your appraisal. It is waiting for your appraiser’s signature.",
-            "View your appraisal",
+            f"You have signed your {noun}. It is waiting for your appraiser’s signature.",
+            f"View your {noun}",
             "appraisal.view_appraisal",
             view,
         )
     return NextStep(
         status,
-        "Your appraisal is signed. The development needs you agreed are the actions below.",
-        "View your signed appraisal",
+        f"Your {noun} is signed. The development needs you agreed are the actions below.",
+        f"View your signed {noun}",
         "appraisal.view_appraisal",
         view,
     )

@@ -340,3 +340,16 @@ def list_appraisers_set(cycle_id: int) -> list[Appraisal]:
             .order_by(StaffMember.last_name, StaffMember.first_name, Appraisal.kind)
         )
     )
+
+
+# The mid-year review -----------------------------------------------------------------------------
+def find_mid_year_review(staff_id: int, cycle_id: int) -> Appraisal | None:
+    """The person's mid-year review in the cycle, the row alone (one statement: My development
+    plan shows its stage and signatures, not its needs or objectives)."""
+    return db.session.scalar(
+        select(Appraisal).where(
+            Appraisal.staff_id == staff_id,
+            Appraisal.cycle_id == cycle_id,
+            Appraisal.kind == AppraisalKind.MID_YEAR,
+        )
+    )

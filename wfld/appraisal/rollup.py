@@ -36,7 +36,15 @@ from wfld.appraisal.models import (
     action_framework_items,
 )
 from wfld.appraisal.plan_view import attended_column, booked_column
-from wfld.appraisal.rules import ActionState, AppraisalKind, Status, status_of
+from wfld.appraisal.rules import (
+    ActionState,
+    AppraisalKind,
+    Status,
+    due_by_for,
+    may_start_mid_year,
+    mid_year_open,
+    status_of,
+)
 from wfld.catalogue.models import (
     Completion,
     CompletionStatus,
@@ -119,6 +127,17 @@ class TeamRow:
     status: Status
     done: int | None = None
     total: int | None = None
+    mid_year: Appraisal | None = None  # their mid-year review (None: not started)
+    mid_year_status: Status | None = None  # None: the cycle's mid-year window is not open
+
+    @property
+    def may_start_mid_year(self) -> bool:
+        """The mid-year window is open, it is not started, and the annual one is signed."""
+        return (
+            self.mid_year_status is not None
+            and self.mid_year is None
+            and may_start_mid_year(self.appraisal)
+        )
 
     @property
     def progress(self) -> str | None:
@@ -131,6 +150,7 @@ class TeamRow:
 class TeamPage:
     cycle: AppraisalCycle
     rows: list[TeamRow]
+    mid_year_open: bool = False  # the cycle's mid-year review window has opened
 
     @property
     def counts(self) -> list[tuple[Status, int]]:
@@ -141,7 +161,8 @@ class TeamPage:
 
 def team_page(manager_id: int, cycle: AppraisalCycle, *, today: dt.date) -> TeamPage:
     """The manager's direct reports in post, then anyone else they appraise in the cycle,
-    with status and progress: four statements however big the team."""
+    with status and progress (and, once the cycle's mid-year window has opened, their mid-year
+    review and its status): four statements however big the team, five with the mid-year."""
     people = queries.list_direct_reports_with_appraisals(manager_id, cycle.id, today=today)
     people += list_appraisees(manager_id, cycle.id, today=today)
     ids = [staff.id for staff, _ in people]
@@ -150,12 +171,31 @@ def team_page(manager_id: int, cycle: AppraisalCycle, *, today: dt.date) -> Team
         if ids
         else {}
     )
+    mid_open = mid_year_open(cycle.mid_year_from, today=today)
+    mid_years = mid_year_reviews(ids, cycle.id) if mid_open and ids else {}
+    mid_due = due_by_for(AppraisalKind.MID_YEAR, due_by=cycle.due_by, mid_year_by=cycle.mid_year_by)
     rows = []
     for staff, appraisal in people:
         done, total = progress.get(staff.id, (None, None))
         status = status_of(appraisal.stage if appraisal else None, due_by=cycle.due_by, today=today)
-        rows.append(TeamRow(staff, appraisal, status, done, total))
-    return TeamPage(cycle, rows)
+        mid = mid_years.get(staff.id)
+        mid_status = (
+            status_of(mid.stage if mid else None, due_by=mid_due, today=today) if mid_open else None
+        )
+        rows.append(TeamRow(staff, appraisal, status, done, total, mid, mid_status))
+    return TeamPage(cycle, rows, mid_open)
+
+
+def mid_year_reviews(staff_ids: list[int], cycle_id: int) -> dict[int, Appraisal]:
+    """These people's mid-year reviews in the cycle, by staff id: one statement."""
+    found = db.session.scalars(
+        select(Appraisal).where(
+            Appraisal.staff_id.in_(staff_ids),
+            Appraisal.cycle_id == cycle_id,
+            Appraisal.kind == AppraisalKind.MID_YEAR,
+        )
+    )
+    return {a.staff_id: a for a in found}
 
 
 # A team plan's roll-up ------------------------------------------------------------------------

@@ -83,6 +83,32 @@ def status_of(stage: Stage | None, *, due_by: dt.date, today: dt.date) -> Status
     return Status(stage.value)
 
 
+def due_by_for(
+    kind: AppraisalKind | str, *, due_by: dt.date, mid_year_by: dt.date | None
+) -> dt.date:
+    """The day a conversation of this kind is due by: a mid-year review the cycle's mid-year
+    window's close (the annual window's where the cycle has none), an annual one ``due_by``."""
+    if AppraisalKind(kind) is AppraisalKind.MID_YEAR and mid_year_by is not None:
+        return mid_year_by
+    return due_by
+
+
+def mid_year_open(mid_year_from: dt.date | None, *, today: dt.date) -> bool:
+    """Whether the cycle's mid-year review window has opened (it has one, and today is on or
+    after its first day)."""
+    return mid_year_from is not None and today >= mid_year_from
+
+
+def may_start_mid_year(annual: object | None) -> bool:
+    """Whether a person's mid-year review may start: their annual conversation in the cycle
+    (an ``Appraisal`` or None) is signed by them and their appraiser."""
+    return (
+        annual is not None
+        and getattr(annual, "person_signed_at", None) is not None
+        and getattr(annual, "appraiser_signed_at", None) is not None
+    )
+
+
 class EventKind(StrEnum):
     CREATED = "created"  # a record was opened (by the person, the appraiser or WFLD)
     PREPARED = "prepared"  # the person's self-reflection

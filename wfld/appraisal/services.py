@@ -29,6 +29,7 @@ from wfld.appraisal.rules import (
     EventKind,
     Stage,
     cycle_errors,
+    may_start_mid_year,
     objective_errors,
 )
 from wfld.catalogue.models import LearningActivity
@@ -213,6 +214,8 @@ def open_appraisal(
                 "set you as their appraiser"
             }
         )
+    if AppraisalKind(kind) is AppraisalKind.MID_YEAR:
+        _refuse_early_mid_year(cycle, staff)
     appraiser = staff.line_manager
     if appraiser is None:
         raise RuleBroken(
@@ -222,6 +225,16 @@ def open_appraisal(
             }
         )
     return _new_appraisal(cycle, staff, appraiser, kind, actor=actor, now=now)
+
+
+def _refuse_early_mid_year(cycle: AppraisalCycle, staff: StaffMember) -> None:
+    """A mid-year review needs the cycle's mid-year window and the annual conversation signed
+    by both (it reviews what was agreed there)."""
+    if cycle.mid_year_from is None:
+        raise RuleBroken({"staff": "This cycle has no mid-year review"})
+    annual = queries.find_appraisal_for(staff.id, cycle.id, AppraisalKind.ANNUAL)
+    if not may_start_mid_year(annual):
+        raise RuleBroken({"staff": "Sign the annual conversation before the mid-year review"})
 
 
 def _new_appraisal(

@@ -21,7 +21,13 @@ from wfld.appraisal.forms.conversations import (
     StartForm,
 )
 from wfld.appraisal.models import Appraisal, DevelopmentNeed, Objective
-from wfld.appraisal.rules import Aspiration, objective_errors, status_of
+from wfld.appraisal.rules import (
+    AppraisalKind,
+    Aspiration,
+    due_by_for,
+    objective_errors,
+    status_of,
+)
 from wfld.appraisal.views import bp
 from wfld.core import clock
 from wfld.core.auth import allowed_or_404, current_actor, signed_in
@@ -63,7 +69,15 @@ def view_appraisal(appraisal_id: int) -> str:
     return render_template(
         "appraisal/view_appraisal.html",
         appraisal=appraisal,
-        status=status_of(appraisal.stage, due_by=appraisal.cycle.due_by, today=clock.today()),
+        status=status_of(
+            appraisal.stage,
+            due_by=due_by_for(
+                appraisal.kind,
+                due_by=appraisal.cycle.due_by,
+                mid_year_by=appraisal.cycle.mid_year_by,
+            ),
+            today=clock.today(),
+        ),
         parts=permissions.parts_in(actor, appraisal),
         cpd_links={
             e.id: url_for("cpd.view_entry", entry_id=e.id)
@@ -90,8 +104,12 @@ _CAME_FROM = {"plan": "appraisal.my_plan", "team": "appraisal.team_appraisals"}
 def start_appraisal(staff_id: int) -> WerkzeugResponse:
     """Open the person's conversation in the cycle (or find the one already open) and go to
     it: the button on My development plan and on the manager's team page. The cycle is the
-    one the button names (``?cycle_id=``), else the one covering today."""
+    one the button names (``?cycle_id=``), else the one covering today; the conversation is
+    the annual one unless the button says ``?kind=mid_year`` (any other kind: 404)."""
     staff = allowed_or_404(org_queries.find_staff(staff_id), permissions.can_open_appraisal_for)
+    kind = request.args.get("kind", AppraisalKind.ANNUAL.value)
+    if kind not in set(AppraisalKind):
+        abort(404)
     cycle_id = request.args.get("cycle_id", type=int)
     cycle = (
         queries.current_cycle(clock.today()) if cycle_id is None else queries.find_cycle(cycle_id)
@@ -105,7 +123,12 @@ def start_appraisal(staff_id: int) -> WerkzeugResponse:
     saved = save(
         form,
         lambda: services.open_appraisal(
-            cycle=cycle, staff=staff, actor=current_actor(), opened_by=me, now=clock.now()
+            cycle=cycle,
+            staff=staff,
+            kind=AppraisalKind(kind),
+            actor=current_actor(),
+            opened_by=me,
+            now=clock.now(),
         ),
     )
     if not saved:

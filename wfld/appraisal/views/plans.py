@@ -10,6 +10,8 @@ CPD entry (404 for everyone else: those are the person's own records).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -21,8 +23,20 @@ from wfld.appraisal.forms.plans import (
     ButtonForm,
     UpdateActionForm,
 )
-from wfld.appraisal.models import DevelopmentAction, DevelopmentPlan, ReviewContext
-from wfld.appraisal.rules import ActionState
+from wfld.appraisal.models import (
+    Appraisal,
+    AppraisalCycle,
+    DevelopmentAction,
+    DevelopmentPlan,
+    ReviewContext,
+)
+from wfld.appraisal.rules import (
+    ActionState,
+    AppraisalKind,
+    due_by_for,
+    may_start_mid_year,
+    mid_year_open,
+)
 from wfld.appraisal.views import bp
 from wfld.catalogue import queries as catalogue_queries
 from wfld.catalogue.models import BookingStatus
@@ -76,10 +90,30 @@ def my_plan() -> str:
         )
         if cycle
         else None,
+        mid_year_step=_mid_year_step(cycle, me.id, appraisal, today) if cycle else None,
         start_form=ButtonForm(),
         plan=plan_view.build(plan, today=today) if plan else None,
         earlier=[p for p in queries.list_plans_of(me.id) if plan is None or p.id != plan.id],
         **_policy(),
+    )
+
+
+def _mid_year_step(
+    cycle: AppraisalCycle, staff_id: int, annual: Appraisal | None, today: dt.date
+) -> plan_view.NextStep | None:
+    """The mid-year review's next step once its window has opened (one statement), else None."""
+    if not mid_year_open(cycle.mid_year_from, today=today):
+        return None
+    return plan_view.next_step(
+        queries.find_mid_year_review(staff_id, cycle.id),
+        cycle_id=cycle.id,
+        staff_id=staff_id,
+        due_by=due_by_for(
+            AppraisalKind.MID_YEAR, due_by=cycle.due_by, mid_year_by=cycle.mid_year_by
+        ),
+        today=today,
+        kind=AppraisalKind.MID_YEAR,
+        may_start=may_start_mid_year(annual),
     )
 
 
