@@ -493,10 +493,23 @@ def remove_need(
     actor: User,
     now: dt.datetime,
 ) -> None:
+    _remove_item(appraisal, appraisal.needs, need, expected_version, actor=actor, now=now)
+
+
+def _remove_item(
+    appraisal: Appraisal,
+    items: list,
+    item: object,
+    expected_version: int | None,
+    *,
+    actor: User,
+    now: dt.datetime,
+) -> None:
+    """Take a need or an objective out of the conversation and number the rest again."""
     check_version(appraisal, expected_version)
     _refuse_if_locked(appraisal)
-    appraisal.needs.remove(need)
-    for position, kept in enumerate(appraisal.needs, start=1):
+    items.remove(item)
+    for position, kept in enumerate(items, start=1):
         kept.position = position
     _changed(appraisal, actor=actor, now=now)
     db.session.flush()
@@ -553,14 +566,7 @@ def remove_objective(
     actor: User,
     now: dt.datetime,
 ) -> None:
-    check_version(appraisal, expected_version)
-    _refuse_if_locked(appraisal)
-    appraisal.objectives.remove(objective)
-    for position, kept in enumerate(appraisal.objectives, start=1):
-        kept.position = position
-    _changed(appraisal, actor=actor, now=now)
-    db.session.flush()
-    _bump(appraisal)
+    _remove_item(appraisal, appraisal.objectives, objective, expected_version, actor=actor, now=now)
 
 
 def _bump(appraisal: Appraisal) -> None:

@@ -330,25 +330,42 @@ def edit_need(need_id: int) -> str | WerkzeugResponse:
 @signed_in
 def remove_need(need_id: int) -> str | WerkzeugResponse:
     need = _need_or_404(need_id)
-    appraisal = need.appraisal
-    _writes(appraisal, permissions.may_record)
-    form = RemoveForm() if request.method == "POST" else RemoveForm(version=appraisal.version_id)
-    if form.validate_on_submit() and save(
-        form,
-        lambda: services.remove_need(
-            appraisal=appraisal,
+    return _remove_page(
+        need.appraisal,
+        lambda version: services.remove_need(
+            appraisal=need.appraisal,
             need=need,
-            expected_version=form.expected_version,
+            expected_version=version,
             actor=current_actor(),
             now=clock.now(),
         ),
-        record=appraisal,
+        removed="Development need removed",
+        anchor="needs",
+        template="appraisal/remove_need.html",
+        need=need,
+    )
+
+
+def _remove_page(
+    appraisal: Appraisal,
+    remove: Callable[[int | None], None],
+    *,
+    removed: str,
+    anchor: str,
+    template: str,
+    **context: object,
+) -> str | WerkzeugResponse:
+    """The confirmation page of taking a need or an objective out of the conversation."""
+    _writes(appraisal, permissions.may_record)
+    form = RemoveForm() if request.method == "POST" else RemoveForm(version=appraisal.version_id)
+    if form.validate_on_submit() and save(
+        form, lambda: remove(form.expected_version), record=appraisal
     ):
-        flash("Development need removed", "success")
+        flash(removed, "success")
         return redirect(
-            url_for("appraisal.view_appraisal", appraisal_id=appraisal.id, _anchor="needs")
+            url_for("appraisal.view_appraisal", appraisal_id=appraisal.id, _anchor=anchor)
         )
-    return render_template("appraisal/remove_need.html", form=form, need=need, appraisal=appraisal)
+    return render_template(template, form=form, appraisal=appraisal, **context)
 
 
 # Objectives -----------------------------------------------------------------------------------
@@ -435,24 +452,17 @@ def edit_objective(objective_id: int) -> str | WerkzeugResponse:
 @signed_in
 def remove_objective(objective_id: int) -> str | WerkzeugResponse:
     objective = _objective_or_404(objective_id)
-    appraisal = objective.appraisal
-    _writes(appraisal, permissions.may_record)
-    form = RemoveForm() if request.method == "POST" else RemoveForm(version=appraisal.version_id)
-    if form.validate_on_submit() and save(
-        form,
-        lambda: services.remove_objective(
-            appraisal=appraisal,
+    return _remove_page(
+        objective.appraisal,
+        lambda version: services.remove_objective(
+            appraisal=objective.appraisal,
             objective=objective,
-            expected_version=form.expected_version,
+            expected_version=version,
             actor=current_actor(),
             now=clock.now(),
         ),
-        record=appraisal,
-    ):
-        flash("Objective removed", "success")
-        return redirect(
-            url_for("appraisal.view_appraisal", appraisal_id=appraisal.id, _anchor="objectives")
-        )
-    return render_template(
-        "appraisal/remove_objective.html", form=form, objective=objective, appraisal=appraisal
+        removed="Objective removed",
+        anchor="objectives",
+        template="appraisal/remove_objective.html",
+        objective=objective,
     )
