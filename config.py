@@ -71,6 +71,11 @@ class Config:
     PAGE_SIZE = 50
     # A requirement due, or a completion expiring, within this many days is "due soon".
     COMPLIANCE_DUE_SOON_DAYS = int(os.environ.get("WFLD_DUE_SOON_DAYS", "60"))
+    # People whose stored learning statuses the nightly check compares with the rules.
+    # A change reaching up to this many people recomputes their statuses with the change
+    # itself; beyond it, in the background with progress.
+    STATUS_SYNC_LIMIT = int(os.environ.get("WFLD_STATUS_SYNC_LIMIT", "200"))
+    STATUS_CHECK_SAMPLE = int(os.environ.get("WFLD_STATUS_CHECK_SAMPLE", "500"))
     # Each person's total space for CPD evidence files (each file is at most 20MB).
     CPD_EVIDENCE_QUOTA_BYTES = (
         int(os.environ.get("WFLD_CPD_EVIDENCE_QUOTA_MB", "200")) * 1024 * 1024

@@ -104,6 +104,9 @@ def _extensions(app: Flask) -> None:
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     security.init_app(app)
     errors.init_app(app)
+    from wfld.learning import stored
+
+    stored.watch()  # every session keeps the stored learning statuses up to date
 
 
 def _jobs(app: Flask) -> None:
@@ -114,6 +117,7 @@ def _jobs(app: Flask) -> None:
     from wfld.appraisal import jobs as appraisal_jobs  # noqa: F401
     from wfld.core import jobs_tasks  # noqa: F401 - the queue's periodic tasks
     from wfld.cpd import jobs as cpd_jobs  # noqa: F401
+    from wfld.learning import jobs as learning_jobs  # noqa: F401
 
 
 def _blueprints(app: Flask) -> None:

@@ -27,6 +27,7 @@ from wfld.frameworks import queries as framework_queries
 from wfld.frameworks import services as framework_services
 from wfld.frameworks.documents import DocumentError, parse_text, to_csv, to_json
 from wfld.frameworks.seeding import load_reference_frameworks
+from wfld.learning import stored as stored_statuses
 from wfld.learning.demo import load_demo_pathways
 from wfld.organisation import queries as org_queries
 from wfld.organisation import services as org_services
@@ -65,19 +66,22 @@ def seed_demo(if_empty: bool) -> None:
         click.echo("The database already has staff: demo council not loaded again.")
     else:
         now, today = clock.now(), clock.today()
-        # The demo needs the reference data: both loads are idempotent.
-        load_reference_frameworks(FRAMEWORKS_DIR, now=now)
-        load_catalogue(CATALOGUE_FILE, now=now)
-        summary = load_demo(DEMO_DIR, now=now, today=today)
-        personas = [email for _, email, _ in demo_logins(DEMO_DIR)]
-        sessions = load_demo_sessions(now=now, keep_free=personas)
-        learning = load_demo_pathways(DEMO_DIR / "pathways.yaml", now=now, today=today)
-        cpd_entries = load_demo_cpd(now=now, today=today)
-        # After the frameworks and the council's job roles, which the templates name.
-        load_reference_programmes(PROGRAMMES_DIR, now=now)
-        programmes = load_demo_programmes(now=now, today=today)
-        # After the catalogue and frameworks, which the development needs name.
-        appraisal = load_demo_appraisal(now=now, today=today)
+        # Loaded in bulk: everyone's stored statuses are computed once, at the end.
+        with stored_statuses.bulk_load(db.session):
+            # The demo needs the reference data: both loads are idempotent.
+            load_reference_frameworks(FRAMEWORKS_DIR, now=now)
+            load_catalogue(CATALOGUE_FILE, now=now)
+            summary = load_demo(DEMO_DIR, now=now, today=today)
+            personas = [email for _, email, _ in demo_logins(DEMO_DIR)]
+            sessions = load_demo_sessions(now=now, keep_free=personas)
+            learning = load_demo_pathways(DEMO_DIR / "pathways.yaml", now=now, today=today)
+            cpd_entries = load_demo_cpd(now=now, today=today)
+            # After the frameworks and the council's job roles, which the templates name.
+            load_reference_programmes(PROGRAMMES_DIR, now=now)
+            programmes = load_demo_programmes(now=now, today=today)
+            # After the catalogue and frameworks, which the development needs name.
+            appraisal = load_demo_appraisal(now=now, today=today)
+            stored_statuses.rebuild_all(now=now)
         db.session.commit()
         created = ", ".join(f"{n} {kind}" for kind, n in summary.created.items()) or "nothing new"
         click.echo(f"Demo council loaded: {created}.")
@@ -185,14 +189,16 @@ def seed_synthetic(staff: int, seed_: int) -> None:
         return
     started = time.perf_counter()
     try:
-        run = load_synthetic_council(
-            staff=staff,
-            seed=seed_,
-            now=clock.now(),
-            today=clock.today(),
-            frameworks_dir=FRAMEWORKS_DIR,
-            catalogue_file=CATALOGUE_FILE,
-        )
+        with stored_statuses.bulk_load(db.session):
+            run = load_synthetic_council(
+                staff=staff,
+                seed=seed_,
+                now=clock.now(),
+                today=clock.today(),
+                frameworks_dir=FRAMEWORKS_DIR,
+                catalogue_file=CATALOGUE_FILE,
+            )
+            run.counts["stored statuses"] = stored_statuses.rebuild_all(now=clock.now())
     except NotEmpty:
         db.session.rollback()
         raise click.ClickException(
@@ -349,7 +355,31 @@ def create_admin(email: str, name: str, password: str) -> None:
     click.echo(f"System admin {user.email} created.")
 
 
+learning_cli = AppGroup("learning", help="Stored learning statuses.")
+
+
+@learning_cli.command("rebuild-statuses")
+def rebuild_statuses() -> None:
+    """Recompute every person's stored statuses from the rules (after an upgrade, or to
+    start afresh). Safe to run at any time."""
+    started = time.perf_counter()
+    rows = stored_statuses.rebuild_all(now=clock.now())
+    db.session.commit()
+    click.echo(f"Stored statuses rebuilt: {rows} rows in {time.perf_counter() - started:.1f} s.")
+
+
+@learning_cli.command("check-statuses")
+@click.option("--sample", default=0, help="How many people to check (default: everyone).")
+def check_statuses(sample: int) -> None:
+    """Compare the stored statuses with the rules; repair (and list) anyone who drifted."""
+    repaired = stored_statuses.check_sample(now=clock.now(), size=sample or None)
+    db.session.commit()
+    who = f"{sample} people" if sample else "everyone"
+    click.echo(f"Checked {who}: {len(repaired)} repaired.")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(learning_cli)
     app.cli.add_command(seed)
     app.cli.add_command(users)
     app.cli.add_command(frameworks_cli)

@@ -31,7 +31,13 @@ from wfld.frameworks.models import (
     FrameworkVersion,
     RoleExpectedLevel,
 )
-from wfld.learning.models import Pathway, PathwayAssignment, PathwayRequirement
+from wfld.learning.models import (
+    Pathway,
+    PathwayAssignment,
+    PathwayRequirement,
+    Recomputation,
+    RequirementDates,
+)
 from wfld.organisation.models import JobRole, ServiceArea, StaffMember, Team
 from wfld.programmes.models import (
     AssessorCapacity,
@@ -86,6 +92,8 @@ __all__ = [
     "Pathway",
     "PathwayAssignment",
     "PathwayRequirement",
+    "Recomputation",
+    "RequirementDates",
     "CrosswalkLink",
     "Framework",
     "FrameworkItem",

@@ -12,14 +12,14 @@ SQLite is the embedded default. Several gunicorn workers may write to the same f
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, DateTime, Engine, Enum, MetaData, String, event, type_coerce
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -137,3 +137,26 @@ def plain_rows(session: Any, statement: Any) -> list[tuple]:
         return result.cursor.fetchall()
     finally:
         result.close()
+
+
+# Work to do once a transaction has committed (e.g. putting a background job on the queue
+# that must find the committed rows): registered by a service, run by the save path.
+_AFTER_COMMIT = "wfld.after_commit"
+
+
+def after_commit(session: Any, work: Callable[[], None]) -> None:
+    """Run ``work`` once the session's transaction has committed (by ``run_after_commit``,
+    which the save path calls); dropped if it rolls back instead."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(work)
+
+
+def run_after_commit(session: Any) -> None:
+    for work in session.info.pop(_AFTER_COMMIT, []):
+        work()
+
+
+def _drop_after_commit(session: Any, *_args: Any) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
+
+
+event.listen(Session, "after_rollback", _drop_after_commit)

@@ -24,7 +24,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from sqlalchemy.orm.exc import ObjectDeletedError
 
-from wfld.core.db import write_intent
+from wfld.core.db import run_after_commit, write_intent
 from wfld.core.errors_domain import STALE_ERRORS, RuleBroken
 from wfld.core.filters import govuk_date, govuk_time
 from wfld.core.forms import apply_errors
@@ -90,6 +90,7 @@ def save(
     except BaseException:
         db.session.rollback()
         raise
+    run_after_commit(db.session)
     return Saved(value)
 
 
@@ -102,6 +103,7 @@ def save_apart(action: Callable[[], T]) -> T:
     with write_intent(), _all_or_nothing():
         value = action()
         db.session.commit()
+    run_after_commit(db.session)
     return value
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -155,3 +156,79 @@ def in_post_words(
     if grace_days == 0:
         return f"People in the role before {since}: from {since}"
     return f"People in the role before {since}: within {_days(grace_days)} of {since}"
+
+
+class RequirementDates(db.Model):
+    """One requirement of one person, as the dates the rules computed for it (``rules.
+    Standing``) and the evidence behind them: kept up to date by ``stored.refresh`` whenever
+    a completion, a booking, a role or a pathway changes, so that the status on any day is
+    a comparison the database makes (``queries.status_on``) for thousands of people at once.
+
+    Two pathways asking the same thing make one row (mandatory if either says so), as the
+    person's learning page shows them; ``ordinal`` keeps that page's order."""
+
+    __tablename__ = "requirement_dates"
+    __table_args__ = (Index("ix_requirement_dates_target", "target_key", "staff_id"),)
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"), primary_key=True)
+    target_key: Mapped[str] = mapped_column(String(40), primary_key=True)  # Target.key
+    requirement_id: Mapped[int] = mapped_column(ForeignKey("pathway_requirements.id"), index=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
+    is_mandatory: Mapped[bool] = mapped_column(Boolean)
+    by_completion: Mapped[bool] = mapped_column(Boolean)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    overdue_on: Mapped[dt.date | None] = mapped_column(Date)
+    expires_on: Mapped[dt.date | None] = mapped_column(Date)
+    applies_from: Mapped[dt.date] = mapped_column(Date)
+    completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The earliest and the latest booked session still to come when the row was computed:
+    # "booked" on a later day is ``booked_until >= now`` (exact whatever happens meanwhile);
+    # ``booked_at`` is the one shown, moved on by a periodic task once it has passed.
+    booked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    booked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class RecomputationState(LabelledEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    SUPERSEDED = "superseded"
+
+
+class Recomputation(db.Model):
+    """Statuses being brought up to date in the background after a change that reaches many
+    people (a pathway's requirements or roles, an activity's validity): who is affected is
+    worked out when it runs, from ``pathway_id`` / ``activity_id`` and the job roles that had
+    or have the pathway. A later one for the same thing supersedes an unfinished earlier
+    one (taking over its roles); one left pending or running by a stopped consumer is run
+    again by the periodic task."""
+
+    __tablename__ = "status_recomputations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pathway_id: Mapped[int | None] = mapped_column(ForeignKey("pathways.id"), index=True)
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("learning_activities.id"))
+    # Job role ids (comma-separated) whose people are affected besides those found then.
+    role_ids: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(String(200))
+    state: Mapped[RecomputationState] = mapped_column(
+        string_enum(RecomputationState, "recomputation_state", length=12), index=True
+    )
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int | None] = mapped_column(Integer)
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # A running one whose heartbeat is old was left behind by a stopped consumer.
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def roles(self) -> set[int]:
+        return {int(r) for r in self.role_ids.split(",") if r}
+
+    @property
+    def progress(self) -> str:
+        if self.total is None:
+            return "starting"
+        return f"{self.done:,} of {self.total:,} people"

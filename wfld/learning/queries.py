@@ -4,8 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Integer, Select, any_, bindparam, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    any_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -17,7 +30,7 @@ from wfld.catalogue.models import (
     LearningSession,
     activity_framework_items,
 )
-from wfld.core.db import fast_dates, plain_rows, to_date
+from wfld.core.db import UTCDateTime, fast_dates, plain_rows, to_date
 from wfld.extensions import db
 from wfld.frameworks.models import (
     Framework,
@@ -27,7 +40,16 @@ from wfld.frameworks.models import (
     RoleExpectedLevel,
     VersionStatus,
 )
-from wfld.learning.models import Pathway, PathwayAssignment, PathwayRequirement, pathway_roles
+from wfld.learning.models import (
+    Pathway,
+    PathwayAssignment,
+    PathwayRequirement,
+    Recomputation,
+    RecomputationState,
+    RequirementDates,
+    pathway_roles,
+)
+from wfld.learning.rules import Status
 from wfld.organisation.models import StaffMember, Team
 
 
@@ -321,5 +343,374 @@ def expected_levels_for_role(job_role_id: int) -> list[RoleExpectedLevel]:
                 .joinedload(FrameworkLevel.version)
                 .joinedload(FrameworkVersion.framework)
             )
+        )
+    )
+
+
+# The stored statuses (requirement_dates): status on a day is a comparison of stored dates --
+# with that day; the dates themselves are computed only by rules.standing (stored.py).
+def booking_spans(
+    scope: Select | list[int], *, now: dt.datetime
+) -> dict[int, dict[int, tuple[dt.datetime, dt.datetime]]]:
+    """activity id → {staff id → (earliest, latest) start of their booked sessions to come}."""
+    rows = db.session.execute(
+        select(
+            Booking.staff_id,
+            LearningSession.activity_id,
+            func.min(LearningSession.starts_at),
+            func.max(LearningSession.starts_at),
+        )
+        .join(LearningSession, LearningSession.id == Booking.session_id)
+        .where(
+            _among(Booking.staff_id, scope),
+            Booking.status == BookingStatus.BOOKED,
+            LearningSession.is_cancelled.is_(False),
+            LearningSession.starts_at >= now,
+        )
+        .group_by(Booking.staff_id, LearningSession.activity_id)
+    ).all()
+    out: dict[int, dict[int, tuple[dt.datetime, dt.datetime]]] = defaultdict(dict)
+    for staff_id, activity_id, first, last in rows:
+        out[activity_id][staff_id] = (_aware(first), _aware(last))
+    return out
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def status_on(*, today: dt.date, horizon: dt.date, now: dt.datetime) -> ColumnElement[str]:
+    """A stored row's status on ``today`` (``rules.Status`` values), "due soon" up to
+    ``horizon``: ``rules.assess`` told as comparisons of the dates ``rules.standing`` stored."""
+    rd = RequirementDates
+    return case(
+        (
+            and_(rd.by_completion, or_(rd.due_on.is_(None), rd.due_on > horizon)),
+            literal(Status.COMPLETE.value),
+        ),
+        (_booked(now), literal(Status.BOOKED.value)),
+        (rd.due_on.is_(None), literal(Status.NOT_STARTED.value)),
+        (rd.overdue_on <= today, literal(Status.OVERDUE.value)),
+        (rd.due_on <= horizon, literal(Status.DUE_SOON.value)),
+        else_=literal(Status.NOT_STARTED.value),
+    )
+
+
+def late_on(*, today: dt.date, horizon: dt.date, now: dt.datetime) -> ColumnElement[bool]:
+    """Overdue, or booked with the deadline or expiry already passed (``is_overdue_or_late``):
+    not complete, and its first overdue day has come."""
+    rd = RequirementDates
+    complete = and_(rd.by_completion, or_(rd.due_on.is_(None), rd.due_on > horizon))
+    return and_(~complete, rd.overdue_on.is_not(None), rd.overdue_on <= today)
+
+
+def _booked(now: dt.datetime) -> ColumnElement[bool]:
+    return RequirementDates.booked_until >= literal(now, UTCDateTime)
+
+
+def _in_scope(people: Select | list[int]) -> ColumnElement[bool]:
+    return _among(RequirementDates.staff_id, people)
+
+
+def status_counts(
+    people: Select | list[int],
+    *,
+    today: dt.date,
+    horizon: dt.date,
+    now: dt.datetime,
+    apart: int | None,
+) -> list[tuple[int, str, bool, str, bool, bool, int]]:
+    """(team id, target key, mandatory, status, late, the person apart's own, how many) for
+    everyone the scope names: one GROUP BY over the stored rows."""
+    rd = RequirementDates
+    own = rd.staff_id == apart if apart is not None else literal(False)
+    cells = (
+        select(
+            StaffMember.team_id.label("team_id"),
+            rd.target_key,
+            rd.is_mandatory,
+            status_on(today=today, horizon=horizon, now=now).label("status"),
+            late_on(today=today, horizon=horizon, now=now).label("late"),
+            own.label("own"),
+        )
+        .join(StaffMember, StaffMember.id == rd.staff_id)
+        .where(_in_scope(people))
+        .subquery()
+    )
+    # Grouped outside: PostgreSQL would not see the CASE of the SELECT list and the one of a
+    # GROUP BY as the same expression (their parameters differ).
+    keys = (
+        cells.c.team_id,
+        cells.c.target_key,
+        cells.c.is_mandatory,
+        cells.c.status,
+        cells.c.late,
+        cells.c.own,
+    )
+    statement = select(*keys, func.count()).group_by(*keys)
+    return [tuple(row) for row in db.session.execute(statement)]
+
+
+def team_ids_of(people: Select | list[int], *, apart: int | None = None) -> set[int]:
+    """The teams of the scope's people (leaving out the person ``apart``)."""
+    statement = select(StaffMember.team_id).where(_among(StaffMember.id, people))
+    if apart is not None:
+        statement = statement.where(StaffMember.id != apart)
+    return set(db.session.scalars(statement.distinct()))
+
+
+def count_of(people: Select | list[int]) -> int:
+    return db.session.scalar(select(func.count()).where(_among(StaffMember.id, people)))
+
+
+def representative_requirements(
+    people: Select | list[int], target_keys: set[str] | None = None
+) -> dict[str, PathwayRequirement]:
+    """target key → one requirement asking for it among the scope's rows (for its title)."""
+    rd = RequirementDates
+    statement = select(rd.target_key, func.min(rd.requirement_id)).where(_in_scope(people))
+    if target_keys is not None:
+        statement = statement.where(rd.target_key.in_(sorted(target_keys)))
+    pairs = db.session.execute(statement.group_by(rd.target_key)).all()
+    found = requirements_by_id({requirement_id for _, requirement_id in pairs})
+    return {key: found[requirement_id] for key, requirement_id in pairs}
+
+
+def requirements_by_id(ids: set[int]) -> dict[int, PathwayRequirement]:
+    if not ids:
+        return {}
+    return {
+        r.id: r
+        for r in db.session.scalars(
+            select(PathwayRequirement)
+            .where(PathwayRequirement.id.in_(sorted(ids)))
+            .options(*_requirement_options())
+        )
+    }
+
+
+class StoredLine(NamedTuple):
+    staff_id: int
+    target_key: str
+    requirement_id: int
+    is_mandatory: bool
+    by_completion: bool
+    due_on: dt.date | None
+    expires_on: dt.date | None
+    completed_on: dt.date | None
+    booked_at: dt.datetime | None
+    status: str
+    late: bool
+
+
+def _line_columns(*, today: dt.date, horizon: dt.date, now: dt.datetime) -> tuple:
+    rd = RequirementDates
+    return (
+        rd.staff_id,
+        rd.target_key,
+        rd.requirement_id,
+        rd.is_mandatory,
+        rd.by_completion,
+        rd.due_on,
+        rd.expires_on,
+        rd.completed_on,
+        # The earliest booking to come: the stored one unless it has passed since.
+        case((rd.booked_at >= literal(now, UTCDateTime), rd.booked_at), else_=None).label(
+            "booked_at"
+        ),
+        status_on(today=today, horizon=horizon, now=now),
+        late_on(today=today, horizon=horizon, now=now),
+    )
+
+
+def stored_lines(
+    people: Select | list[int], *, today: dt.date, horizon: dt.date, now: dt.datetime
+) -> list[StoredLine]:
+    """Every stored row of the scope's people with its status, person by person in the order
+    of their learning page."""
+    rd = RequirementDates
+    rows = db.session.execute(
+        select(*_line_columns(today=today, horizon=horizon, now=now))
+        .where(_in_scope(people))
+        .order_by(rd.staff_id, rd.ordinal)
+    )
+    return [StoredLine(*row) for row in rows]
+
+
+def count_with_target(people: Select | list[int], target_key: str) -> int:
+    rd = RequirementDates
+    return db.session.scalar(
+        select(func.count()).where(_in_scope(people), rd.target_key == target_key)
+    )
+
+
+SEVERITY_ORDER = ("overdue", "due_soon", "not_started", "booked", "complete")
+
+
+def drill_lines(
+    people: Select | list[int],
+    target_key: str,
+    *,
+    today: dt.date,
+    horizon: dt.date,
+    now: dt.datetime,
+    offset: int,
+    limit: int,
+) -> tuple[int, list[StoredLine]]:
+    """(how many people in the scope have the requirement, one page of their lines): worst
+    first (``rules.SEVERITY``), then by name."""
+    rd = RequirementDates
+    status = status_on(today=today, horizon=horizon, now=now)
+    total = count_with_target(people, target_key)
+    if not total:
+        return 0, []
+    rank = case(
+        *((status == value, position) for position, value in enumerate(SEVERITY_ORDER)),
+        else_=len(SEVERITY_ORDER),
+    )
+    rows = db.session.execute(
+        select(*_line_columns(today=today, horizon=horizon, now=now))
+        .join(StaffMember, StaffMember.id == rd.staff_id)
+        .where(_in_scope(people), rd.target_key == target_key)
+        .order_by(rank, StaffMember.last_name, StaffMember.first_name, StaffMember.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return total, [StoredLine(*row) for row in rows]
+
+
+def class_counts(
+    people: Select | list[int],
+    *,
+    today: dt.date,
+    horizon: dt.date,
+    now: dt.datetime,
+    actor_id: int | None,
+) -> list[tuple]:
+    """(own, target key, mandatory, status, late, by completion, due by the horizon,
+    earliest due date, how many): what a needs tally classifies, one GROUP BY."""
+    rd = RequirementDates
+    own = rd.staff_id == actor_id if actor_id is not None else literal(False)
+    cells = (
+        select(
+            own.label("own"),
+            rd.target_key,
+            rd.is_mandatory,
+            status_on(today=today, horizon=horizon, now=now).label("status"),
+            late_on(today=today, horizon=horizon, now=now).label("late"),
+            rd.by_completion,
+            and_(rd.due_on.is_not(None), rd.due_on <= horizon).label("due_by"),
+            rd.due_on,
+        )
+        .where(_in_scope(people))
+        .subquery()
+    )
+    keys = (
+        cells.c.own,
+        cells.c.target_key,
+        cells.c.is_mandatory,
+        cells.c.status,
+        cells.c.late,
+        cells.c.by_completion,
+        cells.c.due_by,
+    )
+    statement = select(*keys, func.min(cells.c.due_on), func.count()).group_by(*keys)
+    return [tuple(row) for row in db.session.execute(statement)]
+
+
+def stored_dates_of(staff_ids: list[int]) -> dict[tuple[int, str], tuple]:
+    """(staff id, target key) → the stored facts, for checking them against the rules."""
+    rd = RequirementDates
+    rows = db.session.execute(
+        select(
+            rd.staff_id,
+            rd.target_key,
+            rd.requirement_id,
+            rd.ordinal,
+            rd.is_mandatory,
+            rd.by_completion,
+            rd.due_on,
+            rd.overdue_on,
+            rd.expires_on,
+            rd.applies_from,
+            rd.completed_on,
+            rd.booked_at,
+            rd.booked_until,
+        ).where(_among(rd.staff_id, staff_ids))
+    )
+    return {(row[0], row[1]): tuple(row[2:]) for row in rows}
+
+
+def staff_with_activity_rows(activity_id: int) -> list[int]:
+    """People whose rows may depend on an activity: those asked for it, and those asked for
+    any framework item (an activity's items can change which activities meet one)."""
+    rd = RequirementDates
+    return list(
+        db.session.scalars(
+            select(rd.staff_id)
+            .where(or_(rd.target_key == f"activity-{activity_id}", rd.target_key.like("item-%")))
+            .distinct()
+        )
+    )
+
+
+def staff_with_passed_bookings(now: dt.datetime) -> list[int]:
+    """People whose shown booking has passed while a later one is still to come."""
+    rd = RequirementDates
+    at = literal(now, UTCDateTime)
+    return list(
+        db.session.scalars(
+            select(rd.staff_id).where(rd.booked_at < at, rd.booked_until >= at).distinct()
+        )
+    )
+
+
+def pending_recomputations() -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Recomputation.id)
+            .where(Recomputation.state == RecomputationState.PENDING)
+            .order_by(Recomputation.id)
+        )
+    )
+
+
+def left_behind_recomputations(
+    *, queued_before: dt.datetime, moved_before: dt.datetime
+) -> list[int]:
+    """Pending and never started for a while, or running and silent for a while."""
+    r = Recomputation
+    return list(
+        db.session.scalars(
+            select(r.id)
+            .where(
+                or_(
+                    and_(r.state == RecomputationState.PENDING, r.requested_at < queued_before),
+                    and_(r.state == RecomputationState.RUNNING, r.heartbeat_at < moved_before),
+                )
+            )
+            .order_by(r.id)
+        )
+    )
+
+
+def latest_recomputation(pathway_id: int) -> Recomputation | None:
+    return db.session.scalar(
+        select(Recomputation)
+        .where(Recomputation.pathway_id == pathway_id)
+        .order_by(Recomputation.id.desc())
+        .limit(1)
+    )
+
+
+def recomputations_in_hand() -> list[Recomputation]:
+    """Recomputations pending or running (for a notice on the compliance pages)."""
+    return list(
+        db.session.scalars(
+            select(Recomputation)
+            .where(
+                Recomputation.state.in_([RecomputationState.PENDING, RecomputationState.RUNNING])
+            )
+            .order_by(Recomputation.id)
         )
     )

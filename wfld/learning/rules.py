@@ -240,3 +240,51 @@ def _due_by(
     if due_on <= horizon:
         return Assessment(Status.DUE_SOON, due_on=due_on)
     return Assessment(Status.NOT_STARTED, due_on=due_on)
+
+
+class Standing(NamedTuple):
+    """The dates that decide one requirement's status for one person, whatever day it is:
+    what the compliance table stores, so that status on a given day is a comparison the
+    database can make (see ``queries.status_on``). ``assess`` is the same rule told for one
+    day; a test holds the two to the same answer for every person and requirement.
+
+    - ``by_completion``: a completion counts (it has not lapsed before the requirement
+      applied to the person): complete until ``due_on`` (its expiry; None: for good).
+    - Otherwise something is to be done by ``due_on`` (None: no deadline).
+    - ``overdue_on``: the first day it is overdue (an expiry day itself; the day after a
+      deadline).
+    """
+
+    by_completion: bool
+    due_on: dt.date | None
+    overdue_on: dt.date | None
+    expires_on: dt.date | None
+    applies_from: dt.date
+
+
+def standing(
+    *,
+    due_within_days: int | None,
+    renewal_months: int | None,
+    applies_from: dt.date | None,
+    grace_days: int | None,
+    last_completed_on: dt.date | None,
+    role_since: dt.date,
+) -> Standing:
+    """``Standing`` of one requirement for one person: the dates ``assess`` compares with
+    today, computed here once (by the same functions) instead of on every page."""
+    starts_on = starts_applying(role_since, applies_from)
+    if last_completed_on is not None:
+        expires_on = expiry(last_completed_on, renewal_months)
+        lapsed_before = (
+            expires_on is not None and grace_days is not None and expires_on <= starts_on
+        )
+        if not lapsed_before:
+            return Standing(True, expires_on, expires_on, expires_on, starts_on)
+        due_on = starts_on + dt.timedelta(days=grace_days)
+    else:
+        due_on = first_due(
+            due_within_days, role_since, applies_from=applies_from, grace_days=grace_days
+        )
+    overdue_on = due_on + dt.timedelta(days=1) if due_on is not None else None
+    return Standing(False, due_on, overdue_on, None, starts_on)

@@ -10,7 +10,7 @@ from wfld.catalogue.models import LearningActivity
 from wfld.core.errors_domain import RuleBroken
 from wfld.extensions import db
 from wfld.frameworks.models import FrameworkItem, RoleExpectedLevel
-from wfld.learning import queries
+from wfld.learning import queries, stored
 from wfld.learning.models import (
     DEFAULT_GRACE_DAYS,
     Pathway,
@@ -140,6 +140,9 @@ def remove_requirement(*, requirement: PathwayRequirement, actor: User, now: dt.
         subject=requirement.pathway,
         requirement=requirement.title,
     )
+    # Its people's rows go now; the recomputation the removal asks for puts back any that
+    # another pathway asks for too.
+    stored.forget_requirement(requirement.id)
     db.session.delete(requirement)
     db.session.flush()
 
