@@ -228,6 +228,10 @@ class Recomputation(db.Model):
         return {int(r) for r in self.role_ids.split(",") if r}
 
     @property
+    def in_hand(self) -> bool:
+        return self.state in (RecomputationState.PENDING, RecomputationState.RUNNING)
+
+    @property
     def progress(self) -> str:
         if self.total is None:
             return "starting"

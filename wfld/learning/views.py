@@ -188,6 +188,7 @@ def _compliance_page(
         by_team=by_team,
         team_id=team_id,
         statuses=STATUS_COLUMNS,
+        updating=queries.recomputations_in_hand() if by_team else [],
     )
 
 
@@ -285,6 +286,7 @@ def view_pathway(pathway_id: int) -> str:
         pathway=pathway,
         stages=stages,
         assignments=queries.list_assignments(pathway.id),
+        updating=[r for r in [queries.latest_recomputation(pathway.id)] if r and r.in_hand],
     )
 
 
