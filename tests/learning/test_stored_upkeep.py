@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the learning fixture is imported from test_compliance
 """The stored statuses follow every change: a booking, a cancellation, a completion, a new
 role at once (in the same transaction); a pathway change reaching many people in a
 background recomputation with progress, superseded by a later one, and run again when a
@@ -52,7 +53,7 @@ def _everyone_consistent() -> bool:
     return not stored.drifted(ids, now=clock.now())
 
 
-def test_a_booking_and_its_cancellation_change_the_row_in_the_same_commit(app, org, learning):  # noqa: F811
+def test_a_booking_and_its_cancellation_change_the_row_in_the_same_commit(app, org, learning):
     me = org.practitioner.staff_id
     with app.app_context():
         assert _status(me, learning["safeguarding"]) == "overdue"
@@ -93,7 +94,7 @@ def test_a_booking_and_its_cancellation_change_the_row_in_the_same_commit(app, o
         assert _everyone_consistent()
 
 
-def test_a_completion_and_a_new_role_change_the_rows(app, org, learning):  # noqa: F811
+def test_a_completion_and_a_new_role_change_the_rows(app, org, learning):
     me = org.practitioner.staff_id
     with app.app_context():
         from wfld.catalogue.models import LearningActivity
@@ -130,7 +131,7 @@ def test_a_pathway_change_reaching_many_people_recomputes_in_the_background(
     app,
     client,
     org,
-    learning,  # noqa: F811
+    learning,
 ):  # noqa: ANN001
     _many_people(app, org, 12)
     sign_in(client, org.wfld_admin.email)
@@ -159,7 +160,7 @@ def test_a_pathway_change_reaching_many_people_recomputes_in_the_background(
         assert _everyone_consistent()
 
 
-def test_a_recomputation_in_hand_shows_its_progress(app, client, org, learning):  # noqa: F811
+def test_a_recomputation_in_hand_shows_its_progress(app, client, org, learning):
     with app.app_context():
         stored.request_recompute(pathway_id=learning["pathway"], reason="A requirement changed")
         db.session.commit()
@@ -172,7 +173,7 @@ def test_a_recomputation_in_hand_shows_its_progress(app, client, org, learning):
 def test_a_second_change_supersedes_the_first_and_the_table_ends_consistent(
     app,
     org,
-    learning,  # noqa: F811
+    learning,
 ):  # noqa: ANN001
     _many_people(app, org, 8)
     with app.app_context():
@@ -214,7 +215,7 @@ def test_a_consumer_stopped_half_way_is_run_again_and_leaves_nothing_behind(
     app,
     org,
     learning,
-    monkeypatch,  # noqa: F811
+    monkeypatch,
 ):  # noqa: ANN001
     _many_people(app, org, 8)
     with app.app_context():
