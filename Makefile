@@ -43,6 +43,7 @@ run: install
 	$(DEV_ENV) $(BIN)/flask --app wsgi seed frameworks
 	$(DEV_ENV) $(BIN)/flask --app wsgi seed catalogue
 	$(DEV_ENV) $(BIN)/flask --app wsgi seed demo --if-empty
+	$(DEV_ENV) $(BIN)/flask --app wsgi learning rebuild-statuses --if-empty
 	$(DEV_ENV) $(BIN)/flask --app wsgi serve --host $(HOST) --port $(PORT)
 
 ## reset-demo: delete the development database and uploads; the next `make run` loads a fresh demo

@@ -359,9 +359,13 @@ learning_cli = AppGroup("learning", help="Stored learning statuses.")
 
 
 @learning_cli.command("rebuild-statuses")
-def rebuild_statuses() -> None:
-    """Recompute every person's stored statuses from the rules (after an upgrade, or to
-    start afresh). Safe to run at any time."""
+@click.option("--if-empty", is_flag=True, help="Only when no statuses are stored yet.")
+def rebuild_statuses(if_empty: bool) -> None:
+    """Recompute every person's stored statuses from the rules (after upgrading to a version
+    that stores them, or to start afresh). Safe to run at any time."""
+    if if_empty and stored_statuses.any_stored():
+        click.echo("Stored statuses are already there: nothing rebuilt.")
+        return
     started = time.perf_counter()
     rows = stored_statuses.rebuild_all(now=clock.now())
     db.session.commit()

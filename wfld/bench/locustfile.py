@@ -46,6 +46,7 @@ BOOK_FORM = re.compile(
     r"<button[^>]*>(Book|Join waiting list)<",
     re.S,
 )
+REQUIREMENT_LINK = re.compile(r'href="/learning/compliance\?requirement=((?:activity|item)-\d+)"')
 ACTIVITY_LINK = re.compile(r'href="/catalogue/activities/(\d+)"')
 FORM_ERROR = re.compile(r'govuk-error-message">\s*(?:<span[^>]*>[^<]*</span>)?\s*([^<]+)<')
 SUMMARY_ERROR = re.compile(r'govuk-error-summary__list">\s*<li>\s*(?:<a [^>]*>)?\s*([^<]+)<')
@@ -326,3 +327,18 @@ class ServiceViewer(_Signed):
     @task(2)
     def service_compliance(self) -> None:
         self.page("/learning/compliance", "service compliance")
+
+    @task(1)
+    def compliance_drill_down(self) -> None:
+        """One requirement's people across the service, worst first (its first page)."""
+        summary = self.page("/learning/compliance", "service compliance")
+        keys = REQUIREMENT_LINK.findall(summary or "")
+        if keys:
+            self.page(
+                f"/learning/compliance?requirement={random.choice(keys)}",
+                "service compliance: one requirement",
+            )
+
+    @task(1)
+    def appraisal_completion(self) -> None:
+        self.page("/appraisal/completion", "appraisal completion")

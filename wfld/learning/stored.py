@@ -178,6 +178,10 @@ def forget_requirement(requirement_id: int) -> None:
     )
 
 
+def any_stored() -> bool:
+    return db.session.scalar(select(RequirementDates.staff_id).limit(1)) is not None
+
+
 def rebuild_all(*, now: dt.datetime) -> int:
     """Every staff record's rows (after a bulk load, or to start afresh)."""
     ids = list(db.session.scalars(select(StaffMember.id)))
