@@ -23,6 +23,7 @@ def upgrade():
         "requirement_dates",
         sa.Column("staff_id", sa.Integer(), nullable=False),
         sa.Column("target_key", sa.String(length=40), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=False),
         sa.Column("requirement_id", sa.Integer(), nullable=False),
         sa.Column("ordinal", sa.Integer(), nullable=False),
         sa.Column("is_mandatory", sa.Boolean(), nullable=False),
@@ -45,11 +46,28 @@ def upgrade():
             ["staff_members.id"],
             name=op.f("fk_requirement_dates_staff_id_staff_members"),
         ),
+        sa.ForeignKeyConstraint(
+            ["team_id"], ["teams.id"], name=op.f("fk_requirement_dates_team_id_teams")
+        ),
         sa.PrimaryKeyConstraint("staff_id", "target_key", name=op.f("pk_requirement_dates")),
     )
     with op.batch_alter_table("requirement_dates", schema=None) as batch_op:
         batch_op.create_index(
             "ix_requirement_dates_target", ["target_key", "staff_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_requirement_dates_cells",
+            [
+                "team_id",
+                "target_key",
+                "is_mandatory",
+                "by_completion",
+                "due_on",
+                "overdue_on",
+                "booked_until",
+                "staff_id",
+            ],
+            unique=False,
         )
         batch_op.create_index(
             batch_op.f("ix_requirement_dates_requirement_id"), ["requirement_id"], unique=False
@@ -117,5 +135,6 @@ def downgrade():
     with op.batch_alter_table("requirement_dates", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_requirement_dates_booked_until"))
         batch_op.drop_index(batch_op.f("ix_requirement_dates_requirement_id"))
+        batch_op.drop_index("ix_requirement_dates_cells")
         batch_op.drop_index("ix_requirement_dates_target")
     op.drop_table("requirement_dates")

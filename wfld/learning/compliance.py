@@ -274,26 +274,45 @@ def summarise(
     ``apart``: one person in the scope (a manager on their home page) whose own statuses are
     counted separately from everyone else's. ``with_teams=False``: no counts by team."""
     day = _Day.of(now, due_soon_days)
-    cells = queries.status_counts(scope.ids, apart=apart, **day.args)
     by_requirement: Counter = Counter()  # (requirement key, status) -> people
     recommended: Counter = Counter()
     by_team: Counter = Counter()
     late: Counter = Counter()
+    for cell in queries.status_counts(scope.ids, **day.args):
+        counts = {
+            Status.COMPLETE: cell.complete,
+            Status.BOOKED: cell.booked,
+            Status.DUE_SOON: cell.due_soon,
+            Status.OVERDUE: cell.overdue,
+            Status.NOT_STARTED: cell.not_started,
+        }
+        for status, n in counts.items():
+            if not n:
+                continue
+            if cell.is_mandatory:
+                by_requirement[cell.target_key, status] += n
+                by_team[cell.team_id, status] += n
+            else:
+                recommended[cell.target_key, status] += n
+        if cell.is_mandatory and cell.late:
+            late[cell.target_key] += cell.late
+    # The person apart: their own lines, taken out of everyone's counts.
     mine: Counter = Counter()
     mine_late = 0
-    for team_id, key, mandatory, status_value, is_late, own, n in cells:
-        status = Status(status_value)
-        if own:
-            mine[status] += n
-            mine_late += n if is_late else 0
-            continue
-        if not mandatory:
-            recommended[key, status] += n
-            continue
-        by_requirement[key, status] += n
-        by_team[team_id, status] += n
-        if is_late:
-            late[key] += n
+    team_of_apart = None
+    if apart is not None:
+        team_of_apart = queries.team_of(apart)
+        for line in queries.stored_lines(queries.within(scope.ids, apart), **day.args):
+            status = Status(line.status)
+            mine[status] += 1
+            mine_late += bool(line.late)
+            if line.is_mandatory:
+                by_requirement[line.target_key, status] -= 1
+                by_team[team_of_apart, status] -= 1
+                late[line.target_key] -= bool(line.late)
+            else:
+                recommended[line.target_key, status] -= 1
+        by_requirement, recommended, by_team = +by_requirement, +recommended, +by_team
     keys = {key for key, _ in by_requirement} | {key for key, _ in recommended}
     found = queries.representative_requirements(scope.ids, keys) if keys else {}
     requirements: dict[str, Summary] = {}
@@ -302,18 +321,20 @@ def summarise(
     recommended_requirements: dict[str, Summary] = {}
     for (key, status), n in recommended.items():
         recommended_requirements.setdefault(key, Summary(key, found[key].title)).counts[status] = n
+    people = queries.people_by_team(scope.ids)
     team_summaries: dict[int, Summary] = {}
     if with_teams:
         # A team appears even when nobody in it has requirements (but not for the person
         # apart alone).
-        teams = queries.team_ids_of(scope.ids, apart=apart)
+        teams = {t for t, n in people.items() if n > (t == team_of_apart)}
+        teams |= {t for t, _ in by_team}
         names = queries.team_names(teams)
         team_summaries = {t: Summary(str(t), names[t]) for t in teams}
         for (team_id, status), n in by_team.items():
             team_summaries[team_id].counts[status] = n
     return ComplianceSummary(
         today=day.today,
-        people_count=queries.count_of(scope.ids),
+        people_count=sum(people.values()),
         requirements=requirements,
         teams=team_summaries,
         late=+late,

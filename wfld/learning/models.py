@@ -168,10 +168,27 @@ class RequirementDates(db.Model):
     person's learning page shows them; ``ordinal`` keeps that page's order."""
 
     __tablename__ = "requirement_dates"
-    __table_args__ = (Index("ix_requirement_dates_target", "target_key", "staff_id"),)
+    __table_args__ = (
+        Index("ix_requirement_dates_target", "target_key", "staff_id"),
+        # Covers the service-wide counts: one pass in this order, no sort (SQLite has no
+        # hash aggregation), and every column the status comparison reads.
+        Index(
+            "ix_requirement_dates_cells",
+            "team_id",
+            "target_key",
+            "is_mandatory",
+            "by_completion",
+            "due_on",
+            "overdue_on",
+            "booked_until",
+            "staff_id",
+        ),
+    )
 
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"), primary_key=True)
     target_key: Mapped[str] = mapped_column(String(40), primary_key=True)  # Target.key
+    # The person's team (kept with their other facts): counts by team read no other table.
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     requirement_id: Mapped[int] = mapped_column(ForeignKey("pathway_requirements.id"), index=True)
     ordinal: Mapped[int] = mapped_column(Integer)
     is_mandatory: Mapped[bool] = mapped_column(Boolean)

@@ -109,7 +109,7 @@ def compute(staff_ids: list[int], *, now: dt.datetime) -> list[dict]:
     bookings = queries.booking_spans(staff_ids, now=now)
     memo: dict[tuple, tuple] = {}
     rows = []
-    for staff_id, _, job_role_id, role_since in facts:
+    for staff_id, team_id, job_role_id, role_since in facts:
         needs = role_needs.get(job_role_id, [])
         if staff_id in by_person:
             needs = _merged([*needs, *(prepared[r.id] for r in by_person[staff_id])])
@@ -136,6 +136,7 @@ def compute(staff_ids: list[int], *, now: dt.datetime) -> list[dict]:
                 {
                     "staff_id": staff_id,
                     "target_key": need.key,
+                    "team_id": team_id,
                     "requirement_id": need.requirement_id,
                     "ordinal": ordinal,
                     "is_mandatory": need.mandatory,
@@ -194,8 +195,9 @@ _SESSIONS = "learning.stored.sessions"  # learning sessions moved or cancelled
 _BUSY = "learning.stored.busy"
 _PAUSED = "learning.stored.paused"
 
-# Changes to these attributes of a staff record change which requirements apply, or when.
-_STAFF_FIELDS = ("job_role_id", "job_role_since")
+# Changes to these attributes of a staff record change which requirements apply, or when
+# (or, the team, where they are counted).
+_STAFF_FIELDS = ("job_role_id", "job_role_since", "team_id")
 
 
 def _changed(obj: object, *names: str) -> bool:
@@ -461,6 +463,7 @@ def run_recomputation(
 
 # Checking ------------------------------------------------------------------------------
 _COMPARED = (
+    "team_id",
     "requirement_id",
     "ordinal",
     "is_mandatory",
