@@ -372,6 +372,28 @@ def rebuild_statuses(if_empty: bool) -> None:
     click.echo(f"Stored statuses rebuilt: {rows} rows in {time.perf_counter() - started:.1f} s.")
 
 
+@learning_cli.command("recompute")
+@click.option("--pathway", "pathway_id", type=int, required=True, help="The pathway's id.")
+def recompute_pathway(pathway_id: int) -> None:
+    """Recompute the stored statuses of everyone a pathway reaches, here and now (what the
+    background job does after a change to it), printing how long it took."""
+    from wfld.learning.models import Pathway
+
+    if db.session.get(Pathway, pathway_id) is None:
+        raise click.ClickException(f"No pathway {pathway_id}")
+    started = time.perf_counter()
+    recomputation = stored_statuses.request_recompute(
+        pathway_id=pathway_id, reason="Asked for on the command line"
+    )
+    db.session.commit()
+    stored_statuses.run_recomputation(recomputation.id)
+    done = db.session.get(type(recomputation), recomputation.id)
+    click.echo(
+        f"Recomputed {done.total} people in {time.perf_counter() - started:.1f} s "
+        f"({done.state.value})."
+    )
+
+
 @learning_cli.command("check-statuses")
 @click.option("--sample", default=0, help="How many people to check (default: everyone).")
 def check_statuses(sample: int) -> None:
