@@ -180,16 +180,29 @@ def test_results_are_deleted_after_seven_days(app, org, frozen):
 
 def test_the_periodic_tasks_run_on_their_schedule(app) -> None:
     """Huey's crontab (UTC): expiry every quarter hour, the stale-job sweep every five
-    minutes, SQLite's PRAGMA optimize at 03:30."""
+    minutes, SQLite's PRAGMA optimize at 03:30; learning's stored statuses kept every minute
+    and checked against the rules at 02:45."""
 
     def due(hour: int, minute: int) -> set[str]:
         moment = dt.datetime(2026, 11, 24, hour, minute)
         return {task.name for task in jobs.huey.read_periodic(moment)}
 
-    assert due(3, 30) == {"core.expire_results", "core.fail_stale_jobs", "core.optimise_sqlite"}
-    assert due(15, 45) == {"core.expire_results", "core.fail_stale_jobs"}
-    assert due(15, 50) == {"core.fail_stale_jobs"}
-    assert due(15, 51) == set()
+    every_minute = {"learning.keep_statuses"}
+    assert due(3, 30) == {
+        "core.expire_results",
+        "core.fail_stale_jobs",
+        "core.optimise_sqlite",
+        *every_minute,
+    }
+    assert due(15, 45) == {"core.expire_results", "core.fail_stale_jobs", *every_minute}
+    assert due(15, 50) == {"core.fail_stale_jobs", *every_minute}
+    assert due(15, 51) == every_minute
+    assert due(2, 45) == {
+        "core.expire_results",
+        "core.fail_stale_jobs",
+        "learning.check_statuses",
+        *every_minute,
+    }
 
 
 def test_sqlite_is_optimised_only_when_the_app_database_is_sqlite(app) -> None:
