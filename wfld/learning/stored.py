@@ -204,7 +204,14 @@ def _write(rows: list[dict]) -> None:
     # Names from the table's own metadata, values as parameters.
     table, columns = RequirementDates.__tablename__, ", ".join(_COLUMNS)
     values = ", ".join([marker] * len(_COLUMNS))
-    statement = f"INSERT INTO {table} ({columns}) VALUES ({values})"  # noqa: S608
+    # Two transactions refreshing the same person at once (a booking while a recomputation
+    # passes them): the later one's rows win instead of failing on the primary key.
+    keys = ("staff_id", "target_key")
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in keys)
+    statement = (
+        f"INSERT INTO {table} ({columns}) VALUES ({values}) "  # noqa: S608
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    )
     connection.exec_driver_sql(statement, [tuple(plain(row[c]) for c in _COLUMNS) for row in rows])
 
 
