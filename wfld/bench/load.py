@@ -391,6 +391,8 @@ def prepare_database(
     _flask(database_url, "db", "upgrade", timeout=600)
     if _has_account(database_url, personas.emails["practitioner"]):
         print(f"The {personas.kind} council is already loaded.", flush=True)
+        # Loaded before statuses were stored: fill them once.
+        _flask(database_url, "learning", "rebuild-statuses", "--if-empty", timeout=600)
         return
     if personas.kind == "demo":
         _flask(database_url, "seed", "demo", timeout=600)
