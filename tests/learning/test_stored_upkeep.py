@@ -251,3 +251,41 @@ def test_a_consumer_stopped_half_way_is_run_again_and_leaves_nothing_behind(
             pathway_id=learning["pathway"], activity_id=None, roles={org.role_social_worker}
         )
         assert not stored.drifted(reached, now=clock.now())
+
+
+def test_a_passed_booking_with_a_later_one_stays_booked_and_the_shown_one_moves_on(
+    app, org, learning
+):  # noqa: ANN001
+    me = org.practitioner.staff_id
+    with app.app_context():
+        for days in (10, 20):
+            session = LearningSession(
+                activity_id=learning["safeguarding"],
+                starts_at=NOW + dt.timedelta(days=days),
+                ends_at=NOW + dt.timedelta(days=days, hours=3),
+                venue="Civic Offices",
+                capacity=10,
+                created_at=NOW,
+            )
+            db.session.add(session)
+            db.session.flush()
+            db.session.add(
+                Booking(
+                    session_id=session.id,
+                    staff_id=me,
+                    status=BookingStatus.BOOKED,
+                    requested_at=NOW,
+                )
+            )
+        db.session.commit()
+        later = NOW + dt.timedelta(days=15)
+        day = later.date()
+        lines = queries.stored_lines(
+            [me], today=day, horizon=day + dt.timedelta(days=60), now=later
+        )
+        line = next(x for x in lines if x.target_key == f"activity-{learning['safeguarding']}")
+        assert line.status == "booked"  # the one on day 20 is still to come
+        assert line.booked_at is None  # the stored earliest has passed: not shown
+        assert stored.roll_bookings_on(now=later) == 1
+        db.session.commit()
+        assert _row(me, learning["safeguarding"]).booked_at == NOW + dt.timedelta(days=20)
