@@ -1,7 +1,8 @@
 """Compliance as data: who must do what, and how each person stands, for any set of people.
 
-A fixed handful of statements whatever the number of people or requirements (see
-queries.py); the statuses themselves come from the pure rules in rules.py.
+A fixed handful of statements whatever the number of people or requirements, over the stored
+statuses (stored.py): the rules in rules.py computed each person's dates when their evidence
+last changed, and the database compares them with today (``queries.status_on``).
 """
 
 from __future__ import annotations
@@ -16,10 +17,7 @@ from sqlalchemy import Select
 from wfld.core.clock import LONDON
 from wfld.learning import queries
 from wfld.learning.models import PathwayRequirement, Stage
-from wfld.learning.rules import (
-    Assessment,
-    Status,
-)
+from wfld.learning.rules import Assessment, Status
 from wfld.organisation.models import StaffMember
 from wfld.organisation.scopes import StaffScope
 
