@@ -29,7 +29,7 @@ from wfld.catalogue.models import (
     LearningSession,
 )
 from wfld.core.clock import LONDON
-from wfld.core.synthetic import SyntheticRun, insert_returning_ids, insert_rows
+from wfld.core.synthetic import SyntheticRun, add_months, insert_returning_ids, insert_rows
 from wfld.extensions import db
 from wfld.frameworks import queries as framework_queries
 from wfld.learning.models import Pathway, PathwayRequirement, Stage, pathway_roles
@@ -264,10 +264,11 @@ def _history(
     due = need.due_within_days if need.due_within_days is not None else 365
     day = person.job_role_since + dt.timedelta(days=rng.randint(0, max(1, int(due * 1.3))))
     months = need.activity.validity_months
+    matters_from = add_months(history_from, -months) if months else None
     while day <= end:
         # Older history only where it still matters: the latest of a renewable activity,
         # and once-only activities whenever they were done.
-        if not months or day >= history_from - relativedelta(months=months):
+        if not months or day >= matters_from:
             done.append((person, need.activity, day))
         if not months:
             return
@@ -275,7 +276,7 @@ def _history(
             if person.in_post(today) and rng.random() < 0.4:
                 future.append((person, need.activity))
             return
-        day = day + relativedelta(months=months) - dt.timedelta(days=rng.randint(0, 50))
+        day = add_months(day, months) - dt.timedelta(days=rng.randint(0, 50))
 
 
 def _sessions(
@@ -366,7 +367,7 @@ def _bookings_and_completions(
             "staff_id": person.id,
             "activity_id": activity.id,
             "completed_on": day,
-            "expires_on": day + relativedelta(months=activity.validity_months)
+            "expires_on": add_months(day, activity.validity_months)
             if activity.validity_months
             else None,
             "source": CompletionSource.MANUAL,
@@ -389,9 +390,7 @@ def _bookings_and_completions(
                     )
             completion["completed_on"] = days[at]
             completion["expires_on"] = (
-                days[at] + relativedelta(months=activity.validity_months)
-                if activity.validity_months
-                else None
+                add_months(days[at], activity.validity_months) if activity.validity_months else None
             )
             completion["source"] = CompletionSource.SESSION
             completion["booking"] = book(
