@@ -19,7 +19,8 @@ from wfld.core.clock import LONDON
 from wfld.core.needs import IN_PERIOD, LATE, Period, Priority, State
 from wfld.cpd import queries as cpd_queries
 from wfld.learning import permissions as learning_permissions
-from wfld.organisation import permissions, queries
+from wfld.main import queries
+from wfld.organisation import permissions
 from wfld.organisation.models import StaffMember
 from wfld.organisation.scopes import Purpose, visible_scope
 from wfld.programmes import permissions as programme_permissions
@@ -48,8 +49,11 @@ class HomePage:
 
 
 def build_home(user: Any, *, now: dt.datetime, today: dt.date, due_soon_days: int) -> HomePage:
-    staff = queries.find_staff_for_user(user.id)
-    reports = queries.list_direct_reports(staff.id, today=today) if staff is not None else []
+    # The staff record came with the user at sign-in; the page's view of it and the direct
+    # reports are one more statement (none for an account without a staff record).
+    staff, reports = None, []
+    if (me := permissions.staff_of(user)) is not None:
+        staff, reports = queries.person_and_reports(me, today=today)
     permissions.note_direct_reports(user, today=today, count=len(reports))
     page = HomePage(
         staff=staff,
