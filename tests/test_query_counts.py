@@ -28,14 +28,15 @@ def _grow(app, org, n: int) -> None:
 # The home page, counted on SQLite (whose BEGIN the app sends itself; PostgreSQL's is one
 # fewer): BEGIN; the user with their staff record, and their roles (two: every page); the
 # person as the page shows them with their direct reports (one: wfld/main/queries.py); the
-# learning needs tally (one here, where nobody's mandatory learning is overdue); CPD readiness
+# learning needs tally (two: the counts from the stored statuses, and the requirements' titles
+# when anyone in sight has any: none in this module's data); CPD readiness
 # (their entries, the regulators' terms in force, their profile: three); comments on their
 # entries they have not read (one); for a line manager, how many entries are shared with them
 # and how many of those are new (one); the reviews waiting for their signature ("To sign off",
 # one). Every page's navigation asks whether the person manages anyone, but the home page has
 # listed their direct reports already and tells the navigation so (no statement); a person
 # with a line manager asks once whether they may open their manager's profile (one).
-HOME_LIMIT = 11
+HOME_LIMIT = 12
 
 PAGES = [
     ("line_manager", lambda org: "/"),

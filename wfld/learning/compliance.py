@@ -12,8 +12,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select
-
 from wfld.core.clock import LONDON
 from wfld.learning import queries
 from wfld.learning.models import PathwayRequirement, Stage
@@ -193,7 +191,7 @@ class ComplianceSummary:
 LISTED_PEOPLE = 1_000
 
 
-def _who(scope: Select, ids: list[int]) -> Select | list[int]:
+def _who(scope: StaffScope, ids: list[int]) -> StaffScope | list[int]:
     """What the queries after the first one filter people by: their ids, or the scope."""
     return ids if len(ids) <= LISTED_PEOPLE else scope
 
@@ -247,7 +245,7 @@ def build_report(scope: StaffScope, *, now: dt.datetime, due_soon_days: int) -> 
     """Compliance for everyone the scope names, on today's date, from the stored rows."""
     day = _Day.of(now, due_soon_days)
     people = queries.staff_in(scope.ids)
-    stored = queries.stored_lines(_who(scope.ids, [p.id for p in people]), **day.args)
+    stored = queries.stored_lines(_who(scope, [p.id for p in people]), **day.args)
     requirements = queries.requirements_by_id({line.requirement_id for line in stored})
     lines: dict[int, list[Line]] = defaultdict(list)
     for line in stored:
@@ -276,7 +274,7 @@ def summarise(
     recommended: Counter = Counter()
     by_team: Counter = Counter()
     late: Counter = Counter()
-    for cell in queries.status_counts(scope.ids, **day.args):
+    for cell in queries.status_counts(scope, **day.args):
         counts = {
             Status.COMPLETE: cell.complete,
             Status.BOOKED: cell.booked,
@@ -312,7 +310,7 @@ def summarise(
                 recommended[line.target_key, status] -= 1
         by_requirement, recommended, by_team = +by_requirement, +recommended, +by_team
     keys = {key for key, _ in by_requirement} | {key for key, _ in recommended}
-    found = queries.representative_requirements(scope.ids, keys) if keys else {}
+    found = queries.requirements_for_targets(keys)
     requirements: dict[str, Summary] = {}
     for (key, status), n in by_requirement.items():
         requirements.setdefault(key, Summary(key, found[key].title)).counts[status] = n
@@ -366,9 +364,9 @@ def count_by_class(
     for all of its rows (they share status, lateness, kind and whether due by the horizon,
     all that classifying looks at)."""
     day = _Day.of(now, due_soon_days)
-    groups = queries.class_counts(scope.ids, actor_id=scope.actor_id, **day.args)
+    groups = queries.class_counts(scope, actor_id=scope.actor_id, **day.args)
     keys = {group[1] for group in groups}
-    found = queries.representative_requirements(scope.ids, keys) if keys else {}
+    found = queries.requirements_for_targets(keys)
     result = ClassCounts(today=day.today)
     for own, key, mandatory, status_value, is_late, by_completion, _, due_on, n in groups:
         status = Status(status_value)
@@ -414,13 +412,13 @@ def drill_down(
     """Everyone in the scope the requirement applies to, overdue first, then by name; only
     the page shown is loaded. None when nobody in the scope has the requirement."""
     day = _Day.of(now, due_soon_days)
-    total = queries.count_with_target(scope.ids, target_key)
+    total = queries.count_with_target(scope, target_key)
     if not total:
         return None
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     _, shown = queries.drill_lines(
-        scope.ids, target_key, offset=(page - 1) * per_page, limit=per_page, **day.args
+        scope, target_key, offset=(page - 1) * per_page, limit=per_page, **day.args
     )
     requirements = queries.requirements_by_id({line.requirement_id for line in shown})
     staff = queries.staff_by_id([line.staff_id for line in shown])

@@ -181,14 +181,17 @@ class RequirementDates(db.Model):
             "due_on",
             "overdue_on",
             "booked_until",
+            "leaves_on",
             "staff_id",
         ),
     )
 
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"), primary_key=True)
     target_key: Mapped[str] = mapped_column(String(40), primary_key=True)  # Target.key
-    # The person's team (kept with their other facts): counts by team read no other table.
+    # The person's team and leaving date (kept with their other facts): counts by team, and
+    # of everyone in post, read no other table.
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    leaves_on: Mapped[dt.date | None] = mapped_column(Date)
     requirement_id: Mapped[int] = mapped_column(ForeignKey("pathway_requirements.id"), index=True)
     ordinal: Mapped[int] = mapped_column(Integer)
     is_mandatory: Mapped[bool] = mapped_column(Boolean)

@@ -51,6 +51,7 @@ from wfld.learning.models import (
 )
 from wfld.learning.rules import Status
 from wfld.organisation.models import StaffMember, Team
+from wfld.organisation.scopes import StaffScope
 
 
 # Pathways -------------------------------------------------------------------------------
@@ -164,6 +165,24 @@ def staff_facts(scope: Select) -> list[tuple[int, int, int, dt.date]]:
                 StaffMember.job_role_id,
                 StaffMember.job_role_since,
             ).where(StaffMember.id.in_(scope))
+        )
+    ]
+
+
+def staff_facts_with_leaving(
+    people: Select | list[int],
+) -> list[tuple[int, int, int, dt.date, dt.date | None]]:
+    """(id, team id, job role id, in role since, leaving date) of these people."""
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(
+                StaffMember.id,
+                StaffMember.team_id,
+                StaffMember.job_role_id,
+                StaffMember.job_role_since,
+                StaffMember.leaving_date,
+            ).where(_among(StaffMember.id, people))
         )
     ]
 
@@ -408,8 +427,18 @@ def _booked(now: dt.datetime) -> ColumnElement[bool]:
     return RequirementDates.booked_until >= literal(now, UTCDateTime)
 
 
-def _in_scope(people: Select | list[int]) -> ColumnElement[bool]:
-    return _among(RequirementDates.staff_id, people)
+def _in_scope(people: Select | list[int] | StaffScope) -> ColumnElement[bool]:
+    """The stored rows of the people a scope (or a SELECT or list of ids) names. Everyone in
+    post (the service views) is a comparison on the rows themselves, which keep the person's
+    leaving date and team: matching 90,000 rows against a SELECT of ids cost more than the
+    counting."""
+    rd = RequirementDates
+    if isinstance(people, StaffScope):
+        if not people.everyone_in_post:
+            return _among(rd.staff_id, people.ids)
+        in_post = or_(rd.leaves_on.is_(None), rd.leaves_on > people.today)
+        return and_(in_post, rd.team_id == people.team_id) if people.team_id else in_post
+    return _among(rd.staff_id, people)
 
 
 class CellCounts(NamedTuple):
@@ -427,7 +456,7 @@ class CellCounts(NamedTuple):
 
 
 def status_counts(
-    people: Select | list[int], *, today: dt.date, horizon: dt.date, now: dt.datetime
+    people: Select | list[int] | StaffScope, *, today: dt.date, horizon: dt.date, now: dt.datetime
 ) -> list[CellCounts]:
     """Everyone the scope names, counted by team, requirement and status: one pass over the
     covering index ``ix_requirement_dates_cells`` in its order (no sort), each status a sum
@@ -498,17 +527,35 @@ def people_by_team(people: Select | list[int]) -> dict[int, int]:
     )
 
 
-def representative_requirements(
-    people: Select | list[int], target_keys: set[str] | None = None
-) -> dict[str, PathwayRequirement]:
-    """target key → one requirement asking for it among the scope's rows (for its title)."""
-    rd = RequirementDates
-    statement = select(rd.target_key, func.min(rd.requirement_id)).where(_in_scope(people))
-    if target_keys is not None:
-        statement = statement.where(rd.target_key.in_(sorted(target_keys)))
-    pairs = db.session.execute(statement.group_by(rd.target_key)).all()
-    found = requirements_by_id({requirement_id for _, requirement_id in pairs})
-    return {key: found[requirement_id] for key, requirement_id in pairs}
+def requirements_for_targets(target_keys: set[str]) -> dict[str, PathwayRequirement]:
+    """target key → a requirement asking for it (for its title, the same whichever asks):
+    one statement, whatever the scope."""
+    activities, items = set(), set()
+    for key in target_keys:
+        kind, _, ident = key.partition("-")
+        (activities if kind == "activity" else items).add(int(ident))
+    if not activities and not items:
+        return {}
+    found = db.session.scalars(
+        select(PathwayRequirement)
+        .where(
+            or_(
+                PathwayRequirement.activity_id.in_(sorted(activities)),
+                PathwayRequirement.framework_item_id.in_(sorted(items)),
+            )
+        )
+        .options(*_requirement_options())
+        .order_by(PathwayRequirement.id)
+    )
+    out: dict[str, PathwayRequirement] = {}
+    for requirement in found:
+        key = (
+            f"activity-{requirement.activity_id}"
+            if requirement.activity_id is not None
+            else f"item-{requirement.framework_item_id}"
+        )
+        out.setdefault(key, requirement)
+    return out
 
 
 def requirements_by_id(ids: set[int]) -> dict[int, PathwayRequirement]:
@@ -559,7 +606,7 @@ def _line_columns(*, today: dt.date, horizon: dt.date, now: dt.datetime) -> tupl
 
 
 def stored_lines(
-    people: Select | list[int], *, today: dt.date, horizon: dt.date, now: dt.datetime
+    people: Select | list[int] | StaffScope, *, today: dt.date, horizon: dt.date, now: dt.datetime
 ) -> list[StoredLine]:
     """Every stored row of the scope's people with its status, person by person in the order
     of their learning page."""
@@ -572,7 +619,7 @@ def stored_lines(
     return [StoredLine(*row) for row in rows]
 
 
-def count_with_target(people: Select | list[int], target_key: str) -> int:
+def count_with_target(people: Select | list[int] | StaffScope, target_key: str) -> int:
     rd = RequirementDates
     return db.session.scalar(
         select(func.count()).where(_in_scope(people), rd.target_key == target_key)
@@ -583,7 +630,7 @@ SEVERITY_ORDER = ("overdue", "due_soon", "not_started", "booked", "complete")
 
 
 def drill_lines(
-    people: Select | list[int],
+    people: Select | list[int] | StaffScope,
     target_key: str,
     *,
     today: dt.date,
@@ -615,7 +662,7 @@ def drill_lines(
 
 
 def class_counts(
-    people: Select | list[int],
+    people: Select | list[int] | StaffScope,
     *,
     today: dt.date,
     horizon: dt.date,
@@ -661,6 +708,7 @@ def stored_dates_of(staff_ids: list[int]) -> dict[tuple[int, str], tuple]:
             rd.staff_id,
             rd.target_key,
             rd.team_id,
+            rd.leaves_on,
             rd.requirement_id,
             rd.ordinal,
             rd.is_mandatory,

@@ -95,7 +95,7 @@ def compute(staff_ids: list[int], *, now: dt.datetime) -> list[dict]:
     """The rows these people should have now: one per requirement that applies to them."""
     if not staff_ids:
         return []
-    facts = queries.staff_facts(staff_ids)
+    facts = queries.staff_facts_with_leaving(staff_ids)
     by_role = queries.requirements_by_role({f[2] for f in facts})
     by_person = queries.requirements_by_assignment(staff_ids)
     every = [r for rs in (*by_role.values(), *by_person.values()) for r in rs]
@@ -109,7 +109,7 @@ def compute(staff_ids: list[int], *, now: dt.datetime) -> list[dict]:
     bookings = queries.booking_spans(staff_ids, now=now)
     memo: dict[tuple, tuple] = {}
     rows = []
-    for staff_id, team_id, job_role_id, role_since in facts:
+    for staff_id, team_id, job_role_id, role_since, leaves_on in facts:
         needs = role_needs.get(job_role_id, [])
         if staff_id in by_person:
             needs = _merged([*needs, *(prepared[r.id] for r in by_person[staff_id])])
@@ -137,6 +137,7 @@ def compute(staff_ids: list[int], *, now: dt.datetime) -> list[dict]:
                     "staff_id": staff_id,
                     "target_key": need.key,
                     "team_id": team_id,
+                    "leaves_on": leaves_on,
                     "requirement_id": need.requirement_id,
                     "ordinal": ordinal,
                     "is_mandatory": need.mandatory,
@@ -240,8 +241,8 @@ _BUSY = "learning.stored.busy"
 _PAUSED = "learning.stored.paused"
 
 # Changes to these attributes of a staff record change which requirements apply, or when
-# (or, the team, where they are counted).
-_STAFF_FIELDS = ("job_role_id", "job_role_since", "team_id")
+# (or, the team and leaving date, where and whether they are counted).
+_STAFF_FIELDS = ("job_role_id", "job_role_since", "team_id", "leaving_date")
 
 
 def _changed(obj: object, *names: str) -> bool:
@@ -508,6 +509,7 @@ def run_recomputation(
 # Checking ------------------------------------------------------------------------------
 _COMPARED = (
     "team_id",
+    "leaves_on",
     "requirement_id",
     "ordinal",
     "is_mandatory",

@@ -50,13 +50,18 @@ class StaffScope:
     # The actor's own staff id (None for system accounts and system scopes): pages that count
     # the actor's own needs apart from their team's (the home page) use it.
     actor_id: int | None = None
+    # True when ``ids`` is everyone in post on ``today`` (in ``team_id`` only, when set): a
+    # table that keeps each person's leaving date and team can then filter its own rows
+    # instead of matching tens of thousands of them against the SELECT.
+    everyone_in_post: bool = False
+    team_id: int | None = None
 
     def within_team(self, team_id: int) -> StaffScope:
-        return replace(self, ids=self.ids.where(StaffMember.team_id == team_id))
+        return replace(self, ids=self.ids.where(StaffMember.team_id == team_id), team_id=team_id)
 
     def only(self, staff_id: int) -> StaffScope:
         """One person, if the scope has them (else nobody)."""
-        return replace(self, ids=self.ids.where(StaffMember.id == staff_id))
+        return replace(self, ids=self.ids.where(StaffMember.id == staff_id), everyone_in_post=False)
 
 
 def _nobody() -> Select:
@@ -90,13 +95,15 @@ def visible_scope(
     me = permissions.staff_of(actor)
     actor_id = me.id if me is not None else None
 
-    def scope(ids: Select) -> StaffScope:
-        return StaffScope(ids=ids, today=today, purpose=purpose, actor_id=actor_id)
+    def scope(ids: Select, *, everyone: bool = False) -> StaffScope:
+        return StaffScope(
+            ids=ids, today=today, purpose=purpose, actor_id=actor_id, everyone_in_post=everyone
+        )
 
     if purpose is Purpose.SERVICE:
         if not permissions.can_view_whole_service(actor):
             raise ScopeRefused("Only service-wide roles see everyone in post")
-        return scope(queries.in_post(today))
+        return scope(queries.in_post(today), everyone=True)
     if purpose is Purpose.PERSON:
         if person is None:
             raise ValueError("A PERSON scope names the person")
@@ -131,4 +138,5 @@ def system_scope(today: dt.date, *, ids: Select | None = None) -> StaffScope:
         ids=ids if ids is not None else queries.in_post(today),
         today=today,
         purpose=Purpose.SYSTEM,
+        everyone_in_post=ids is None,
     )
