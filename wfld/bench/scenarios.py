@@ -49,7 +49,14 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("home-nqsw", "nqsw", "/", True, PERSON_PAGE),
     Scenario("home-line-manager", "line_manager", "/", True, PERSON_PAGE),
     Scenario("home-wfld-admin", "wfld_admin", "/", True, PERSON_PAGE),
-    Scenario("home-senior-manager", "senior_manager", "/", True, PERSON_PAGE),
+    # The senior manager sees about 700 people below them (issue 13: median ≤ 30 ms).
+    Scenario(
+        "home-senior-manager",
+        "senior_manager",
+        "/",
+        True,
+        Target(median_ms=30, p95_ms=150, statements=15),
+    ),
     Scenario("home-system-admin", "system_admin", "/", True, PERSON_PAGE),
     Scenario("my-learning", "practitioner", "/learning/me", True, PERSON_PAGE),
     Scenario("catalogue", "practitioner", "/catalogue/", True),
@@ -57,13 +64,22 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("my-cpd", "practitioner", "/cpd/me", True, PERSON_PAGE),
     # The line manager's chain is about 50 people.
     Scenario("team-compliance", "line_manager", "/learning/team", True, Target(p95_ms=200)),
-    # The issue's "≤ 300 ms" for 5,000 staff is read as the median.
+    # From the stored statuses (issue 13): p95 ≤ 100 ms and ≤ 2× its SQL floor.
     Scenario(
         "service-compliance",
         "wfld_admin",
         "/learning/compliance",
         True,
-        Target(median_ms=300, ratio=3),
+        Target(p95_ms=100, ratio=2),
+    ),
+    # One requirement's people across the service, worst first (its first page of 100):
+    # Essentials' first activity, which everyone in post has.
+    Scenario(
+        "compliance-drill-down",
+        "wfld_admin",
+        "/learning/compliance?requirement=activity-26",
+        True,
+        Target(p95_ms=100),
     ),
     # Two years of a heavy user's record, asked for and downloaded: a background job (the
     # consumer's memory, now, not a web worker's; measured here in one process).

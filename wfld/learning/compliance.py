@@ -256,6 +256,16 @@ def build_report(scope: StaffScope, *, now: dt.datetime, due_soon_days: int) -> 
     )
 
 
+# The order of queries.CellCounts' status columns.
+_CELL_STATUSES = (
+    Status.COMPLETE,
+    Status.BOOKED,
+    Status.DUE_SOON,
+    Status.OVERDUE,
+    Status.NOT_STARTED,
+)
+
+
 def summarise(
     scope: StaffScope,
     *,
@@ -274,24 +284,17 @@ def summarise(
     recommended: Counter = Counter()
     by_team: Counter = Counter()
     late: Counter = Counter()
+    # A few thousand (team, requirement) cells for a whole service: a tight loop.
     for cell in queries.status_counts(scope, **day.args):
-        counts = {
-            Status.COMPLETE: cell.complete,
-            Status.BOOKED: cell.booked,
-            Status.DUE_SOON: cell.due_soon,
-            Status.OVERDUE: cell.overdue,
-            Status.NOT_STARTED: cell.not_started,
-        }
-        for status, n in counts.items():
-            if not n:
-                continue
-            if cell.is_mandatory:
-                by_requirement[cell.target_key, status] += n
-                by_team[cell.team_id, status] += n
-            else:
-                recommended[cell.target_key, status] += n
-        if cell.is_mandatory and cell.late:
-            late[cell.target_key] += cell.late
+        key, mandatory, team_id = cell.target_key, cell.is_mandatory, cell.team_id
+        counted = by_requirement if mandatory else recommended
+        for status, n in zip(_CELL_STATUSES, cell[3:8], strict=True):
+            if n:
+                counted[key, status] += n
+                if mandatory:
+                    by_team[team_id, status] += n
+        if mandatory and cell.late:
+            late[key] += cell.late
     # The person apart: their own lines, taken out of everyone's counts.
     mine: Counter = Counter()
     mine_late = 0
@@ -368,9 +371,7 @@ def count_by_class(
     keys = {group[1] for group in groups}
     found = queries.requirements_for_targets(keys)
     result = ClassCounts(today=day.today)
-    for own, key, mandatory, status_value, is_late, by_completion, _, due_on, n in groups:
-        status = Status(status_value)
-        late = bool(is_late)
+    for own, key, mandatory, status, late, by_completion, _, due_on, n in groups:
         assessment = Assessment(
             status,
             due_on=due_on,

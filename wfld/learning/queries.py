@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from sqlalchemy import (
@@ -398,20 +399,28 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def status_on(*, today: dt.date, horizon: dt.date, now: dt.datetime) -> ColumnElement[str]:
-    """A stored row's status on ``today`` (``rules.Status`` values), "due soon" up to
-    ``horizon``: ``rules.assess`` told as comparisons of the dates ``rules.standing`` stored."""
+def status_on(
+    *,
+    today: dt.date,
+    horizon: dt.date,
+    now: dt.datetime,
+    values: Mapping[Status, object] | None = None,
+) -> ColumnElement:
+    """A stored row's status on ``today`` (``rules.Status`` values, or the ``values`` given
+    for them), "due soon" up to ``horizon``: ``rules.assess`` told as comparisons of the
+    dates ``rules.standing`` stored."""
     rd = RequirementDates
+    value = values or {status: status.value for status in Status}
     return case(
         (
             and_(rd.by_completion, or_(rd.due_on.is_(None), rd.due_on > horizon)),
-            literal(Status.COMPLETE.value),
+            literal(value[Status.COMPLETE]),
         ),
-        (_booked(now), literal(Status.BOOKED.value)),
-        (rd.due_on.is_(None), literal(Status.NOT_STARTED.value)),
-        (rd.overdue_on <= today, literal(Status.OVERDUE.value)),
-        (rd.due_on <= horizon, literal(Status.DUE_SOON.value)),
-        else_=literal(Status.NOT_STARTED.value),
+        (_booked(now), literal(value[Status.BOOKED])),
+        (rd.due_on.is_(None), literal(value[Status.NOT_STARTED])),
+        (rd.overdue_on <= today, literal(value[Status.OVERDUE])),
+        (rd.due_on <= horizon, literal(value[Status.DUE_SOON])),
+        else_=literal(value[Status.NOT_STARTED]),
     )
 
 
@@ -661,6 +670,11 @@ def drill_lines(
     return total, [StoredLine(*row) for row in rows]
 
 
+# A needs tally's classes as one small number per row (cheap to group by): the status's
+# position here, times 8, plus 4 when late, 2 when by a completion, 1 when due by the horizon.
+CLASS_STATUSES = tuple(Status)
+
+
 def class_counts(
     people: Select | list[int] | StaffScope,
     *,
@@ -668,36 +682,41 @@ def class_counts(
     horizon: dt.date,
     now: dt.datetime,
     actor_id: int | None,
-) -> list[tuple]:
+) -> list[tuple[bool, str, bool, Status, bool, bool, bool, dt.date | None, int]]:
     """(own, target key, mandatory, status, late, by completion, due by the horizon,
     earliest due date, how many): what a needs tally classifies, one GROUP BY."""
     rd = RequirementDates
     own = rd.staff_id == actor_id if actor_id is not None else literal(False)
+    codes = {status: position * 8 for position, status in enumerate(CLASS_STATUSES)}
+    code = (
+        status_on(today=today, horizon=horizon, now=now, values=codes)
+        + case((late_on(today=today, horizon=horizon, now=now), 4), else_=0)
+        + case((rd.by_completion, 2), else_=0)
+        + case((and_(rd.due_on.is_not(None), rd.due_on <= horizon), 1), else_=0)
+    )
     cells = (
-        select(
-            own.label("own"),
-            rd.target_key,
-            rd.is_mandatory,
-            status_on(today=today, horizon=horizon, now=now).label("status"),
-            late_on(today=today, horizon=horizon, now=now).label("late"),
-            rd.by_completion,
-            and_(rd.due_on.is_not(None), rd.due_on <= horizon).label("due_by"),
-            rd.due_on,
-        )
+        select(own.label("own"), rd.target_key, rd.is_mandatory, code.label("code"), rd.due_on)
         .where(_in_scope(people))
         .subquery()
     )
-    keys = (
-        cells.c.own,
-        cells.c.target_key,
-        cells.c.is_mandatory,
-        cells.c.status,
-        cells.c.late,
-        cells.c.by_completion,
-        cells.c.due_by,
-    )
+    keys = (cells.c.own, cells.c.target_key, cells.c.is_mandatory, cells.c.code)
     statement = select(*keys, func.min(cells.c.due_on), func.count()).group_by(*keys)
-    return [tuple(row) for row in db.session.execute(statement)]
+    out = []
+    for own_row, key, mandatory, code_value, due_on, n in db.session.execute(statement):
+        out.append(
+            (
+                bool(own_row),
+                key,
+                bool(mandatory),
+                CLASS_STATUSES[code_value // 8],
+                bool(code_value & 4),
+                bool(code_value & 2),
+                bool(code_value & 1),
+                due_on,
+                n,
+            )
+        )
+    return out
 
 
 def stored_dates_of(staff_ids: list[int]) -> dict[tuple[int, str], tuple]:
