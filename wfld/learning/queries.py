@@ -497,8 +497,9 @@ def status_counts(
         .group_by(rd.team_id, rd.target_key, rd.is_mandatory)
     )
     rows = []
-    for team_id, key, mandatory, done, booked_n, soon, over, n, late_n in db.session.execute(
-        statement
+    # Plain driver rows: a few thousand of simple values, without per-row processing.
+    for team_id, key, mandatory, done, booked_n, soon, over, n, late_n in plain_rows(
+        db.session, statement
     ):
         rows.append(
             CellCounts(
