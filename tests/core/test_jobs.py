@@ -50,7 +50,7 @@ def test_asking_for_the_pdf_records_a_finished_job_with_its_file(app, client, or
     assert job.kind == "cpd.record_pdf"
     assert job.title == "CPD record, the last two years (PDF)"
     assert job.state is JobState.DONE
-    assert (job.progress_done, job.progress_total) == (3, 3)
+    assert job.progress_done == job.progress_total == cpd_jobs.RECORD_PDF_STEPS
     assert job.requested_at == job.started_at == job.finished_at == NOW
     assert job.expires_at == NOW + dt.timedelta(days=7)
     assert job.result_filename == "cpd-record-two-years.pdf"
@@ -66,7 +66,7 @@ def test_asking_for_the_pdf_records_a_finished_job_with_its_file(app, client, or
 def test_a_crashing_task_fails_its_job_in_plain_english(
     app, client, org, frozen, monkeypatch, caplog
 ):
-    def broken(_html: str) -> bytes:
+    def broken(_html: str, **_progress: object) -> bytes:
         raise ZeroDivisionError("a bug")
 
     monkeypatch.setattr("wfld.core.pdf.render_pdf", broken)
@@ -93,7 +93,7 @@ def test_a_crashing_task_fails_its_job_in_plain_english(
 
 def test_ask_for_record_pdf_fails_loudly_when_the_job_failed(app, client, org, monkeypatch):
     """The helper the CPD tests use cannot pass on a job that did not finish."""
-    monkeypatch.setattr("wfld.core.pdf.render_pdf", lambda _html: 1 / 0)
+    monkeypatch.setattr("wfld.core.pdf.render_pdf", lambda _html, **_progress: 1 / 0)
     sign_in(client, org.practitioner.email)
     with pytest.raises(AssertionError, match="not ready"):
         ask_for_record_pdf(client)
@@ -272,7 +272,7 @@ def test_a_busy_database_is_retried_while_retries_remain(app, org, frozen, monke
 
     from sqlalchemy.exc import OperationalError
 
-    def busy(_html: str) -> bytes:
+    def busy(_html: str, **_progress: object) -> bytes:
         raise OperationalError("UPDATE", {}, Exception("database is locked"))
 
     monkeypatch.setattr("wfld.core.pdf.render_pdf", busy)

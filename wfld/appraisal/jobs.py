@@ -9,18 +9,14 @@ signed record comes from its signature's snapshot, so it is the same whenever it
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 from wfld.appraisal import plan_view, queries, record
-from wfld.core.jobs import JobRun, job_task, render_print_template
+from wfld.core.jobs import JobRun, job_task, render_pdf_in_turn, render_print_template
 
 RECORD_PDF = "appraisal.record_pdf"
 RECORD_PDF_STEPS = 3
 PLAN_PDF = "appraisal.plan_pdf"
 PLAN_PDF_STEPS = 3
-# One layout at a time per consumer process: WeasyPrint is not documented as thread-safe, and
-# one at a time bounds the consumer's memory.
-_RENDERING = threading.Lock()
 
 
 def record_pdf_title(person: str, cycle: str) -> str:
@@ -32,11 +28,7 @@ def plan_pdf_title(person: str, cycle: str) -> str:
 
 
 def _render(html: str) -> bytes:
-    # Imported here: only the consumer, never a web worker, loads WeasyPrint.
-    from wfld.core.pdf import render_pdf
-
-    with _RENDERING:
-        return render_pdf(html)
+    return render_pdf_in_turn(html)
 
 
 def render_record_pdf(signed: record.AppraisalRecord, *, today: dt.date) -> bytes:

@@ -19,6 +19,7 @@ import logging
 import os
 import socket
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -160,6 +161,25 @@ class JobRun:
             filename=filename,
             media_type=media_type,
         )
+
+
+# One PDF layout at a time per consumer process, whichever domain's: WeasyPrint is not
+# documented as thread-safe, and one at a time bounds the consumer's memory.
+_RENDERING = threading.Lock()
+
+
+def render_pdf_in_turn(html: str, **progress: Callable[[int], None]) -> bytes:
+    """``core.pdf.render_pdf`` once no other thread of this consumer is laying out a PDF.
+
+    The job's read transaction ends first: on SQLite a job's transaction holds the write
+    lock, and holding it while waiting for another PDF (whose progress reports need that
+    lock) stopped every write in the service until the busy timeout, one page at a time."""
+    # Imported here: only the consumer, never a web worker, loads WeasyPrint.
+    from wfld.core.pdf import render_pdf
+
+    db.session.rollback()  # nothing to write yet: what the PDF needs is in ``html``
+    with _RENDERING:
+        return render_pdf(html, **progress)
 
 
 def render_print_template(name: str, **context: Any) -> str:

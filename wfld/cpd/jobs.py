@@ -11,9 +11,8 @@ downloads" moves through the steps instead of sitting on one.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
-from wfld.core.jobs import JobRun, job_task, render_print_template
+from wfld.core.jobs import JobRun, job_task, render_pdf_in_turn, render_print_template
 from wfld.cpd import record
 from wfld.organisation import queries as org_queries
 
@@ -24,9 +23,6 @@ RECORD_PDF_STEPS = LAYOUT_STEPS + 3
 # About this many characters of the print template's HTML make a page (the heavy record:
 # 286,512 characters, 81 pages): enough to say roughly how far the layout has gone.
 HTML_CHARS_PER_PAGE = 3_500
-# One PDF at a time per consumer process: WeasyPrint is not documented as thread-safe, and one
-# layout at a time bounds the consumer's memory. Run more consumers for more at once.
-_RENDERING = threading.Lock()
 
 
 def record_pdf_title(period: record.Period) -> str:
@@ -41,9 +37,6 @@ def record_pdf_filename(period: record.Period) -> str:
 def make_record_pdf(run: JobRun, staff_id: int, period_key: str, today_iso: str) -> None:
     """The person's CPD record for the period as it stood on the day they asked (the same
     arguments always make the same document, so a retry is harmless)."""
-    # Imported here: only the consumer, never a web worker, loads WeasyPrint.
-    from wfld.core.pdf import render_pdf
-
     today = dt.date.fromisoformat(today_iso)
     period = record.period_for(period_key, today=today)
     staff = org_queries.find_staff(staff_id)
@@ -52,9 +45,8 @@ def make_record_pdf(run: JobRun, staff_id: int, period_key: str, today_iso: str)
     run.step(1, RECORD_PDF_STEPS, "Collecting your entries")
     built = record.build_record(staff, period, today=today)
     html = render_print_template("cpd/pdf/record.html", record=built)
-    with _RENDERING:
-        layout = _LayoutProgress(run, expected_pages=max(1, len(html) // HTML_CHARS_PER_PAGE))
-        data = render_pdf(html, on_page=layout.laid_out, on_laid_out=layout.done)
+    layout = _LayoutProgress(run, expected_pages=max(1, len(html) // HTML_CHARS_PER_PAGE))
+    data = render_pdf_in_turn(html, on_page=layout.laid_out, on_laid_out=layout.done)
     run.step(RECORD_PDF_STEPS, RECORD_PDF_STEPS, "Saving the PDF")
     run.save_result(data, filename=record_pdf_filename(period), media_type="application/pdf")
 

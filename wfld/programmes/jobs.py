@@ -10,19 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import threading
 import zipfile
 
 from wfld.core.csvfile import csv_text
-from wfld.core.jobs import JobRun, job_task, render_print_template
+from wfld.core.jobs import JobRun, job_task, render_pdf_in_turn, render_print_template
 from wfld.programmes import queries, record
 
 RECORD_PDF = "programmes.record_pdf"
 RECORD_PDF_STEPS = 3
 COHORT_BUNDLE = "programmes.cohort_bundle"
-# One layout at a time per consumer process: WeasyPrint is not documented as thread-safe, and
-# one at a time bounds the consumer's memory (a bundle renders its members one after another).
-_RENDERING = threading.Lock()
 
 
 def _slug(text: str) -> str:
@@ -46,11 +42,7 @@ def bundle_filename(intake: str) -> str:
 
 
 def _render(html: str) -> bytes:
-    # Imported here: only the consumer, never a web worker, loads WeasyPrint.
-    from wfld.core.pdf import render_pdf
-
-    with _RENDERING:
-        return render_pdf(html)
+    return render_pdf_in_turn(html)
 
 
 def render_record_pdf(built: record.ProgressRecord) -> bytes:
