@@ -72,6 +72,17 @@ def write_intent() -> Iterator[None]:
         _write_intent.reset(token)
 
 
+@contextmanager
+def reads_only() -> Iterator[None]:
+    """Mark a block that only reads (its transactions start DEFERRED: no write lock), such as a
+    background job gathering what it will render; its own writes use ``write_intent``."""
+    token = _write_intent.set(False)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """Attach the pragmas and explicit BEGIN to a SQLite engine (no-op for other backends)."""
     if engine.dialect.name != "sqlite":

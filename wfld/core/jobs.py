@@ -36,6 +36,7 @@ from sqlalchemy.exc import OperationalError
 
 from wfld.core import clock
 from wfld.core import jobs_services as services
+from wfld.core.db import reads_only, write_intent
 from wfld.core.jobs_models import Job
 from wfld.extensions import db
 
@@ -149,18 +150,32 @@ class JobRun:
 
     def step(self, done: int, total: int, label: str) -> None:
         """Progress "done of total" (committed, so the person's page sees it at once)."""
-        services.report_progress(self.job_id, done=done, total=total, label=label, now=clock.now())
-        db.session.commit()
+        with _writing():
+            services.report_progress(
+                self.job_id, done=done, total=total, label=label, now=clock.now()
+            )
+            db.session.commit()
 
     def save_result(self, data: bytes, *, filename: str, media_type: str) -> None:
         """Keep the finished file (written whole or not at all) for the person to download."""
-        services.save_result(
-            self.job_id,
-            data,
-            folder=results_folder(),
-            filename=filename,
-            media_type=media_type,
-        )
+        with _writing():
+            services.save_result(
+                self.job_id,
+                data,
+                folder=results_folder(),
+                filename=filename,
+                media_type=media_type,
+            )
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """A job's own write, in a transaction of its own that takes SQLite's write lock at once.
+    The body's reads run without it (``job_task``): a job reading for a few hundred
+    milliseconds must not hold up every page's write meanwhile."""
+    db.session.commit()  # the reads so far wrote nothing: end their transaction
+    with write_intent():
+        yield
 
 
 # One PDF layout at a time per consumer process, whichever domain's: WeasyPrint is not
@@ -210,7 +225,9 @@ def job_task(
                     return  # gone or already finished: delivered twice, nothing to do
                 db.session.commit()
                 try:
-                    body(JobRun(job_id), *args)
+                    with reads_only():
+                        body(JobRun(job_id), *args)
+                    db.session.commit()  # the body's last reads: a transaction of their own
                     services.finish_job(
                         job_id, now=clock.now(), keep_days=current_app.config["JOBS_RESULT_DAYS"]
                     )
