@@ -59,9 +59,9 @@ def _rule_statuses(now: dt.datetime, due_soon_days: int) -> dict[tuple[int, str]
     completions = queries.latest_completions(
         ids, {a for r in every for a in _activities(r, developing)}
     )
-    bookings = queries.next_bookings(ids, now=now)
+    bookings = queries.booking_spans(ids, now=now)  # (earliest, latest) to come
     out = {}
-    for staff_id, _, role_id, role_since in facts:
+    for staff_id, _, role_id, role_since, _ in facts:
         asked: dict[str, PathwayRequirement] = {}
         for r in [*by_role.get(role_id, []), *by_person.get(staff_id, [])]:
             key = f"activity-{r.activity_id}" if r.activity_id else f"item-{r.framework_item_id}"
@@ -72,7 +72,9 @@ def _rule_statuses(now: dt.datetime, due_soon_days: int) -> dict[tuple[int, str]
             done = [
                 completions[a][staff_id] for a in activities if staff_id in completions.get(a, {})
             ]
-            booked = [bookings[a][staff_id] for a in activities if staff_id in bookings.get(a, {})]
+            booked = [
+                bookings[a][staff_id][0] for a in activities if staff_id in bookings.get(a, {})
+            ]
             renewal = r.renewal_months or (r.activity.validity_months if r.activity else None)
             assessment = assess(
                 Terms(r.due_within_days, renewal, r.applies_from, r.grace_days),

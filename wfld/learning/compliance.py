@@ -220,18 +220,29 @@ def _target_of_key(key: str) -> Target:
     return Target(kind, int(ident))
 
 
+def _told(
+    status: Status,
+    late: bool,
+    by_completion: bool,
+    due_on: dt.date | None,
+    expires_on: dt.date | None,
+) -> Assessment:
+    """The rules' assessment for what the database compared: ``late`` is overdue or booked
+    after the deadline; it is "expired" when a completion that counted has lapsed."""
+    return Assessment(
+        status,
+        due_on=due_on,
+        expires_on=expires_on,
+        expired=late and by_completion and status is not Status.COMPLETE,
+        late=late and status is Status.BOOKED,
+    )
+
+
 def _line(stored: queries.StoredLine, requirement: PathwayRequirement) -> Line:
     """A stored row told as the rules' assessment on the day its status was read for."""
     status = Status(stored.status)
     late = bool(stored.late)
-    assessment = Assessment(
-        status,
-        due_on=stored.due_on,
-        expires_on=stored.expires_on,
-        # Overdue (or booked late) because a completion that counted has lapsed.
-        expired=late and stored.by_completion and status is not Status.COMPLETE,
-        late=late and status is Status.BOOKED,
-    )
+    assessment = _told(status, late, stored.by_completion, stored.due_on, stored.expires_on)
     return Line(
         requirement,
         _target_of_key(stored.target_key),
@@ -372,13 +383,7 @@ def count_by_class(
     found = queries.requirements_for_targets(keys)
     result = ClassCounts(today=day.today)
     for own, key, mandatory, status, late, by_completion, _, due_on, n in groups:
-        assessment = Assessment(
-            status,
-            due_on=due_on,
-            expires_on=due_on if by_completion else None,
-            expired=late and by_completion and status is not Status.COMPLETE,
-            late=late and status is Status.BOOKED,
-        )
+        assessment = _told(status, late, by_completion, due_on, due_on if by_completion else None)
         target = _target_of_key(key)
         result.titles[target] = found[key].title
         classed = classify(assessment)
@@ -418,7 +423,7 @@ def drill_down(
         return None
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    _, shown = queries.drill_lines(
+    shown = queries.drill_lines(
         scope, target_key, offset=(page - 1) * per_page, limit=per_page, **day.args
     )
     requirements = queries.requirements_by_id({line.requirement_id for line in shown})

@@ -154,23 +154,7 @@ def staff_in(scope: Select) -> list[StaffMember]:
     )
 
 
-def staff_facts(scope: Select) -> list[tuple[int, int, int, dt.date]]:
-    """(id, team id, job role id, in role since) of the people the scope selects: plain rows
-    for pages that count over thousands of people."""
-    return [
-        tuple(row)
-        for row in db.session.execute(
-            select(
-                StaffMember.id,
-                StaffMember.team_id,
-                StaffMember.job_role_id,
-                StaffMember.job_role_since,
-            ).where(StaffMember.id.in_(scope))
-        )
-    ]
-
-
-def staff_facts_with_leaving(
+def staff_facts(
     people: Select | list[int],
 ) -> list[tuple[int, int, int, dt.date, dt.date | None]]:
     """(id, team id, job role id, in role since, leaving date) of these people."""
@@ -184,22 +168,6 @@ def staff_facts_with_leaving(
                 StaffMember.job_role_since,
                 StaffMember.leaving_date,
             ).where(_among(StaffMember.id, people))
-        )
-    ]
-
-
-def staff_names(scope: Select) -> list[tuple[int, str, str, int, dt.date]]:
-    """(id, last name, first name, job role id, in role since) of the people in the scope."""
-    return [
-        tuple(row)
-        for row in db.session.execute(
-            select(
-                StaffMember.id,
-                StaffMember.last_name,
-                StaffMember.first_name,
-                StaffMember.job_role_id,
-                StaffMember.job_role_since,
-            ).where(StaffMember.id.in_(scope))
         )
     ]
 
@@ -289,27 +257,6 @@ def latest_completions(
     for activity_id, staff_id, day in rows:
         if activity_id in activity_ids:
             out[activity_id][staff_id] = days.get(day) or days.setdefault(day, to_date(day))
-    return out
-
-
-def next_bookings(
-    scope: Select | list[int], *, now: dt.datetime
-) -> dict[int, dict[int, dt.datetime]]:
-    """activity id → {staff id → the start of their earliest booked session still to come}."""
-    rows = db.session.execute(
-        select(Booking.staff_id, LearningSession.activity_id, func.min(LearningSession.starts_at))
-        .join(LearningSession, LearningSession.id == Booking.session_id)
-        .where(
-            _among(Booking.staff_id, scope),
-            Booking.status == BookingStatus.BOOKED,
-            LearningSession.is_cancelled.is_(False),
-            LearningSession.starts_at >= now,
-        )
-        .group_by(Booking.staff_id, LearningSession.activity_id)
-    ).all()
-    out: dict[int, dict[int, dt.datetime]] = defaultdict(dict)
-    for staff_id, activity_id, start in rows:
-        out[activity_id][staff_id] = start if start.tzinfo else start.replace(tzinfo=dt.UTC)
     return out
 
 
@@ -412,10 +359,7 @@ def status_on(
     rd = RequirementDates
     value = values or {status: status.value for status in Status}
     return case(
-        (
-            and_(rd.by_completion, or_(rd.due_on.is_(None), rd.due_on > horizon)),
-            literal(value[Status.COMPLETE]),
-        ),
+        (_complete(horizon), literal(value[Status.COMPLETE])),
         (_booked(now), literal(value[Status.BOOKED])),
         (rd.due_on.is_(None), literal(value[Status.NOT_STARTED])),
         (rd.overdue_on <= today, literal(value[Status.OVERDUE])),
@@ -428,8 +372,13 @@ def late_on(*, today: dt.date, horizon: dt.date, now: dt.datetime) -> ColumnElem
     """Overdue, or booked with the deadline or expiry already passed (``is_overdue_or_late``):
     not complete, and its first overdue day has come."""
     rd = RequirementDates
-    complete = and_(rd.by_completion, or_(rd.due_on.is_(None), rd.due_on > horizon))
-    return and_(~complete, rd.overdue_on.is_not(None), rd.overdue_on <= today)
+    return and_(~_complete(horizon), rd.overdue_on.is_not(None), rd.overdue_on <= today)
+
+
+def _complete(horizon: dt.date) -> ColumnElement[bool]:
+    """A completion that counts and does not run out by the horizon."""
+    rd = RequirementDates
+    return and_(rd.by_completion, or_(rd.due_on.is_(None), rd.due_on > horizon))
 
 
 def _booked(now: dt.datetime) -> ColumnElement[bool]:
@@ -471,7 +420,7 @@ def status_counts(
     covering index ``ix_requirement_dates_cells`` in its order (no sort), each status a sum
     of the comparisons ``status_on`` makes."""
     rd = RequirementDates
-    complete = and_(rd.by_completion, or_(rd.due_on.is_(None), rd.due_on > horizon))
+    complete = _complete(horizon)
     booked = and_(~complete, func.coalesce(_booked(now), False))
     waiting = and_(~complete, ~func.coalesce(_booked(now), False))  # neither of those
     overdue = and_(waiting, rd.overdue_on <= today)
@@ -648,14 +597,11 @@ def drill_lines(
     now: dt.datetime,
     offset: int,
     limit: int,
-) -> tuple[int, list[StoredLine]]:
-    """(how many people in the scope have the requirement, one page of their lines): worst
-    first (``rules.SEVERITY``), then by name."""
+) -> list[StoredLine]:
+    """One page of the lines of the scope's people who have the requirement: worst first
+    (``rules.SEVERITY``), then by name (``count_with_target`` says how many there are)."""
     rd = RequirementDates
     status = status_on(today=today, horizon=horizon, now=now)
-    total = count_with_target(people, target_key)
-    if not total:
-        return 0, []
     rank = case(
         *((status == value, position) for position, value in enumerate(SEVERITY_ORDER)),
         else_=len(SEVERITY_ORDER),
@@ -668,7 +614,7 @@ def drill_lines(
         .offset(offset)
         .limit(limit)
     )
-    return total, [StoredLine(*row) for row in rows]
+    return [StoredLine(*row) for row in rows]
 
 
 # A needs tally's classes as one small number per row (cheap to group by): the status's

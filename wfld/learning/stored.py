@@ -95,7 +95,7 @@ def compute(staff_ids: list[int], *, now: dt.datetime) -> list[dict]:
     """The rows these people should have now: one per requirement that applies to them."""
     if not staff_ids:
         return []
-    facts = queries.staff_facts_with_leaving(staff_ids)
+    facts = queries.staff_facts(staff_ids)
     by_role = queries.requirements_by_role({f[2] for f in facts})
     by_person = queries.requirements_by_assignment(staff_ids)
     every = [r for rs in (*by_role.values(), *by_person.values()) for r in rs]
@@ -239,6 +239,7 @@ _PEOPLE = "learning.stored.people"  # session.info: staff ids to refresh before 
 _SESSIONS = "learning.stored.sessions"  # learning sessions moved or cancelled
 _BUSY = "learning.stored.busy"
 _PAUSED = "learning.stored.paused"
+_NEW_STAFF = "learning.stored.new_staff"  # staff records added or changed (ids after flush)
 
 # Changes to these attributes of a staff record change which requirements apply, or when
 # (or, the team and leaving date, where and whether they are counted).
@@ -278,7 +279,7 @@ def _collect(session: Session, _context: object, _instances: object) -> None:
         elif isinstance(obj, StaffMember):
             if obj in session.new or _changed(obj, *_STAFF_FIELDS):
                 # A new record has no id before this flush: it is picked up after it.
-                session.info.setdefault("learning.stored.new_staff", []).append(obj)
+                session.info.setdefault(_NEW_STAFF, []).append(obj)
         elif isinstance(obj, LearningSession) and obj in session.dirty:
             if _changed(obj, "starts_at", "is_cancelled") and obj.id is not None:
                 moved.add(obj.id)
@@ -324,7 +325,7 @@ def _before_commit(session: Session) -> None:
     session.info[_BUSY] = True
     try:
         people = session.info.pop(_PEOPLE, set())
-        for obj in session.info.pop("learning.stored.new_staff", []):
+        for obj in session.info.pop(_NEW_STAFF, []):
             if obj.id is not None:
                 people.add(obj.id)
         moved = session.info.pop(_SESSIONS, set())
@@ -356,7 +357,7 @@ def _before_commit(session: Session) -> None:
 
 
 def _forget(session: Session, *_args: object) -> None:
-    for name in (_PEOPLE, _SESSIONS, "learning.stored.new_staff", "learning.stored.asked"):
+    for name in (_PEOPLE, _SESSIONS, _NEW_STAFF, "learning.stored.asked"):
         session.info.pop(name, None)
 
 
