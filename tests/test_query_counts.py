@@ -195,7 +195,7 @@ def test_the_cpd_pdf_job_does_not_grow_with_the_number_of_entries(
     """The PDF of the record is made by a job (run at once here, in immediate mode): asking
     for it, recording the job and making the PDF take the same statements for 5 entries as
     for 45, within the CPD pages' budget plus the job record's own (create, start, seven
-    steps of progress, result, finish)."""
+    steps of progress, a kept copy looked for, result, finish)."""
     staff_id = org.practitioner.staff_id
     _log_cpd(app, org, staff_id, range(5), tag_ids)
     sign_in(client, org.practitioner.email)
@@ -218,9 +218,10 @@ def test_the_cpd_pdf_job_does_not_grow_with_the_number_of_entries(
 
 
 # Creating and starting a job; its seven steps of progress, each a short write transaction of
-# its own (BEGIN IMMEDIATE, the job, its update: the job's reads hold no write lock); saving
-# and finishing, with their reads.
-JOB_RECORD_STATEMENTS = 27
+# its own (BEGIN IMMEDIATE, the job, its update: the job's reads hold no write lock); looking
+# for a kept file made from the same HTML (a read transaction: the job, then the earlier one);
+# saving and finishing, with their reads.
+JOB_RECORD_STATEMENTS = 30
 
 
 def test_my_cpd_lists_every_entry_with_its_counts(app, client, org, frozen_clock, tag_ids):

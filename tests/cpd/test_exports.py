@@ -139,6 +139,34 @@ def test_the_pdf_record_for_the_last_two_years(app, org, entries):
     assert "Talkingitthroughshowedmewhatmychronologiesleaveout." in squashed
 
 
+def test_asking_again_for_an_unchanged_record_copies_the_file_not_the_layout(
+    app, org, entries, monkeypatch
+):
+    from wfld.core import pdf
+
+    laid_out = []
+    real = pdf.render_pdf
+    monkeypatch.setattr(
+        pdf, "render_pdf", lambda html, **kw: laid_out.append(1) or real(html, **kw)
+    )
+    client = _client(app, org.practitioner.email)
+    first = ask_for_record_pdf(client)
+    again = ask_for_record_pdf(client)
+    assert len(laid_out) == 1, "the same record is laid out once"
+    assert again.data == first.data
+    other_period = ask_for_record_pdf(client, "2026")
+    assert len(laid_out) == 2, "another period is another document"
+    assert other_period.data != first.data
+    with app.app_context():
+        make_entry(org.practitioner.staff_id, title="A new course", started_on=dt.date(2026, 11, 2))
+    changed = ask_for_record_pdf(client)
+    assert len(laid_out) == 3, "a changed record is laid out again"
+    assert "A new course" in " ".join(_texts(_pdf(changed)))
+    # Someone else's record is never served from another person's file.
+    _pdf(ask_for_record_pdf(_client(app, org.line_manager.email)))
+    assert len(laid_out) == 4
+
+
 def test_the_pdf_is_a4(app, org, entries):
     reader = _pdf(ask_for_record_pdf(_client(app, org.practitioner.email)))
     for sheet in reader.pages:

@@ -15,6 +15,7 @@ a ``Job`` record the person sees on "Your downloads". Asking for one goes throug
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import socket
@@ -147,6 +148,22 @@ class JobRun:
     """What a task body is handed: its job's id, progress reporting and the result file."""
 
     job_id: int
+    # What the result was made from (set by ``render_pdf``), kept with the file.
+    source_digest: str | None = None
+
+    def render_pdf(self, html: str, **progress: Callable[[int], None]) -> bytes:
+        """The PDF of ``html``: a copy of the person's earlier file of this kind when it was
+        made from the same HTML and is still kept (nothing in it has changed since, so
+        laying out the same pages again would only keep someone waiting), otherwise laid
+        out now (``render_pdf_in_turn``, reporting ``progress``)."""
+        self.source_digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
+        kept = services.kept_result_made_from(
+            self.job_id, self.source_digest, folder=results_folder(), now=clock.now()
+        )
+        if kept is not None:
+            logger.info("Job %s: the same source as a kept file, copied", self.job_id)
+            return kept
+        return render_pdf_in_turn(html, **progress)
 
     def step(self, done: int, total: int, label: str) -> None:
         """Progress "done of total" (committed, so the person's page sees it at once)."""
@@ -165,6 +182,7 @@ class JobRun:
                 folder=results_folder(),
                 filename=filename,
                 media_type=media_type,
+                source_digest=self.source_digest,
             )
 
 

@@ -73,6 +73,9 @@ class Job(db.Model):
     result_filename: Mapped[str | None] = mapped_column(String(200))
     result_media_type: Mapped[str | None] = mapped_column(String(100))
     result_bytes: Mapped[int | None] = mapped_column(Integer)
+    # SHA-256 of what the file was made from (a PDF's HTML): the same source makes the same
+    # file, so a later ask of the same person's with the same source is served a copy of it.
+    source_digest: Mapped[str | None] = mapped_column(String(64))
     # Plain English for the person; the traceback goes to the log only.
     error: Mapped[str | None] = mapped_column(String(500))
     expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

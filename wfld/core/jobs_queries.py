@@ -31,6 +31,25 @@ def list_jobs_for(user_id: int, *, now: dt.datetime) -> list[Job]:
     )
 
 
+def find_result_made_from(job: Job, digest: str, *, now: dt.datetime) -> Job | None:
+    """The newest finished job of the same person and kind made from the same source, with its
+    file still kept."""
+    return db.session.scalars(
+        select(Job)
+        .where(
+            Job.user_id == job.user_id,
+            Job.kind == job.kind,
+            Job.id != job.id,
+            Job.source_digest == digest,
+            Job.state == JobState.DONE,
+            Job.result_name.is_not(None),
+            Job.expires_at > now,
+        )
+        .order_by(Job.id.desc())
+        .limit(1)
+    ).first()
+
+
 def list_results_to_expire(now: dt.datetime) -> list[Job]:
     return list(
         db.session.scalars(

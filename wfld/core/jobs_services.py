@@ -73,7 +73,29 @@ def report_progress(job_id: int, *, done: int, total: int, label: str, now: dt.d
     db.session.flush()
 
 
-def save_result(job_id: int, data: bytes, *, folder: Path, filename: str, media_type: str) -> None:
+def kept_result_made_from(
+    job_id: int, digest: str, *, folder: Path, now: dt.datetime
+) -> bytes | None:
+    """The bytes of the person's earlier file of the same kind made from the same source, while
+    it is kept; None when there is none (or its file has gone meanwhile)."""
+    earlier = queries.find_result_made_from(_get(job_id), digest, now=now)
+    if earlier is None:
+        return None
+    try:
+        return (folder / earlier.result_name).read_bytes()
+    except FileNotFoundError:  # expired between the query and the read
+        return None
+
+
+def save_result(
+    job_id: int,
+    data: bytes,
+    *,
+    folder: Path,
+    filename: str,
+    media_type: str,
+    source_digest: str | None = None,
+) -> None:
     """Write the file beside its final name and rename it into place: a reader (or a worker
     killed mid-write) never sees half a file. One name per job, so a retry replaces it."""
     job = _get(job_id)
@@ -93,6 +115,7 @@ def save_result(job_id: int, data: bytes, *, folder: Path, filename: str, media_
     job.result_filename = filename[:200]
     job.result_media_type = media_type[:100]
     job.result_bytes = len(data)
+    job.source_digest = source_digest
     db.session.flush()
 
 

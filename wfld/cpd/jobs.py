@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from wfld.core.jobs import JobRun, job_task, render_pdf_in_turn, render_print_template
+from wfld.core.jobs import JobRun, job_task, render_print_template
 from wfld.cpd import record
 from wfld.organisation import queries as org_queries
 
@@ -46,7 +46,7 @@ def make_record_pdf(run: JobRun, staff_id: int, period_key: str, today_iso: str)
     built = record.build_record(staff, period, today=today)
     html = render_print_template("cpd/pdf/record.html", record=built)
     layout = _LayoutProgress(run, expected_pages=max(1, len(html) // HTML_CHARS_PER_PAGE))
-    data = render_pdf_in_turn(html, on_page=layout.laid_out, on_laid_out=layout.done)
+    data = run.render_pdf(html, on_page=layout.laid_out, on_laid_out=layout.done)
     run.step(RECORD_PDF_STEPS, RECORD_PDF_STEPS, "Saving the PDF")
     run.save_result(data, filename=record_pdf_filename(period), media_type="application/pdf")
 
