@@ -16,13 +16,14 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
 from wfld import PROJECT_ROOT
 from wfld.accounts import queries as account_queries
 from wfld.bench import measure
 from wfld.bench.scenarios import Scenario
 from wfld.core import clock, jobs
+from wfld.core.jobs_models import Job
 from wfld.extensions import db
 from wfld.organisation import queries as org_queries
 from wfld.organisation.seeding import demo_logins, demo_password
@@ -236,7 +237,22 @@ def _fetch_job(client: FlaskClient, scenario: Scenario) -> bytes:
         response.close()
     if response.status_code != 200:
         raise BenchError(f"{scenario.name}: its download answered {response.status_code}")
+    if not scenario.copies:
+        _forget_source(client.application, newest["id"])
     return body
+
+
+def _forget_source(app: Flask, job_id: int) -> None:
+    """The next ask lays the PDF out again instead of copying a kept file: forget what this
+    job's file, and the asker's earlier ones of its kind, were made from."""
+    with app.app_context():
+        job = db.session.get(Job, job_id)
+        db.session.execute(
+            update(Job)
+            .where(Job.user_id == job.user_id, Job.kind == job.kind)
+            .values(source_digest=None)
+        )
+        db.session.commit()
 
 
 def _judge(scenario: Scenario, measured: dict[str, float | None]) -> tuple[bool | None, list[str]]:

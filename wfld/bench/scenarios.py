@@ -39,6 +39,10 @@ class Scenario:
     # ``form``), then download what the job made (the bench runs jobs in immediate mode).
     job_from: str | None = None
     form: tuple[tuple[str, str], ...] = ()
+    # A job's PDF asked for again from the same source is a copy of the kept file
+    # (``JobRun.render_pdf``): each run forgets the last one's source, so it is laid out
+    # every time, unless ``copies`` (the second ask of an unchanged record).
+    copies: bool = False
 
 
 # Person-level pages (home, My learning, My CPD).
@@ -92,6 +96,17 @@ SCENARIOS: tuple[Scenario, ...] = (
         memory_growth=True,
         job_from="/cpd/me",
         form=(("period", "two-years"),),
+    ),
+    # The same record asked for again, unchanged: served a copy of the kept file.
+    Scenario(
+        "cpd-pdf-again",
+        "practitioner",
+        "/cpd/me/record-pdf",
+        False,
+        Target(median_ms=200),
+        job_from="/cpd/me",
+        form=(("period", "two-years"),),
+        copies=True,
     ),
     Scenario("compliance-csv", "wfld_admin", "/learning/compliance.csv", True),
     # Programmes. The NQSW persona is on this year's ASYE; the line manager persona assesses
