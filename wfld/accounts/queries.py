@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from wfld.accounts.models import AuditEvent, SignInAttempt, User, UserSession
 from wfld.extensions import db
@@ -56,17 +57,23 @@ def count_recent_failures_from(source: str, *, since: dt.datetime) -> int:
 def find_live_session_user(
     user_id: int, token_hash: str, *, created_after: dt.datetime
 ) -> User | None:
-    """The user of a session that is neither revoked nor past its absolute lifetime."""
-    return db.session.scalar(
-        select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            User.id == user_id,
-            User.is_enabled.is_(True),
-            UserSession.token_hash == token_hash,
-            UserSession.revoked_at.is_(None),
-            UserSession.created_at >= created_after,
+    """The user of a session that is neither revoked nor past its absolute lifetime, with
+    their roles in the same statement (every request asks this: one round trip, not two)."""
+    return (
+        db.session.scalars(
+            select(User)
+            .options(joinedload(User.role_rows))
+            .join(UserSession, UserSession.user_id == User.id)
+            .where(
+                User.id == user_id,
+                User.is_enabled.is_(True),
+                UserSession.token_hash == token_hash,
+                UserSession.revoked_at.is_(None),
+                UserSession.created_at >= created_after,
+            )
         )
+        .unique()
+        .first()
     )
 
 
