@@ -162,7 +162,7 @@ def test_asking_again_for_an_unchanged_record_copies_the_file_not_the_layout(
     changed = ask_for_record_pdf(client)
     assert len(laid_out) == 3, "a changed record is laid out again"
     assert "A new course" in " ".join(_texts(_pdf(changed)))
-    # Someone else's record is never served from another person's file.
+    # Someone else asking lays out their own record (the lookup is by the asker's user id).
     _pdf(ask_for_record_pdf(_client(app, org.line_manager.email)))
     assert len(laid_out) == 4
 
